@@ -1,0 +1,1 @@
+"""Announcements with audiences (R-ANN-1); see docs/architecture.md."""

@@ -1,0 +1,27 @@
+import itertools
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from records.models import Pupil
+
+
+class ClassPupilTable(tables.Table):
+    number = tables.Column(empty_values=(), verbose_name="№", orderable=False)
+    name = tables.Column(
+        accessor="person__full_name", verbose_name=_("pupil"), order_by="person__search_name",
+        linkify=("records:pupil", {"pk": tables.A("pk")}),
+    )
+    birth_date = tables.DateColumn(accessor="person__birth_date", verbose_name=_("birth date"))
+    sex = tables.Column(accessor="person__get_sex_display", verbose_name=_("sex"),
+                        order_by="person__sex")
+
+    class Meta:
+        model = Pupil
+        fields = ()
+        sequence = ("number", "name", "birth_date", "sex")
+        attrs = {"class": "table"}
+
+    def render_number(self):
+        self._counter = getattr(self, "_counter", itertools.count(1))
+        return next(self._counter)

@@ -1,0 +1,80 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel
+from wagtail.admin.viewsets.model import ModelViewSetGroup
+from wagtail.permissions import register_permission_policy
+
+from portal.viewsets import MatrixPermissionPolicy, ScopedModelViewSet
+
+from .filters import SchoolClassFilterSet, TeachingAssignmentFilterSet
+from .models import AcademicYear, SchoolClass, Subject, TeachingAssignment
+
+for model in (AcademicYear, SchoolClass, Subject, TeachingAssignment):
+    register_permission_policy(model, MatrixPermissionPolicy(model))
+
+
+class AcademicYearViewSet(ScopedModelViewSet):
+    model = AcademicYear
+    icon = "date"
+    menu_label = _("Academic years")
+    list_display = ["name", "institution", "starts_on", "ends_on", "is_current"]
+    panels = [FieldPanel(f) for f in ("institution", "name", "starts_on", "ends_on",
+                                      "is_current")]
+
+    def get_queryset(self, request):
+        return AcademicYear.objects.select_related("institution")
+
+
+class SchoolClassViewSet(ScopedModelViewSet):
+    model = SchoolClass
+    icon = "group"
+    menu_label = _("Classes")
+    list_display = ["__str__", "institution", "academic_year", "class_teacher"]
+    list_export = ["__str__", "institution", "academic_year", "class_teacher"]
+    filterset_class = SchoolClassFilterSet
+    panels = [FieldPanel(f) for f in ("institution", "academic_year", "grade", "letter",
+                                      "class_teacher")]
+
+    def get_queryset(self, request):
+        return SchoolClass.objects.select_related(
+            "institution", "academic_year", "class_teacher__person"
+        )
+
+
+class SubjectViewSet(ScopedModelViewSet):
+    model = Subject
+    icon = "doc-full"
+    menu_label = _("Subjects")
+    list_display = ["name", "short_name", "institution"]
+    search_fields = ["name"]
+    panels = [FieldPanel(f) for f in ("institution", "name", "short_name")]
+
+    def get_queryset(self, request):
+        return Subject.objects.select_related("institution")
+
+
+class TeachingAssignmentViewSet(ScopedModelViewSet):
+    model = TeachingAssignment
+    icon = "user"
+    menu_label = _("Teaching assignments")
+    list_display = ["school_class", "subject", "teacher", "hours_per_week", "institution"]
+    filterset_class = TeachingAssignmentFilterSet
+    panels = [FieldPanel(f) for f in ("institution", "teacher", "school_class", "subject",
+                                      "hours_per_week")]
+
+    def get_queryset(self, request):
+        return TeachingAssignment.objects.select_related(
+            "institution", "teacher__person", "school_class", "subject"
+        )
+
+
+class CurriculumViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Curriculum")
+    menu_icon = "table"
+    menu_order = 210
+    items = (AcademicYearViewSet, SchoolClassViewSet, SubjectViewSet, TeachingAssignmentViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_journal_viewsets():
+    return CurriculumViewSetGroup()

@@ -1,0 +1,360 @@
+"""The access matrix: who may do what to which rows.
+
+Each app's ``rules.py`` declares its permissions as a table, role -> scope:
+
+    grant("records.view_pupil", Pupil, {
+        Role.DIRECTOR: INSTITUTION,
+        Role.CLASS_TEACHER: LED_CLASS,
+        Role.PARENT: CHILDREN,
+        ...
+    })
+
+From that one table come three things that can therefore never disagree:
+the ``rules`` permission checked on an object (``user.has_perm(name, obj)``), the
+database filter of ``Model.objects.visible_to(user)``, and the matrix page of the admin.
+
+A scope is a relationship between the user and a row: "the row's institution is one
+where the user holds the role", "the row's pupil is the user's child", and so on. A
+model says where its institution, class, pupil and person are through ``access_paths``.
+Everything a user is (roles, classes, children) is read once per request into an
+``AccessContext`` and cached on the user object, so a change of role takes effect at
+the next request and checking many rows costs no extra queries.
+"""
+
+from dataclasses import dataclass, field
+from functools import cached_property, reduce
+from operator import or_
+
+import rules
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    # School-level roles (R-TEN-2), held in one institution.
+    ADMIN = "admin", _("School administrator")
+    DIRECTOR = "director", _("Director")
+    DEPUTY_ACADEMIC = "deputy_academic", _("Deputy director for academic work")
+    DEPUTY_EDUCATIONAL = "deputy_educational", _("Deputy director for educational work")
+    SECRETARY = "secretary", _("Secretary")
+    COORDINATOR = "coordinator", _("Coordinator")
+    CLASS_TEACHER = "class_teacher", _("Class teacher")
+    SUBJECT_TEACHER = "subject_teacher", _("Subject teacher")
+    PSYCHOLOGIST = "psychologist", _("Psychologist")
+    SOCIAL_PEDAGOGUE = "social_pedagogue", _("Social pedagogue")
+    MEDIC = "medic", _("Medical worker")
+    # Rights the school administrator grants per person (R-TEN-6); they behave as roles.
+    MAINTAIN_LISTS = "maintain_lists", _("Right: maintain lists of pupils and parents")
+    EDIT_OWN_CLASS = "edit_own_class", _("Right: edit pupils and parents of my own class")
+    # Department-level roles (R-TEN-3), held department-wide.
+    DEPT_ADMIN = "dept_admin", _("Department administrator")
+    CHIEF_SPECIALIST = "chief_specialist", _("Chief specialist")
+    DEPUTY_HEAD = "deputy_head", _("Deputy head of the department")
+    CHIEF_ACCOUNTANT = "chief_accountant", _("Chief accountant")
+    # Portal editors publish announcements and course materials (R-TEN-4).
+    EDITOR = "editor", _("Portal editor")
+    # Pupil and parent are not assigned: they follow from the pupil and parent records.
+    PUPIL = "pupil", _("Pupil")
+    PARENT = "parent", _("Parent")
+
+
+SCHOOL_ROLES = frozenset(
+    {
+        Role.ADMIN,
+        Role.DIRECTOR,
+        Role.DEPUTY_ACADEMIC,
+        Role.DEPUTY_EDUCATIONAL,
+        Role.SECRETARY,
+        Role.COORDINATOR,
+        Role.CLASS_TEACHER,
+        Role.SUBJECT_TEACHER,
+        Role.PSYCHOLOGIST,
+        Role.SOCIAL_PEDAGOGUE,
+        Role.MEDIC,
+        Role.MAINTAIN_LISTS,
+        Role.EDIT_OWN_CLASS,
+    }
+)
+DEPARTMENT_ROLES = frozenset(
+    {Role.DEPT_ADMIN, Role.CHIEF_SPECIALIST, Role.DEPUTY_HEAD, Role.CHIEF_ACCOUNTANT}
+)
+DERIVED_ROLES = frozenset({Role.PUPIL, Role.PARENT})
+ASSIGNABLE_ROLES = [r for r in Role if r not in DERIVED_ROLES]
+# Roles that work in the Wagtail admin; pupils and parents never enter it.
+ADMIN_ROLES = (SCHOOL_ROLES | DEPARTMENT_ROLES | {Role.EDITOR}) - {
+    Role.MAINTAIN_LISTS,
+    Role.EDIT_OWN_CLASS,
+}
+
+
+class AccessContext:
+    """What one user is, read lazily and at most once per request."""
+
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def person_id(self):
+        from records.models import Person
+
+        return Person.objects.filter(user_id=self.user.pk).values_list("pk", flat=True).first()
+
+    @cached_property
+    def _assignments(self):
+        from records.models import RoleAssignment
+
+        if self.person_id is None:
+            return []
+        return list(
+            RoleAssignment.objects.active()
+            .filter(person_id=self.person_id)
+            .values_list("role", "institution_id")
+        )
+
+    @cached_property
+    def school_roles(self):
+        """{institution_id: {role, ...}} including the derived pupil and parent roles."""
+        roles = {}
+        for role, institution_id in self._assignments:
+            if institution_id is not None:
+                roles.setdefault(institution_id, set()).add(role)
+        for institution_id in self.pupil_institution_ids:
+            roles.setdefault(institution_id, set()).add(Role.PUPIL)
+        for institution_id in self.parent_institution_ids:
+            roles.setdefault(institution_id, set()).add(Role.PARENT)
+        return roles
+
+    @cached_property
+    def department_roles(self):
+        return {role for role, institution_id in self._assignments if institution_id is None}
+
+    def institutions_with(self, role):
+        return {i for i, roles in self.school_roles.items() if role in roles}
+
+    def holds(self, role):
+        return role in self.department_roles or bool(self.institutions_with(role))
+
+    @cached_property
+    def all_roles(self):
+        held = set(self.department_roles)
+        for roles in self.school_roles.values():
+            held |= roles
+        return held
+
+    @cached_property
+    def _own_pupils(self):
+        from records.models import Pupil
+
+        if self.person_id is None:
+            return []
+        return list(
+            Pupil.objects.current().filter(person_id=self.person_id).values_list(
+                "pk", "institution_id"
+            )
+        )
+
+    @cached_property
+    def own_pupil_ids(self):
+        return {pk for pk, _ in self._own_pupils}
+
+    @cached_property
+    def pupil_institution_ids(self):
+        return {institution_id for _, institution_id in self._own_pupils}
+
+    @cached_property
+    def _children(self):
+        from records.models import Guardianship
+
+        if self.person_id is None:
+            return []
+        return list(
+            Guardianship.objects.filter(
+                parent__person_id=self.person_id, pupil__left_on__isnull=True
+            ).values_list("pupil_id", "pupil__institution_id")
+        )
+
+    @cached_property
+    def child_pupil_ids(self):
+        return {pk for pk, _ in self._children}
+
+    @cached_property
+    def parent_institution_ids(self):
+        return {institution_id for _, institution_id in self._children}
+
+    @cached_property
+    def led_class_ids(self):
+        """Classes this user leads as class teacher, where they hold that role."""
+        from journal.models import SchoolClass
+
+        schools = self.institutions_with(Role.CLASS_TEACHER) | self.institutions_with(
+            Role.EDIT_OWN_CLASS
+        )
+        if self.person_id is None or not schools:
+            return set()
+        return set(
+            SchoolClass.objects.filter(
+                class_teacher__person_id=self.person_id, institution_id__in=schools
+            ).values_list("pk", flat=True)
+        )
+
+    @cached_property
+    def taught_class_ids(self):
+        from journal.models import TeachingAssignment
+
+        schools = self.institutions_with(Role.SUBJECT_TEACHER)
+        if self.person_id is None or not schools:
+            return set()
+        return set(
+            TeachingAssignment.objects.filter(
+                teacher__person_id=self.person_id, institution_id__in=schools
+            ).values_list("school_class_id", flat=True)
+        )
+
+
+def access(user):
+    """The user's AccessContext, cached on the user object for this request."""
+    if user is None or not user.is_authenticated:
+        return None
+    context = getattr(user, "_access_context", None)
+    if context is None:
+        context = AccessContext(user)
+        user._access_context = context
+    return context
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A relationship between a user holding a role and a row.
+
+    ``path`` names the model's access path it follows ("institution", "class",
+    "pupil", "person"); ``ids`` returns, for one role, the set of values that path may
+    have, or None for "every row".
+    """
+
+    key: str
+    label: str
+    path: str | None
+    ids: object = field(compare=False)
+
+    def q(self, model, context, role):
+        values = self.ids(context, role)
+        if values is None:
+            return Q()
+        lookup = model.access_paths.get(self.path)
+        if lookup is None or not values:
+            return None
+        condition = Q(**{f"{lookup}__in": values})
+        if "__" in lookup:
+            # A path through a to-many relation would repeat rows: filter by subquery.
+            return Q(pk__in=model._base_manager.filter(condition).values("pk"))
+        return condition
+
+    def test(self, obj, context, role):
+        values = self.ids(context, role)
+        if values is None:
+            return True
+        model = type(obj)
+        lookup = model.access_paths.get(self.path)
+        if lookup is None or not values:
+            return False
+        if "__" in lookup:
+            return model._base_manager.filter(pk=obj.pk, **{f"{lookup}__in": values}).exists()
+        return getattr(obj, lookup) in values
+
+
+def _city(context, role):
+    return None if role in context.department_roles else set()
+
+
+INSTITUTION = Scope(
+    "institution", _("own school"), "institution", lambda c, role: c.institutions_with(role)
+)
+LED_CLASS = Scope("led_class", _("own class"), "class", lambda c, role: c.led_class_ids)
+TAUGHT_CLASS = Scope(
+    "taught_class", _("classes taught"), "class", lambda c, role: c.taught_class_ids
+)
+CHILDREN = Scope("children", _("own children"), "pupil", lambda c, role: c.child_pupil_ids)
+SELF = Scope("self", _("self"), "person", lambda c, role: {c.person_id} - {None})
+CITY = Scope("city", _("all schools"), None, _city)
+# Department users read only the limited fields of people (R-TEN-3); the records
+# views decide which fields that means.
+CITY_LIMITED = Scope("city_limited", _("all schools, limited fields"), None, _city)
+
+SCOPES = [INSTITUTION, LED_CLASS, TAUGHT_CLASS, CHILDREN, SELF, CITY, CITY_LIMITED]
+
+
+@dataclass
+class Permission:
+    name: str
+    model: type
+    cells: dict  # Role -> Scope
+
+    @property
+    def app_label(self):
+        return self.name.split(".", 1)[0]
+
+    def allows(self, user, obj=None):
+        if user is None or not user.is_active:
+            return False
+        if user.is_superuser:
+            return True
+        context = access(user)
+        if context is None:
+            return False
+        held = [(role, scope) for role, scope in self.cells.items() if context.holds(role)]
+        if obj is None:
+            return bool(held)
+        return any(scope.test(obj, context, role) for role, scope in held)
+
+    def filter(self, queryset, user):
+        if user is None or not user.is_authenticated or not user.is_active:
+            return queryset.none()
+        if user.is_superuser:
+            return queryset
+        context = access(user)
+        conditions = []
+        for role, scope in self.cells.items():
+            if not context.holds(role):
+                continue
+            condition = scope.q(queryset.model, context, role)
+            if condition is not None:
+                conditions.append(condition)
+        if not conditions:
+            return queryset.none()
+        if any(not condition for condition in conditions):  # an empty Q() means all rows
+            return queryset
+        return queryset.filter(reduce(or_, conditions))
+
+
+REGISTRY: dict[str, Permission] = {}
+
+
+def grant(name, model, cells):
+    """Declare a permission of the matrix and register it with ``rules``."""
+    permission = Permission(name, model, dict(cells))
+    REGISTRY[name] = permission
+    predicate = rules.predicate(permission.allows, name=name)
+    rules.set_perm(name, predicate)
+    return permission
+
+
+def permission(name):
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise LookupError(f"Unknown permission {name!r}: declare it with grant()") from None
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Base queryset of every model under the access matrix."""
+
+    def visible_to(self, user, perm=None):
+        """Rows ``user`` may see (``app.view_model``) or act on (``perm``)."""
+        opts = self.model._meta
+        return permission(perm or f"{opts.app_label}.view_{opts.model_name}").filter(self, user)
+
+
+def today():
+    return timezone.localdate()

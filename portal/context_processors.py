@@ -1,0 +1,23 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .access import access
+
+
+def navigation(request):
+    """Links of the site navigation, only those the user may open."""
+    user = getattr(request, "user", None)
+    items = [{"url": "/", "label": _("Home")}]
+    if user is None or not user.is_authenticated:
+        return {"nav_items": items}
+    context = access(user)
+    works_in_admin = user.is_superuser or user.has_perm("wagtailadmin.access_admin")
+    if works_in_admin:
+        items.append({"url": reverse("dashboard"), "label": _("Dashboard")})
+    if context.child_pupil_ids:
+        items.append({"url": reverse("records:family"), "label": _("My children")})
+    if context.own_pupil_ids:
+        items.append({"url": reverse("records:me"), "label": _("My page")})
+    if works_in_admin:
+        items.append({"url": reverse("wagtailadmin_home"), "label": _("Administration")})
+    return {"nav_items": items}

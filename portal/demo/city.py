@@ -1,0 +1,416 @@
+"""Builds the demo city: a department, its schools, staff, classes, pupils and parents.
+
+Everything comes from one ``random.Random(seed)``, so a seed always gives the same city.
+Rows are written with ``bulk_create`` in batches; only the fixed demo accounts get logins.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from journal.models import AcademicYear, SchoolClass, Subject, TeachingAssignment
+from portal.access import Role
+from records.models import (
+    Department,
+    Guardianship,
+    Institution,
+    Parent,
+    Person,
+    Pupil,
+    Relation,
+    RoleAssignment,
+    Sex,
+    Staff,
+    User,
+    normalize_name,
+)
+
+from .names import FEMALE_NAMES, MALE_NAMES, STREETS, SURNAMES, feminine, patronymic
+
+DEMO_PASSWORD = "sgo-demo-2026"
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Size:
+    schools: int
+    classes: tuple  # (grade, letter) of each school's classes
+    pupils_per_class: int
+    extra_teachers: int
+
+
+def _grades(letters):
+    return tuple((grade, letter) for grade in range(1, 12) for letter in letters)
+
+
+SIZES = {
+    "small": Size(2, ((1, "А"), (2, "А"), (3, "А"), (4, "А"), (5, "А"), (5, "Б"), (6, "А"),
+                      (7, "А"), (8, "А"), (9, "А")), 25, 4),
+    "medium": Size(10, _grades("АБВ"), 25, 8),
+    "large": Size(50, _grades("АБВГ"), 25, 0),
+}
+
+PRIMARY_SUBJECTS = ["Русский язык", "Литературное чтение", "Математика", "Окружающий мир"]
+SPECIALIST_SUBJECTS = {
+    # subject: grades it is taught in
+    "Английский язык": range(2, 12),
+    "Физическая культура": range(1, 12),
+    "Музыка": range(1, 8),
+    "Изобразительное искусство": range(1, 8),
+    "Русский язык (5–11)": range(5, 12),
+    "Литература": range(5, 12),
+    "Математика (5–6)": range(5, 7),
+    "Алгебра": range(7, 12),
+    "Геометрия": range(7, 12),
+    "Информатика": range(7, 12),
+    "История": range(5, 12),
+    "Обществознание": range(6, 12),
+    "География": range(5, 12),
+    "Биология": range(5, 12),
+    "Физика": range(7, 12),
+    "Химия": range(8, 12),
+    "Технология": range(5, 9),
+}
+HOURS = {"Русский язык": 5, "Математика": 4, "Литературное чтение": 4, "Окружающий мир": 2,
+         "Английский язык": 3, "Физическая культура": 2, "Алгебра": 3, "Русский язык (5–11)": 4,
+         "Математика (5–6)": 5}
+
+# Subject names as the school lists them: the grade hints above only choose teachers.
+SUBJECT_NAME = {"Русский язык (5–11)": "Русский язык", "Математика (5–6)": "Математика"}
+
+ADMINISTRATION = [
+    (Role.DIRECTOR, "Директор"),
+    (Role.DEPUTY_ACADEMIC, "Заместитель директора по УВР"),
+    (Role.DEPUTY_EDUCATIONAL, "Заместитель директора по ВР"),
+    (Role.SECRETARY, "Секретарь"),
+    (Role.MEDIC, "Медицинская сестра"),
+    (Role.PSYCHOLOGIST, "Педагог-психолог"),
+    (Role.ADMIN, "Администратор СГО"),
+]
+
+
+class CityBuilder:
+    def __init__(self, size="small", seed=1, stdout=None):
+        self.size = SIZES[size]
+        self.size_name = size
+        self.random = random.Random(seed)
+        self.stdout = stdout
+        self.year_start = datetime.date(2026, 9, 1)
+        self.persons = []
+        self.password = make_password(DEMO_PASSWORD)
+
+    def say(self, message):
+        if self.stdout is not None:
+            self.stdout.write(message)
+
+    # People ---------------------------------------------------------------------------
+
+    def new_person(self, sex=None, surname=None, father=None, age=None):
+        rnd = self.random
+        sex = sex or rnd.choice([Sex.MALE, Sex.FEMALE])
+        surname = surname or rnd.choice(SURNAMES)
+        father = father or rnd.choice(MALE_NAMES)
+        female = sex == Sex.FEMALE
+        first = rnd.choice(FEMALE_NAMES if female else MALE_NAMES)
+        age = age or rnd.randint(25, 60)
+        birth = self.year_start - datetime.timedelta(days=int(age * 365.25) + rnd.randint(0, 364))
+        person = Person(
+            surname=feminine(surname) if female else surname,
+            name=first,
+            patronymic=patronymic(father, female),
+            sex=sex,
+            birth_date=birth,
+        )
+        person.search_name = normalize_name(person.surname, person.name, person.patronymic)
+        return person
+
+    def phone(self):
+        return f"+7 914 {self.random.randint(100, 999)}-{self.random.randint(10, 99)}-" \
+               f"{self.random.randint(10, 99)}"
+
+    # Build ------------------------------------------------------------------------------
+
+    @transaction.atomic
+    def build(self):
+        self.department = Department.objects.create(
+            name="Управление образования Окружной администрации города",
+            short_name="Управление образования",
+        )
+        institutions = Institution.objects.bulk_create([
+            Institution(
+                department=self.department,
+                name=f"Муниципальное общеобразовательное бюджетное учреждение "
+                     f"«Средняя общеобразовательная школа № {n}»",
+                short_name=f"СОШ № {n}",
+                address=f"677000, г. Якутск, {self.random.choice(STREETS)}, "
+                        f"д. {self.random.randint(1, 120)}",
+                phone=f"+7 4112 {self.random.randint(30, 49)}-{self.random.randint(10, 99)}-"
+                      f"{self.random.randint(10, 99)}",
+                email=f"school{n}@edu.example.ru",
+            )
+            for n in range(1, self.size.schools + 1)
+        ])
+        self.say(f"Department and {len(institutions)} schools")
+        self.schools = []
+        for number, institution in enumerate(institutions, start=1):
+            self.schools.append(self.build_school(institution))
+            if number % 5 == 0 or number == len(institutions):
+                self.say(f"  schools built: {number}/{len(institutions)}")
+        self.write_people()
+        self.build_demo_accounts()
+
+    def build_school(self, institution):
+        """Plans a school's rows in memory; write_people() inserts them in bulk."""
+        rnd = self.random
+        year = AcademicYear.objects.create(
+            institution=institution, name="2026/2027", starts_on=self.year_start,
+            ends_on=datetime.date(2027, 5, 31), is_current=True,
+        )
+        school = {"institution": institution, "year": year, "staff": [], "roles": []}
+
+        def hire(position, roles, sex=None):
+            person = self.new_person(sex=sex)
+            staff = Staff(institution=institution, person=person, position=position,
+                          personnel_number=f"{institution.pk:02d}{len(school['staff']) + 1:04d}",
+                          hired_on=datetime.date(rnd.randint(1995, 2025), rnd.choice([8, 9]), 1))
+            school["staff"].append(staff)
+            for role in roles:
+                school["roles"].append((person, role))
+            return staff
+
+        for role, position in ADMINISTRATION:
+            hire(position, [role])
+        classes = []
+        class_teachers = []
+        for grade, letter in self.size.classes:
+            teacher = hire("Учитель начальных классов" if grade <= 4 else "Учитель",
+                           [Role.CLASS_TEACHER, Role.SUBJECT_TEACHER],
+                           sex=Sex.FEMALE if rnd.random() < 0.85 else Sex.MALE)
+            class_teachers.append(teacher)
+            classes.append(SchoolClass(institution=institution, academic_year=year,
+                                       grade=grade, letter=letter))
+        specialists = {}
+        for subject in SPECIALIST_SUBJECTS:
+            specialists[subject] = [hire(f"Учитель ({SUBJECT_NAME.get(subject, subject)})",
+                                         [Role.SUBJECT_TEACHER])]
+        for i in range(self.size.extra_teachers):
+            subject = list(SPECIALIST_SUBJECTS)[i % len(SPECIALIST_SUBJECTS)]
+            specialists[subject].append(hire(f"Учитель ({SUBJECT_NAME.get(subject, subject)})",
+                                             [Role.SUBJECT_TEACHER]))
+        school.update(classes=classes, class_teachers=class_teachers, specialists=specialists)
+        return school
+
+    def write_people(self):
+        rnd = self.random
+        staff_persons = [s.person for school in self.schools for s in school["staff"]]
+        Person.objects.bulk_create(staff_persons, batch_size=BATCH)
+        for school in self.schools:
+            for staff in school["staff"]:
+                staff.person_id = staff.person.pk
+        Staff.objects.bulk_create(
+            [s for school in self.schools for s in school["staff"]], batch_size=BATCH
+        )
+        RoleAssignment.objects.bulk_create([
+            RoleAssignment(person_id=person.pk, role=role, institution=school["institution"],
+                           valid_from=self.year_start - datetime.timedelta(days=90))
+            for school in self.schools for person, role in school["roles"]
+        ], batch_size=BATCH)
+        self.say(f"Staff: {len(staff_persons)}")
+
+        subjects, assignments = [], []
+        for school in self.schools:
+            for teacher, school_class in zip(school["class_teachers"], school["classes"],
+                                             strict=True):
+                school_class.class_teacher_id = teacher.pk
+            names = sorted({SUBJECT_NAME.get(s, s) for s in [*PRIMARY_SUBJECTS,
+                                                              *SPECIALIST_SUBJECTS]})
+            school["subjects"] = {
+                name: Subject(institution=school["institution"], name=name) for name in names
+            }
+            subjects.extend(school["subjects"].values())
+        SchoolClass.objects.bulk_create(
+            [c for school in self.schools for c in school["classes"]], batch_size=BATCH
+        )
+        Subject.objects.bulk_create(subjects, batch_size=BATCH)
+        for school in self.schools:
+            turn = {}
+            for teacher, school_class in zip(school["class_teachers"], school["classes"],
+                                             strict=True):
+                plan = []
+                if school_class.grade <= 4:
+                    plan += [(s, teacher) for s in PRIMARY_SUBJECTS]
+                for subject, grades in SPECIALIST_SUBJECTS.items():
+                    if school_class.grade in grades:
+                        pool = school["specialists"][subject]
+                        turn[subject] = turn.get(subject, -1) + 1
+                        plan.append((subject, pool[turn[subject] % len(pool)]))
+                for subject, who in plan:
+                    assignments.append(TeachingAssignment(
+                        institution=school["institution"], teacher_id=who.pk,
+                        school_class=school_class,
+                        subject=school["subjects"][SUBJECT_NAME.get(subject, subject)],
+                        hours_per_week=HOURS.get(subject, 2),
+                    ))
+        TeachingAssignment.objects.bulk_create(assignments, batch_size=BATCH)
+        self.say(f"Classes: {sum(len(s['classes']) for s in self.schools)}, "
+                 f"teaching assignments: {len(assignments)}")
+
+        # Pupils and their families. About one family in ten has two children in the
+        # school, as families do.
+        pupil_persons, pupils, families = [], [], []
+        for school in self.schools:
+            institution = school["institution"]
+            family = None
+            for school_class in school["classes"]:
+                for _ in range(self.size.pupils_per_class):
+                    if family and family["institution"] is institution and rnd.random() < 0.1 \
+                            and len(family["children"]) == 1:
+                        surname, father = family["surname"], family["father"]
+                    else:
+                        surname, father = rnd.choice(SURNAMES), rnd.choice(MALE_NAMES)
+                        family = {"institution": institution, "surname": surname,
+                                  "father": father, "children": []}
+                        families.append(family)
+                    person = self.new_person(surname=surname, father=father,
+                                             age=school_class.grade + 6)
+                    pupil = Pupil(institution=institution, person=person,
+                                  school_class=school_class, enrolled_on=self.year_start,
+                                  personal_file_number=f"{school_class.grade}-{len(pupils) + 1}")
+                    pupil_persons.append(person)
+                    pupils.append(pupil)
+                    family["children"].append(pupil)
+            self.say(f"  pupils planned: {len(pupils)}")
+        parent_persons, parents, links = [], [], []
+        for family in families:
+            members = []
+            if rnd.random() < 0.92:
+                mother = self.new_person(sex=Sex.FEMALE, surname=family["surname"])
+                members.append((mother, Relation.MOTHER))
+            if rnd.random() < 0.65 or not members:
+                father = self.new_person(sex=Sex.MALE, surname=family["surname"])
+                father.name = family["father"]
+                father.search_name = normalize_name(father.surname, father.name,
+                                                    father.patronymic)
+                members.append((father, Relation.FATHER))
+            for person, relation in members:
+                parent = Parent(institution=family["institution"], person=person,
+                                mobile_phone=self.phone())
+                parent_persons.append(person)
+                parents.append(parent)
+                for child in family["children"]:
+                    links.append((parent, child, relation))
+        Person.objects.bulk_create(pupil_persons + parent_persons, batch_size=BATCH)
+        for row in pupils + parents:
+            row.person_id = row.person.pk
+        Pupil.objects.bulk_create(pupils, batch_size=BATCH)
+        Parent.objects.bulk_create(parents, batch_size=BATCH)
+        Guardianship.objects.bulk_create(
+            [Guardianship(parent_id=p.pk, pupil_id=c.pk, relation=r) for p, c, r in links],
+            batch_size=BATCH,
+        )
+        self.families = families
+        self.say(f"Pupils: {len(pupils)}, parents: {len(parents)}")
+
+    # Demo accounts ----------------------------------------------------------------------
+
+    def login(self, username, person=None, superuser=False):
+        user = User.objects.create(
+            username=username, password=self.password, is_superuser=superuser,
+            is_staff=superuser, email=f"{username}@demo.example.ru",
+        )
+        if person is not None:
+            person.user = user
+            person.save(update_fields=["user"])
+        return user
+
+    def staff_with_role(self, school, role):
+        people = {p.pk for p, r in school["roles"] if r == role}
+        return next(s for s in school["staff"] if s.person.pk in people)
+
+    def build_demo_accounts(self):
+        self.login("admin", superuser=True)
+        dept = self.new_person(sex=Sex.FEMALE)
+        dept.save()
+        RoleAssignment.objects.create(person=dept, role=Role.CHIEF_SPECIALIST,
+                                      valid_from=self.year_start - datetime.timedelta(days=90))
+        self.login("dept", dept)
+
+        school1, school2 = self.schools[0], self.schools[1]
+        for role, name in [(Role.ADMIN, "admin"), (Role.DIRECTOR, "director"),
+                           (Role.DEPUTY_ACADEMIC, "deputy"), (Role.SECRETARY, "secretary"),
+                           (Role.MEDIC, "medic"), (Role.PSYCHOLOGIST, "psychologist")]:
+            self.login(f"school1.{name}", self.staff_with_role(school1, role).person)
+        self.login("school2.admin", self.staff_with_role(school2, Role.ADMIN).person)
+
+        # school1.teacher: the mathematics specialist, teaching several classes.
+        self.login("school1.teacher", school1["specialists"]["Математика (5–6)"][0].person)
+        self.login("school2.teacher", school2["specialists"]["Алгебра"][0].person)
+        class_5a = next(c for c in school1["classes"] if (c.grade, c.letter) == (5, "А"))
+        self.login("school1.classteacher",
+                   next(t for t, c in zip(school1["class_teachers"], school1["classes"],
+                                          strict=True) if c is class_5a).person)
+
+        # school1.parent: a family with a child in 5А and one more child in the school.
+        for school, prefix, pupil_class in [(school1, "school1", class_5a),
+                                            (school2, "school2", None)]:
+            family = self.family_with_two_children(school, pupil_class)
+            child = next(c for c in family["children"]
+                         if pupil_class is None or c.school_class is pupil_class)
+            parent = Parent.objects.filter(guardianships__pupil_id=child.pk).select_related(
+                "person").order_by("pk").first()
+            self.login(f"{prefix}.parent", parent.person)
+            self.login(f"{prefix}.pupil", child.person)
+
+    def family_with_two_children(self, school, in_class):
+        institution = school["institution"]
+        for family in self.families:
+            if family["institution"] is institution and len(family["children"]) == 2 and (
+                in_class is None or any(c.school_class is in_class for c in family["children"])
+            ):
+                return family
+        # The seed gave no such family: join a pupil of another class to one.
+        family = next(f for f in self.families if f["institution"] is institution and any(
+            in_class is None or c.school_class is in_class for c in f["children"]))
+        other = next(p for f in self.families if f["institution"] is institution
+                     and f is not family for p in f["children"])
+        for parent in Parent.objects.filter(guardianships__pupil_id=family["children"][0].pk):
+            Guardianship.objects.get_or_create(parent=parent, pupil_id=other.pk,
+                                               defaults={"relation": Relation.MOTHER})
+        family["children"].append(other)
+        return family
+
+
+DEMO_ACCOUNTS = [
+    ("admin", "superuser"),
+    ("dept", "department chief specialist"),
+    ("school1.admin", "school 1 administrator"),
+    ("school1.director", "school 1 director"),
+    ("school1.deputy", "school 1 deputy director for academic work"),
+    ("school1.secretary", "school 1 secretary"),
+    ("school1.medic", "school 1 medical worker"),
+    ("school1.psychologist", "school 1 psychologist"),
+    ("school1.teacher", "school 1 subject teacher (mathematics, several classes)"),
+    ("school1.classteacher", "school 1 class teacher of 5А"),
+    ("school1.parent", "parent of two pupils of school 1, one in 5А"),
+    ("school1.pupil", "pupil of 5А, child of school1.parent"),
+    ("school2.admin", "school 2 administrator"),
+    ("school2.teacher", "school 2 subject teacher"),
+    ("school2.parent", "parent of two pupils of school 2"),
+    ("school2.pupil", "pupil of school 2, child of school2.parent"),
+]
+
+
+def reset():
+    """Deletes every row the builder makes, children before parents."""
+    from wagtail.models import Revision
+
+    Revision.objects.filter(base_content_type__app_label__in=["records", "journal"]).delete()
+    for model in (Guardianship, TeachingAssignment, RoleAssignment, Pupil, Parent):
+        model.objects.all().delete()
+    SchoolClass.objects.all().delete()
+    for model in (Staff, Subject, AcademicYear, Person, Institution, Department):
+        model.objects.all().delete()
+    User.objects.filter(username__in=[u for u, _ in DEMO_ACCOUNTS]).delete()

@@ -1,0 +1,40 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from portal.demo.city import DEMO_ACCOUNTS, DEMO_PASSWORD, SIZES, CityBuilder, reset
+from records.models import Department
+
+
+class Command(BaseCommand):
+    help = "Builds a demo city: the department, schools, staff, classes, pupils and parents."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--size", choices=sorted(SIZES), default="small")
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--reset", action="store_true",
+                            help="Delete the existing demo city first.")
+        parser.add_argument("--if-empty", action="store_true",
+                            help="Do nothing (and succeed) when a city already exists.")
+
+    def handle(self, *args, size, seed, if_empty, **options):
+        started = time.monotonic()
+        if Department.objects.exists():
+            if if_empty:
+                self.stdout.write("A city already exists; nothing to do.")
+                self.print_accounts()
+                return
+            if not options["reset"]:
+                raise CommandError("A city already exists. Run with --reset to rebuild it.")
+            self.stdout.write("Deleting the existing city…")
+            reset()
+        CityBuilder(size=size, seed=seed, stdout=self.stdout).build()
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo city ({size}, seed {seed}) built in {time.monotonic() - started:.1f} s."
+        ))
+        self.print_accounts()
+
+    def print_accounts(self):
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, description in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {username:<22} {description}")

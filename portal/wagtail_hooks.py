@@ -1,0 +1,44 @@
+from django.core.exceptions import PermissionDenied
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+
+from .matrix import matrix_tables
+
+
+class AccessMatrixView(WagtailAdminTemplateMixin, TemplateView):
+    """R-TEN-5: the whole access matrix, role by permission, generated from the rules."""
+
+    page_title = _("Access matrix")
+    header_icon = "key"
+    template_name = "portal/access_matrix.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("portal.view_access_matrix"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["roles"], context["tables"] = matrix_tables()
+        return context
+
+
+@hooks.register("register_admin_urls")
+def register_matrix_url():
+    return [path("access-matrix/", AccessMatrixView.as_view(), name="access_matrix")]
+
+
+class MatrixMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("portal.view_access_matrix")
+
+
+@hooks.register("register_settings_menu_item")
+def register_matrix_menu_item():
+    return MatrixMenuItem(
+        _("Access matrix"), reverse("access_matrix"), icon_name="key", order=900
+    )

@@ -1,0 +1,68 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+
+from journal.models import SchoolClass
+
+from .models import Institution, Parent, Pupil, RoleAssignment, Sex, Staff
+
+
+def visible_institutions(request):
+    return Institution.objects.visible_to(request.user)
+
+
+def visible_classes(request):
+    return SchoolClass.objects.visible_to(request.user).select_related("institution")
+
+
+class PupilFilterSet(WagtailFilterSet):
+    institution = django_filters.ModelChoiceFilter(
+        queryset=visible_institutions, label=_("institution")
+    )
+    school_class = django_filters.ModelChoiceFilter(queryset=visible_classes, label=_("class"))
+    sex = django_filters.ChoiceFilter(
+        field_name="person__sex", choices=Sex.choices, label=_("sex")
+    )
+    birth_year = django_filters.NumberFilter(
+        field_name="person__birth_date__year", label=_("year of birth")
+    )
+
+    class Meta:
+        model = Pupil
+        fields = ["institution", "school_class", "sex", "birth_year"]
+
+
+class StaffFilterSet(WagtailFilterSet):
+    institution = django_filters.ModelChoiceFilter(
+        queryset=visible_institutions, label=_("institution")
+    )
+    current = django_filters.BooleanFilter(
+        field_name="left_on", lookup_expr="isnull", label=_("currently employed")
+    )
+
+    class Meta:
+        model = Staff
+        fields = ["institution", "current"]
+
+
+class ParentFilterSet(WagtailFilterSet):
+    institution = django_filters.ModelChoiceFilter(
+        queryset=visible_institutions, label=_("institution")
+    )
+    children__school_class = django_filters.ModelChoiceFilter(
+        queryset=visible_classes, label=_("class of a child"), distinct=True
+    )
+
+    class Meta:
+        model = Parent
+        fields = ["institution", "children__school_class"]
+
+
+class RoleAssignmentFilterSet(WagtailFilterSet):
+    institution = django_filters.ModelChoiceFilter(
+        queryset=visible_institutions, label=_("institution")
+    )
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["institution", "role"]

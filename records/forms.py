@@ -1,0 +1,38 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.viewsets import ScopedAdminForm
+
+from .models import Person, Sex
+
+PERSON_FIELDS = ["surname", "name", "patronymic", "birth_date", "sex"]
+
+
+class PersonRecordForm(ScopedAdminForm):
+    """Edits a school record (staff, pupil, parent) together with its person's name,
+    birth date and sex, so the secretary fills one form, not two."""
+
+    surname = forms.CharField(label=_("surname"), max_length=100)
+    name = forms.CharField(label=_("name"), max_length=100)
+    patronymic = forms.CharField(label=_("patronymic"), max_length=100, required=False)
+    birth_date = forms.DateField(label=_("birth date"), required=False)
+    sex = forms.ChoiceField(label=_("sex"), choices=[("", "---------"), *Sex.choices],
+                            required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.person_id:
+            for field in PERSON_FIELDS:
+                self.initial.setdefault(field, getattr(self.instance.person, field))
+
+    def save(self, commit=True):
+        instance = super().save(commit=False)
+        person = instance.person if instance.person_id else Person()
+        for field in PERSON_FIELDS:
+            setattr(person, field, self.cleaned_data[field])
+        person.save()
+        instance.person = person
+        if commit:
+            instance.save()
+            self.save_m2m()
+        return instance

@@ -1,0 +1,152 @@
+"""The access matrix of records (R-TEN-1…6, R-PD-5). Read docs/architecture.md first.
+
+Each table says, for each role, which rows the permission reaches. Named predicates
+below are the same relationships for use in templates and views.
+"""
+
+import rules
+
+from portal.access import (
+    ADMIN_ROLES,
+    CHILDREN,
+    CITY,
+    CITY_LIMITED,
+    DEPARTMENT_ROLES,
+    INSTITUTION,
+    LED_CLASS,
+    SELF,
+    TAUGHT_CLASS,
+    Role,
+    access,
+    grant,
+)
+
+from .models import Institution, Parent, Pupil, RoleAssignment, Staff
+
+SCHOOL_STAFF = [
+    Role.ADMIN,
+    Role.DIRECTOR,
+    Role.DEPUTY_ACADEMIC,
+    Role.DEPUTY_EDUCATIONAL,
+    Role.SECRETARY,
+    Role.COORDINATOR,
+    Role.CLASS_TEACHER,
+    Role.SUBJECT_TEACHER,
+    Role.PSYCHOLOGIST,
+    Role.SOCIAL_PEDAGOGUE,
+    Role.MEDIC,
+]
+# Staff who work with every pupil of their school.
+WHOLE_SCHOOL = [
+    Role.ADMIN,
+    Role.DIRECTOR,
+    Role.DEPUTY_ACADEMIC,
+    Role.DEPUTY_EDUCATIONAL,
+    Role.SECRETARY,
+    Role.COORDINATOR,
+    Role.PSYCHOLOGIST,
+    Role.SOCIAL_PEDAGOGUE,
+    Role.MEDIC,
+    Role.MAINTAIN_LISTS,
+]
+LIST_KEEPERS = [Role.ADMIN, Role.SECRETARY, Role.MAINTAIN_LISTS]
+
+
+def cells(roles, scope):
+    return dict.fromkeys(roles, scope)
+
+
+grant("records.view_institution", Institution, {
+    **cells(SCHOOL_STAFF, INSTITUTION),
+    **cells(DEPARTMENT_ROLES, CITY),
+})
+grant("records.add_institution", Institution, {Role.DEPT_ADMIN: CITY})
+grant("records.change_institution", Institution, {Role.ADMIN: INSTITUTION, Role.DEPT_ADMIN: CITY})
+grant("records.delete_institution", Institution, {Role.DEPT_ADMIN: CITY})
+
+grant("records.view_staff", Staff, {
+    **cells(SCHOOL_STAFF, INSTITUTION),
+    **cells(DEPARTMENT_ROLES, CITY_LIMITED),
+})
+grant("records.add_staff", Staff, cells([Role.ADMIN, Role.DIRECTOR, Role.SECRETARY], INSTITUTION))
+grant("records.change_staff", Staff, cells([Role.ADMIN, Role.DIRECTOR, Role.SECRETARY], INSTITUTION))
+grant("records.delete_staff", Staff, {Role.ADMIN: INSTITUTION})
+
+grant("records.view_pupil", Pupil, {
+    **cells(WHOLE_SCHOOL, INSTITUTION),
+    Role.CLASS_TEACHER: LED_CLASS,
+    Role.EDIT_OWN_CLASS: LED_CLASS,
+    Role.SUBJECT_TEACHER: TAUGHT_CLASS,
+    Role.PARENT: CHILDREN,
+    Role.PUPIL: SELF,
+    **cells(DEPARTMENT_ROLES, CITY_LIMITED),
+})
+grant("records.add_pupil", Pupil, cells(LIST_KEEPERS, INSTITUTION))
+grant("records.change_pupil", Pupil, {
+    **cells(LIST_KEEPERS, INSTITUTION),
+    Role.EDIT_OWN_CLASS: LED_CLASS,
+})
+grant("records.delete_pupil", Pupil, {Role.ADMIN: INSTITUTION})
+
+grant("records.view_parent", Parent, {
+    **cells(WHOLE_SCHOOL, INSTITUTION),
+    Role.CLASS_TEACHER: LED_CLASS,
+    Role.EDIT_OWN_CLASS: LED_CLASS,
+    Role.SUBJECT_TEACHER: TAUGHT_CLASS,
+    Role.PARENT: SELF,
+    **cells(DEPARTMENT_ROLES, CITY_LIMITED),
+})
+grant("records.add_parent", Parent, cells(LIST_KEEPERS, INSTITUTION))
+grant("records.change_parent", Parent, {
+    **cells(LIST_KEEPERS, INSTITUTION),
+    Role.EDIT_OWN_CLASS: LED_CLASS,
+})
+grant("records.delete_parent", Parent, {Role.ADMIN: INSTITUTION})
+
+grant("records.view_roleassignment", RoleAssignment, {
+    Role.ADMIN: INSTITUTION,
+    Role.DIRECTOR: INSTITUTION,
+    Role.DEPT_ADMIN: CITY,
+})
+for action in ("add", "change", "delete"):
+    grant(f"records.{action}_roleassignment", RoleAssignment, {
+        Role.ADMIN: INSTITUTION,
+        Role.DEPT_ADMIN: CITY,
+    })
+
+
+@rules.predicate
+def works_in_admin(user):
+    """Staff, department users and editors use the Wagtail admin; pupils and parents never."""
+    context = access(user)
+    return bool(context and context.all_roles & ADMIN_ROLES)
+
+
+@rules.predicate
+def is_parent(user):
+    context = access(user)
+    return bool(context and context.child_pupil_ids)
+
+
+@rules.predicate
+def is_pupil(user):
+    context = access(user)
+    return bool(context and context.own_pupil_ids)
+
+
+@rules.predicate
+def is_parent_of(user, pupil):
+    context = access(user)
+    return bool(context and pupil is not None and pupil.pk in context.child_pupil_ids)
+
+
+@rules.predicate
+def is_class_teacher_of(user, pupil):
+    context = access(user)
+    return bool(
+        context and pupil is not None and pupil.school_class_id in context.led_class_ids
+    )
+
+
+rules.add_perm("wagtailadmin.access_admin", works_in_admin)
+rules.add_perm("portal.view_access_matrix", works_in_admin)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "records"
+urlpatterns = [
+    path("family/", views.family, name="family"),
+    path("me/", views.me, name="me"),
+    path("pupils/<int:pk>/", views.pupil_detail, name="pupil"),
+]
