@@ -1,3 +1,4 @@
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -17,4 +18,23 @@ class ForcePasswordChangeMiddleware:
                 ("/static/", "/i18n/")
             ):
                 return redirect("account_change_password")
+        return self.get_response(request)
+
+
+class AdminAccessMiddleware:
+    """A signed-in user without admin access (pupils, parents) gets a plain 403 for
+    every admin URL, instead of Wagtail's redirect to the login page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            request.path.startswith("/admin/")
+            and user is not None
+            and user.is_authenticated
+            and not user.has_perm("wagtailadmin.access_admin")
+        ):
+            raise PermissionDenied
         return self.get_response(request)

@@ -9,6 +9,7 @@ user may see.
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -132,6 +133,14 @@ class ScopedModelViewSet(ModelViewSet):
     inspect_view_enabled = True
     base_form_class = ScopedAdminForm
     panels = []
+
+    @cached_property
+    def url_prefix(self):
+        return f"{self.model._meta.app_label}/{self.model._meta.model_name}"
+
+    @cached_property
+    def url_namespace(self):
+        return f"{self.model._meta.app_label}_{self.model._meta.model_name}"
 
     def get_edit_handler(self):
         return ObjectList(self.panels, base_form_class=self.base_form_class).bind_to_model(

@@ -1,0 +1,109 @@
+"""Factories for tests (factory-boy is a development dependency; the demo seeder
+writes rows in bulk instead)."""
+
+import datetime
+
+import factory
+
+from portal.access import Role
+
+from .models import (
+    Department,
+    Guardianship,
+    Institution,
+    Parent,
+    Person,
+    Pupil,
+    Relation,
+    RoleAssignment,
+    Sex,
+    Staff,
+    User,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.ru")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+
+    name = "Управление образования"
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Institution
+
+    department = factory.SubFactory(DepartmentFactory)
+    short_name = factory.Sequence(lambda n: f"Школа № {n + 100}")
+    name = factory.LazyAttribute(lambda i: f"МОБУ «{i.short_name}»")
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    surname = factory.Iterator(["Иванов", "Петров", "Сидоров", "Ёлкин", "Абрамов"])
+    name = factory.Iterator(["Иван", "Пётр", "Сергей"])
+    patronymic = "Иванович"
+    sex = Sex.MALE
+    birth_date = datetime.date(1985, 3, 14)
+
+
+class StaffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Staff
+
+    institution = factory.SubFactory(InstitutionFactory)
+    person = factory.SubFactory(PersonFactory)
+    position = "Учитель"
+
+
+class PupilFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pupil
+
+    institution = factory.SubFactory(InstitutionFactory)
+    person = factory.SubFactory(PersonFactory, birth_date=datetime.date(2015, 5, 1))
+    school_class = None
+
+
+class ParentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Parent
+
+    institution = factory.SubFactory(InstitutionFactory)
+    person = factory.SubFactory(PersonFactory)
+
+
+class GuardianshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Guardianship
+
+    parent = factory.SubFactory(ParentFactory)
+    pupil = factory.SubFactory(PupilFactory)
+    relation = Relation.MOTHER
+
+
+class RoleAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoleAssignment
+
+    person = factory.SubFactory(PersonFactory)
+    role = Role.SUBJECT_TEACHER
+    institution = factory.SubFactory(InstitutionFactory)
+    valid_from = datetime.date(2020, 1, 1)

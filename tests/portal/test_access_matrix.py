@@ -1,0 +1,197 @@
+"""R-TEN-5: every cell of the access matrix, checked against a small world.
+
+For each role a persona holds that role in school A. The world has rows in school A
+(in the persona's class and outside it), in school B, of the persona's child and of
+another family. What each scope must reach is written here from the world's own tags,
+not from the code under test, and compared with both ``user.has_perm(name, row)`` and
+``Model.objects.visible_to(user, name)``.
+"""
+
+import pytest
+
+from journal.factories import (
+    AcademicYearFactory,
+    SchoolClassFactory,
+    SubjectFactory,
+    TeachingAssignmentFactory,
+)
+from portal.access import (
+    CHILDREN,
+    CITY,
+    CITY_LIMITED,
+    DEPARTMENT_ROLES,
+    INSTITUTION,
+    LED_CLASS,
+    REGISTRY,
+    SELF,
+    TAUGHT_CLASS,
+    Role,
+)
+from records.factories import (
+    GuardianshipFactory,
+    InstitutionFactory,
+    ParentFactory,
+    PersonFactory,
+    PupilFactory,
+    RoleAssignmentFactory,
+    StaffFactory,
+    UserFactory,
+)
+
+
+class World:
+    """Rows tagged with where they stand: institution, class, pupil, person."""
+
+    def __init__(self, role):
+        self.role = role
+        self.rows = []  # (row, tags)
+        a, b = InstitutionFactory(), InstitutionFactory()
+        self.a, self.b = a, b
+        year_a, year_b = AcademicYearFactory(institution=a), AcademicYearFactory(institution=b)
+        a1 = SchoolClassFactory(institution=a, academic_year=year_a, letter="А")
+        a2 = SchoolClassFactory(institution=a, academic_year=year_a, letter="Б")
+        b1 = SchoolClassFactory(institution=b, academic_year=year_b, letter="А")
+        self.a1 = a1
+
+        self.person = PersonFactory(user=UserFactory())
+        self.user = self.person.user
+        if role in DEPARTMENT_ROLES:
+            self.add(RoleAssignmentFactory(person=self.person, role=role, institution=None),
+                     None, None, None, self.person)
+        elif role not in (Role.PUPIL, Role.PARENT):
+            self.add(RoleAssignmentFactory(person=self.person, role=role, institution=a),
+                     a, None, None, self.person)
+
+        own_staff = None
+        if role in (Role.CLASS_TEACHER, Role.EDIT_OWN_CLASS, Role.SUBJECT_TEACHER):
+            own_staff = self.add(StaffFactory(institution=a, person=self.person),
+                                 a, None, None, self.person)
+        if role in (Role.CLASS_TEACHER, Role.EDIT_OWN_CLASS):
+            a1.class_teacher = own_staff
+            a1.save()
+        other_staff_a = self.add(StaffFactory(institution=a), a, None, None, "other")
+        other_staff_b = self.add(StaffFactory(institution=b), b, None, None, "other")
+
+        for row, institution, school_class in [
+            (year_a, a, None), (year_b, b, None), (a1, a, a1), (a2, a, a2), (b1, b, b1)
+        ]:
+            self.add(row, institution, school_class, None, None)
+        subject_a = self.add(SubjectFactory(institution=a), a, None, None, None)
+        subject_b = self.add(SubjectFactory(institution=b), b, None, None, None)
+        teacher_a1 = own_staff if role == Role.SUBJECT_TEACHER else other_staff_a
+        self.add(TeachingAssignmentFactory(institution=a, teacher=teacher_a1, school_class=a1,
+                                           subject=subject_a),
+                 a, a1, None, teacher_a1.person)
+        self.add(TeachingAssignmentFactory(institution=a, teacher=other_staff_a, school_class=a2,
+                                           subject=subject_a),
+                 a, a2, None, other_staff_a.person)
+        self.add(TeachingAssignmentFactory(institution=b, teacher=other_staff_b, school_class=b1,
+                                           subject=subject_b),
+                 b, b1, None, other_staff_b.person)
+
+        pupil_person = self.person if role == Role.PUPIL else PersonFactory()
+        pupil_a1 = PupilFactory(institution=a, school_class=a1, person=pupil_person)
+        pupil_a2 = PupilFactory(institution=a, school_class=a2)
+        pupil_b1 = PupilFactory(institution=b, school_class=b1)
+        for pupil, institution, school_class in [
+            (pupil_a1, a, a1), (pupil_a2, a, a2), (pupil_b1, b, b1)
+        ]:
+            self.add(pupil, institution, school_class, pupil, pupil.person)
+
+        # The persona's child is pupil_a1 when the persona is a parent; the other
+        # parent of that child is a third party all the same.
+        parent_person = self.person if role == Role.PARENT else PersonFactory()
+        for parent_of, person in [(pupil_a1, parent_person), (pupil_a1, PersonFactory()),
+                                  (pupil_a2, PersonFactory()), (pupil_b1, PersonFactory())]:
+            parent = ParentFactory(institution=parent_of.institution, person=person)
+            GuardianshipFactory(parent=parent, pupil=parent_of)
+            self.add(parent, parent_of.institution, parent_of.school_class, parent_of, person)
+        self.child = pupil_a1
+
+    def add(self, row, institution, school_class, pupil, person):
+        self.rows.append((row, {"institution": institution, "class": school_class,
+                                "pupil": pupil, "person": person}))
+        return row
+
+    def expected(self, scope, model):
+        """The rows of ``model`` that ``scope`` must reach for this persona."""
+        rows = [(row, tags) for row, tags in self.rows if type(row) is model]
+        if scope is None:
+            return set()
+        if scope in (CITY, CITY_LIMITED):
+            return {row.pk for row, _ in rows}
+        if scope is INSTITUTION:
+            return {row.pk for row, t in rows if t["institution"] == self.a}
+        if scope in (LED_CLASS, TAUGHT_CLASS):
+            return {row.pk for row, t in rows if t["class"] == self.a1}
+        if scope is CHILDREN:
+            return {row.pk for row, t in rows if t["pupil"] == self.child}
+        if scope is SELF:
+            return {row.pk for row, t in rows if t["person"] == self.person}
+        raise AssertionError(f"no expectation written for scope {scope.key}")
+
+
+ROLES = list(Role)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
+def test_every_cell_of_the_matrix(role):
+    world = World(role)
+    user = world.user
+    failures = []
+    for name, perm in sorted(REGISTRY.items()):
+        scope = perm.cells.get(role)
+        expected = world.expected(scope, perm.model)
+        world_pks = {row.pk for row, _ in world.rows if type(row) is perm.model}
+        visible = set(
+            perm.model.objects.visible_to(user, name).filter(pk__in=world_pks)
+            .values_list("pk", flat=True)
+        )
+        by_object = {
+            row.pk for row, _ in world.rows
+            if type(row) is perm.model and user.has_perm(name, row)
+        }
+        if visible != expected:
+            failures.append(f"{name}: visible_to gave {visible}, expected {expected}")
+        if by_object != expected:
+            failures.append(f"{name}: has_perm(row) gave {by_object}, expected {expected}")
+        # A fresh user object: the access context is cached per request.
+        user = type(user).objects.get(pk=user.pk)
+        if user.has_perm(name) != (scope is not None):
+            failures.append(f"{name}: model-level has_perm is {not scope}")
+    assert not failures, "\n".join(failures)
+
+
+def test_key_cells_are_what_the_regulation_says():
+    """A few cells that must never change by accident (R-PD-5, R-TEN-3, R-PPL-4)."""
+    cells = {name: perm.cells for name, perm in REGISTRY.items()}
+    assert cells["records.view_pupil"][Role.PARENT] is CHILDREN
+    assert cells["records.view_pupil"][Role.PUPIL] is SELF
+    assert cells["records.view_parent"][Role.PARENT] is SELF
+    assert cells["records.view_pupil"][Role.SUBJECT_TEACHER] is TAUGHT_CLASS
+    assert cells["records.view_pupil"][Role.CLASS_TEACHER] is LED_CLASS
+    for role in DEPARTMENT_ROLES:
+        assert cells["records.view_pupil"][role] is CITY_LIMITED
+        assert role not in cells["records.change_pupil"]
+    for name, row in cells.items():
+        if name.split(".")[1].split("_")[0] in ("add", "change", "delete"):
+            assert Role.PARENT not in row and Role.PUPIL not in row, name
+
+
+@pytest.mark.django_db
+def test_a_person_can_teach_in_one_school_and_be_a_parent_in_another():
+    teacher_world = World(Role.SUBJECT_TEACHER)
+    school_c = InstitutionFactory()
+    own_child = PupilFactory(institution=school_c)
+    other_child = PupilFactory(institution=school_c)
+    parent = ParentFactory(institution=school_c, person=teacher_world.person)
+    GuardianshipFactory(parent=parent, pupil=own_child)
+    user = type(teacher_world.user).objects.get(pk=teacher_world.user.pk)
+    visible = set(
+        PupilFactory._meta.model.objects.visible_to(user)
+        .filter(institution=school_c).values_list("pk", flat=True)
+    )
+    assert visible == {own_child.pk}
+    assert not user.has_perm("records.view_pupil", other_child)
+    assert not user.has_perm("records.change_pupil", own_child)
