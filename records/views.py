@@ -45,9 +45,11 @@ def pupil_detail(request, pk):
             .select_related("subject", "teacher__person")
             .order_by("subject__name")
         )
+    # The viewer's own parent record is no news to them; others appear only to staff.
     parents = (
         Parent.objects.visible_to(user)
         .filter(guardianships__pupil=pupil)
+        .exclude(person__user=user)
         .select_related("person")
         .distinct()
     )

@@ -1,0 +1,55 @@
+# SGO portal: `make demo` runs the portal with a demo city; `make test` runs every check.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+PG_URL ?= postgres://postgres@127.0.0.1:5432/sgo_portal
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: demo test venv lint test-sqlite test-postgres test-browser check-deploy messages clean
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements.lock
+	@touch $@
+
+venv: $(VENV)/.installed
+
+# One command for a new user: set up, migrate, build the demo city, serve it.
+demo: venv
+	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
+	$(MANAGE) seed_demo --size small --seed 1 --if-empty
+	@echo "SGO portal: http://127.0.0.1:8000  (all demo passwords: sgo-demo-2026)"
+	$(MANAGE) runserver 127.0.0.1:8000
+
+lint: venv
+	$(PY) -m ruff check .
+	$(MANAGE) makemigrations --check --dry-run
+
+test-sqlite: venv
+	$(PY) -m pytest -m "not browser"
+
+test-postgres: venv
+	scripts/ensure-postgres
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not browser"
+
+test-browser: venv
+	scripts/ensure-chromium
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m browser
+
+check-deploy: venv
+	DJANGO_SETTINGS_MODULE=portal.settings.production \
+	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	ALLOWED_HOSTS=sgo.example.ru $(MANAGE) check --deploy --fail-level WARNING
+
+# One command for the whole suite, as CI runs it.
+test: lint test-sqlite test-postgres check-deploy test-browser
+
+messages: venv
+	$(MANAGE) makemessages -l ru -l en --ignore=.venv --ignore=static
+	$(MANAGE) compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3 static

@@ -1,0 +1,147 @@
+"""Done-when of the foundation: no data across schools or families, and no 500 for any
+demo account or an anonymous visitor on any page of the portal or the admin."""
+
+import pytest
+from django.urls import reverse
+
+from journal.models import AcademicYear, SchoolClass, Subject, TeachingAssignment
+from portal.demo.city import DEMO_ACCOUNTS
+from records.models import Institution, Parent, Pupil, RoleAssignment, Staff
+
+pytestmark = pytest.mark.django_db
+
+ADMIN_MODELS = [Institution, Staff, Pupil, Parent, RoleAssignment, AcademicYear, SchoolClass,
+                Subject, TeachingAssignment]
+
+
+def school(n):
+    return Institution.objects.get(short_name=f"СОШ № {n}")
+
+
+def admin_urls(model, row):
+    prefix = f"{model._meta.app_label}_{model._meta.model_name}"
+    urls = [reverse(f"{prefix}:index"), reverse(f"{prefix}:add"),
+            reverse(f"{prefix}:index") + "?export=csv", reverse(f"{prefix}:index") + "?q=ива"]
+    for name in ("edit", "inspect", "history", "delete", "usage"):
+        urls.append(reverse(f"{prefix}:{name}", args=[row.pk]))
+    return urls
+
+
+def every_url():
+    urls = ["/", "/start/", "/dashboard/", "/family/", "/me/", "/admin/",
+            reverse("access_matrix"), reverse("account_change_password"),
+            reverse("account_login"), reverse("account_reset_password")]
+    for n in (1, 2):
+        institution = school(n)
+        urls.append(reverse("records:pupil", args=[Pupil.objects.filter(
+            institution=institution).first().pk]))
+        urls.append(reverse("journal:class", args=[SchoolClass.objects.filter(
+            institution=institution).first().pk]))
+        for model in ADMIN_MODELS:
+            row = model.objects.filter(
+                **({"pk": institution.pk} if model is Institution else {"institution": institution})
+            ).first()
+            urls += admin_urls(model, row)
+    return urls
+
+
+def test_no_page_answers_500_to_any_demo_account_or_a_visitor(client):
+    urls = every_url()
+    failures = []
+    for username in [None] + [u for u, _ in DEMO_ACCOUNTS]:
+        client.logout()
+        if username:
+            client.force_login(__import__("records.models").models.User.objects.get(
+                username=username))
+        for url in urls:
+            status = client.get(url).status_code
+            if status >= 500:
+                failures.append(f"{username or 'anonymous'} {url}: {status}")
+    assert not failures, "\n".join(failures)
+
+
+def test_a_parent_gets_404_for_another_familys_child(client_for):
+    client = client_for("school1.parent")
+    own = client.get("/family/")
+    own_ids = {p.pk for p in own.context["children"]}
+    assert len(own_ids) == 2
+    others = Pupil.objects.exclude(pk__in=own_ids)
+    for pupil in [others.filter(institution=school(1)).first(),
+                  others.filter(institution=school(2)).first()]:
+        response = client.get(reverse("records:pupil", args=[pupil.pk]))
+        assert response.status_code == 404
+        assert pupil.person.surname not in response.content.decode()
+    for pk in own_ids:
+        assert client.get(reverse("records:pupil", args=[pk])).status_code == 200
+
+
+def test_a_parents_child_page_names_no_other_parent_or_pupil(client_for):
+    client = client_for("school1.parent")
+    child = client.get("/family/").context["children"][0]
+    response = client.get(reverse("records:pupil", args=[child.pk]))
+    assert list(response.context["parents"]) == []
+
+
+def test_a_school1_teacher_gets_404_for_school2_records(client_for):
+    client = client_for("school1.teacher")
+    pupil = Pupil.objects.filter(institution=school(2)).first()
+    assert client.get(reverse("records:pupil", args=[pupil.pk])).status_code == 404
+    school_class = SchoolClass.objects.filter(institution=school(2)).first()
+    assert client.get(reverse("journal:class", args=[school_class.pk])).status_code == 404
+    for model in (Pupil, Staff, Parent):
+        row = model.objects.filter(institution=school(2)).first()
+        prefix = f"records_{model._meta.model_name}"
+        response = client.get(reverse(f"{prefix}:inspect", args=[row.pk]))
+        assert response.status_code == 404
+        listing = client.get(reverse(f"{prefix}:index")).content.decode()
+        assert row.person.full_name not in listing
+
+
+def test_a_school1_admin_gets_404_editing_a_school2_pupil(client_for):
+    client = client_for("school1.admin")
+    pupil = Pupil.objects.filter(institution=school(2)).first()
+    assert client.get(reverse("records_pupil:edit", args=[pupil.pk])).status_code == 404
+    response = client.post(reverse("records_pupil:edit", args=[pupil.pk]), {"surname": "X"})
+    assert response.status_code == 404
+    pupil.person.refresh_from_db()
+    assert pupil.person.surname != "X"
+
+
+@pytest.mark.parametrize("username", ["school1.pupil", "school1.parent", "school2.pupil"])
+def test_pupils_and_parents_get_403_for_the_admin(client_for, username):
+    client = client_for(username)
+    for url in ["/admin/", reverse("records_pupil:index"), reverse("access_matrix")]:
+        assert client.get(url).status_code == 403
+
+
+def test_a_pupil_sees_only_their_own_card(client_for, demo_user):
+    client = client_for("school1.pupil")
+    response = client.get("/me/", follow=True)
+    assert response.status_code == 200
+    assert response.context["pupil"].person.user == demo_user("school1.pupil")
+    classmate = Pupil.objects.filter(school_class=response.context["pupil"].school_class).exclude(
+        pk=response.context["pupil"].pk).first()
+    assert client.get(reverse("records:pupil", args=[classmate.pk])).status_code == 404
+    assert client.get(reverse("journal:class", args=[classmate.school_class_id])).status_code == 404
+
+
+def test_the_class_page_lists_only_pupils_the_user_may_see(client_for):
+    client = client_for("school1.classteacher")
+    response = client.get("/dashboard/")
+    led = list(response.context["led_classes"])
+    assert [str(c) for c in led] == ["5А"]
+    page = client.get(reverse("journal:class", args=[led[0].pk]))
+    assert len(page.context["table"].rows) == Pupil.objects.filter(school_class=led[0]).count()
+    other = SchoolClass.objects.filter(institution=led[0].institution).exclude(pk=led[0].pk).first()
+    page = client.get(reverse("journal:class", args=[other.pk]))
+    assert page.status_code == 200
+    assert len(page.context["table"].rows) == 0
+
+
+def test_anonymous_visitors_see_only_public_pages(client):
+    assert client.get("/").status_code == 200
+    for url in ["/dashboard/", "/family/", "/start/",
+                reverse("records:pupil", args=[Pupil.objects.first().pk])]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
