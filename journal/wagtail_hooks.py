@@ -20,9 +20,7 @@ class AcademicYearViewSet(ScopedModelViewSet):
     list_display = ["name", "institution", "starts_on", "ends_on", "is_current"]
     panels = [FieldPanel(f) for f in ("institution", "name", "starts_on", "ends_on",
                                       "is_current")]
-
-    def get_queryset(self, request):
-        return AcademicYear.objects.select_related("institution")
+    list_select_related = ["institution"]
 
 
 class SchoolClassViewSet(ScopedModelViewSet):
@@ -34,11 +32,7 @@ class SchoolClassViewSet(ScopedModelViewSet):
     filterset_class = SchoolClassFilterSet
     panels = [FieldPanel(f) for f in ("institution", "academic_year", "grade", "letter",
                                       "class_teacher")]
-
-    def get_queryset(self, request):
-        return SchoolClass.objects.select_related(
-            "institution", "academic_year", "class_teacher__person"
-        )
+    list_select_related = ["institution", "academic_year", "class_teacher__person"]
 
 
 class SubjectViewSet(ScopedModelViewSet):
@@ -48,9 +42,7 @@ class SubjectViewSet(ScopedModelViewSet):
     list_display = ["name", "short_name", "institution"]
     search_fields = ["name"]
     panels = [FieldPanel(f) for f in ("institution", "name", "short_name")]
-
-    def get_queryset(self, request):
-        return Subject.objects.select_related("institution")
+    list_select_related = ["institution"]
 
 
 class TeachingAssignmentViewSet(ScopedModelViewSet):
@@ -61,11 +53,7 @@ class TeachingAssignmentViewSet(ScopedModelViewSet):
     filterset_class = TeachingAssignmentFilterSet
     panels = [FieldPanel(f) for f in ("institution", "teacher", "school_class", "subject",
                                       "hours_per_week")]
-
-    def get_queryset(self, request):
-        return TeachingAssignment.objects.select_related(
-            "institution", "teacher__person", "school_class", "subject"
-        )
+    list_select_related = ["institution", "teacher__person", "school_class", "subject"]
 
 
 class CurriculumViewSetGroup(ModelViewSetGroup):

@@ -133,6 +133,14 @@ class ScopedModelViewSet(ModelViewSet):
     inspect_view_enabled = True
     base_form_class = ScopedAdminForm
     panels = []
+    # Relations the listing shows, loaded with the rows instead of once per row.
+    list_select_related = ()
+
+    def get_index_view_kwargs(self, **kwargs):
+        queryset = self.model._default_manager.all()
+        if self.list_select_related:
+            queryset = queryset.select_related(*self.list_select_related)
+        return super().get_index_view_kwargs(queryset=queryset, **kwargs)
 
     @cached_property
     def url_prefix(self):

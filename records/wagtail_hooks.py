@@ -55,9 +55,7 @@ class StaffViewSet(PersonRecordViewSet):
         FieldPanel("hired_on"),
         FieldPanel("left_on"),
     ]
-
-    def get_queryset(self, request):
-        return Staff.objects.select_related("person", "institution")
+    list_select_related = ["person", "institution"]
 
 
 class PupilViewSet(PersonRecordViewSet):
@@ -75,9 +73,7 @@ class PupilViewSet(PersonRecordViewSet):
         FieldPanel("enrolled_on"),
         FieldPanel("left_on"),
     ]
-
-    def get_queryset(self, request):
-        return Pupil.objects.select_related("person", "institution", "school_class")
+    list_select_related = ["person", "institution", "school_class"]
 
 
 class ParentViewSet(PersonRecordViewSet):
@@ -93,9 +89,7 @@ class ParentViewSet(PersonRecordViewSet):
         FieldPanel("mobile_phone"),
         FieldPanel("email"),
     ]
-
-    def get_queryset(self, request):
-        return Parent.objects.select_related("person", "institution")
+    list_select_related = ["person", "institution"]
 
 
 class RoleAssignmentViewSet(ScopedModelViewSet):
@@ -113,9 +107,7 @@ class RoleAssignmentViewSet(ScopedModelViewSet):
         FieldPanel("valid_from"),
         FieldPanel("valid_to"),
     ]
-
-    def get_queryset(self, request):
-        return RoleAssignment.objects.select_related("person", "institution")
+    list_select_related = ["person", "institution"]
 
 
 class RecordsViewSetGroup(ModelViewSetGroup):

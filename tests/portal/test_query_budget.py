@@ -1,0 +1,70 @@
+"""R-NF-2: daily pages run a fixed number of queries, whatever the number of rows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from journal.models import SchoolClass
+from records.factories import GuardianshipFactory, ParentFactory, PupilFactory
+from records.models import Pupil
+
+pytestmark = pytest.mark.django_db
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def class_5a():
+    return SchoolClass.objects.get(institution__short_name="СОШ № 1", grade=5, letter="А")
+
+
+def add_pupils(school_class, n):
+    for _ in range(n):
+        pupil = PupilFactory(institution=school_class.institution, school_class=school_class)
+        GuardianshipFactory(parent=ParentFactory(institution=school_class.institution),
+                            pupil=pupil)
+
+
+PAGES = [
+    ("school1.classteacher", lambda: reverse("journal:class", args=[class_5a().pk])),
+    ("school1.classteacher", lambda: reverse("dashboard")),
+    ("dept", lambda: reverse("dashboard")),
+    ("school1.parent", lambda: reverse("records:family")),
+    ("school1.parent", lambda: reverse("records:pupil", args=[
+        Pupil.objects.get(school_class=class_5a(), person__user__username="school1.pupil").pk])),
+    ("school1.secretary", lambda: reverse("records_pupil:index")),
+    ("school1.secretary", lambda: reverse("records_parent:index")),
+    ("school1.secretary", lambda: reverse("records_staff:index")),
+    ("school1.deputy", lambda: reverse("journal_schoolclass:index")),
+    ("school1.deputy", lambda: reverse("journal_teachingassignment:index")),
+]
+
+
+@pytest.mark.parametrize("username, url", PAGES, ids=[f"{u}-{i}" for i, (u, _) in
+                                                       enumerate(PAGES)])
+def test_query_count_does_not_grow_with_rows(client_for, username, url, django_assert_max_num_queries):
+    client = client_for(username)
+    before = count_queries(client, url())
+    add_pupils(class_5a(), 30)
+    after = count_queries(client, url())
+    assert after == before
+    with django_assert_max_num_queries(40):
+        client.get(url())
+
+
+def test_class_page_budget(client_for, django_assert_max_num_queries):
+    client = client_for("school1.classteacher")
+    url = reverse("journal:class", args=[class_5a().pk])
+    with django_assert_max_num_queries(15):
+        client.get(url)
+
+
+def test_family_page_budget(client_for, django_assert_max_num_queries):
+    client = client_for("school1.parent")
+    with django_assert_max_num_queries(12):
+        client.get(reverse("records:family"))

@@ -1,0 +1,61 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from journal.models import SchoolClass, TeachingAssignment
+from portal.access import Role
+from portal.demo.city import DEMO_ACCOUNTS
+from records.models import Guardianship, Institution, Parent, Person, Pupil, Staff, User
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return list(Person.objects.order_by("pk").values_list("surname", "name", "patronymic",
+                                                         "birth_date"))
+
+
+def test_the_small_city_has_the_promised_shape():
+    assert Institution.objects.count() == 2
+    for institution in Institution.objects.all():
+        assert SchoolClass.objects.filter(institution=institution).count() == 10
+        assert Pupil.objects.filter(institution=institution).count() == 250
+        assert Staff.objects.filter(institution=institution).count() >= 20
+    assert Parent.objects.count() > Pupil.objects.count()
+    assert TeachingAssignment.objects.exists()
+
+
+def test_every_demo_account_exists_and_is_what_it_says():
+    users = {u.username: u for u in User.objects.filter(
+        username__in=[name for name, _ in DEMO_ACCOUNTS])}
+    assert set(users) == {name for name, _ in DEMO_ACCOUNTS}
+    assert users["admin"].is_superuser
+    parent = users["school1.parent"].person
+    children = Pupil.objects.filter(guardianships__parent__person=parent)
+    assert children.count() == 2
+    assert {c.institution.short_name for c in children} == {"СОШ № 1"}
+    assert "5А" in {str(c.school_class) for c in children}
+    pupil = Pupil.objects.get(person__user=users["school1.pupil"])
+    assert pupil in children and str(pupil.school_class) == "5А"
+    led = SchoolClass.objects.get(class_teacher__person__user=users["school1.classteacher"])
+    assert str(led) == "5А"
+    taught = TeachingAssignment.objects.filter(teacher__person__user=users["school1.teacher"])
+    assert taught.values("school_class").distinct().count() >= 2
+    assert users["dept"].person.role_assignments.get().role == Role.CHIEF_SPECIALIST
+
+
+def test_a_second_run_without_reset_refuses_and_changes_nothing():
+    before = snapshot()
+    with pytest.raises(CommandError):
+        call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", "--if-empty", stdout=open("/dev/null", "w"))
+    assert snapshot() == before
+
+
+def test_reset_rebuilds_the_same_city_for_the_same_seed():
+    before = snapshot()
+    links = Guardianship.objects.count()
+    call_command("seed_demo", "--reset", "--seed", "1", stdout=open("/dev/null", "w"))
+    assert snapshot() == before
+    assert Guardianship.objects.count() == links
+    call_command("seed_demo", "--reset", "--seed", "2", stdout=open("/dev/null", "w"))
+    assert snapshot() != before
