@@ -23,7 +23,7 @@ class AcademicYear(models.Model):
         "records.Institution", on_delete=models.PROTECT, related_name="academic_years",
         verbose_name=_("institution"),
     )
-    name = models.CharField(_("name"), max_length=20, help_text=_("For example 2026/2027."))
+    name = models.CharField(_("title"), max_length=20, help_text=_("For example 2026/2027."))
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     is_current = models.BooleanField(_("current"), default=False)
@@ -114,7 +114,7 @@ class Subject(models.Model):
         "records.Institution", on_delete=models.PROTECT, related_name="subjects",
         verbose_name=_("institution"),
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("title"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
 
     objects = SubjectQuerySet.as_manager()

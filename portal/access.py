@@ -47,7 +47,7 @@ class Role(models.TextChoices):
     MEDIC = "medic", _("Medical worker")
     # Rights the school administrator grants per person (R-TEN-6); they behave as roles.
     MAINTAIN_LISTS = "maintain_lists", _("Right: maintain lists of pupils and parents")
-    EDIT_OWN_CLASS = "edit_own_class", _("Right: edit pupils and parents of my own class")
+    EDIT_OWN_CLASS = "edit_own_class", _("Right: edit pupils and parents of their own class")
     # Department-level roles (R-TEN-3), held department-wide.
     DEPT_ADMIN = "dept_admin", _("Department administrator")
     CHIEF_SPECIALIST = "chief_specialist", _("Chief specialist")

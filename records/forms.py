@@ -13,7 +13,7 @@ class PersonRecordForm(ScopedAdminForm):
     birth date and sex, so the secretary fills one form, not two."""
 
     surname = forms.CharField(label=_("surname"), max_length=100)
-    name = forms.CharField(label=_("name"), max_length=100)
+    name = forms.CharField(label=_("first name"), max_length=100)
     patronymic = forms.CharField(label=_("patronymic"), max_length=100, required=False)
     birth_date = forms.DateField(label=_("birth date"), required=False)
     sex = forms.ChoiceField(label=_("sex"), choices=[("", "---------"), *Sex.choices],

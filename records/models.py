@@ -26,7 +26,9 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(
         _("must change password at next login"),
         default=False,
-        help_text=_("Set for logins issued by the school: the first login asks for a new password."),
+        help_text=_(
+            "Set for logins issued by the school: the first login asks for a new password."
+        ),
     )
 
     objects = UserManager()
@@ -46,7 +48,7 @@ class User(AbstractUser):
 class Department(models.Model):
     """The education department (Управление образования) the installation serves."""
 
-    name = models.CharField(_("name"), max_length=255)
+    name = models.CharField(_("full name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
 
     class Meta:
@@ -113,7 +115,7 @@ class Person(models.Model):
         verbose_name=_("login"),
     )
     surname = models.CharField(_("surname"), max_length=100)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("first name"), max_length=100)
     patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
@@ -131,6 +133,13 @@ class Person(models.Model):
     def __str__(self):
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        self.search_name = normalize_name(self.surname, self.name, self.patronymic)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"surname", "name", "patronymic"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+
     @property
     def full_name(self):
         return " ".join(p for p in (self.surname, self.name, self.patronymic) if p)
@@ -139,13 +148,6 @@ class Person(models.Model):
     def short_name(self):
         initials = "".join(f"{p[0]}." for p in (self.name, self.patronymic) if p)
         return f"{self.surname} {initials}".strip()
-
-    def save(self, *args, **kwargs):
-        self.search_name = normalize_name(self.surname, self.name, self.patronymic)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"surname", "name", "patronymic"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "search_name"}
-        super().save(*args, **kwargs)
 
 
 class SchoolRecordQuerySet(ScopedQuerySet):
@@ -174,7 +176,7 @@ class Staff(models.Model):
     position = models.CharField(_("main position"), max_length=200)
     personnel_number = models.CharField(_("personnel number"), max_length=50, blank=True)
     hired_on = models.DateField(_("hire date"), null=True, blank=True)
-    left_on = models.DateField(_("left on"), null=True, blank=True)
+    left_on = models.DateField(_("dismissal date"), null=True, blank=True)
 
     objects = StaffQuerySet.as_manager()
     access_paths = {"institution": "institution_id", "person": "person_id"}
@@ -217,7 +219,7 @@ class Pupil(models.Model):
     )
     personal_file_number = models.CharField(_("personal file number"), max_length=50, blank=True)
     enrolled_on = models.DateField(_("enrolled on"), null=True, blank=True)
-    left_on = models.DateField(_("left on"), null=True, blank=True)
+    left_on = models.DateField(_("left school on"), null=True, blank=True)
 
     objects = PupilQuerySet.as_manager()
     access_paths = {

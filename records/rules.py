@@ -68,8 +68,9 @@ grant("records.view_staff", Staff, {
     **cells(SCHOOL_STAFF, INSTITUTION),
     **cells(DEPARTMENT_ROLES, CITY_LIMITED),
 })
-grant("records.add_staff", Staff, cells([Role.ADMIN, Role.DIRECTOR, Role.SECRETARY], INSTITUTION))
-grant("records.change_staff", Staff, cells([Role.ADMIN, Role.DIRECTOR, Role.SECRETARY], INSTITUTION))
+STAFF_KEEPERS = [Role.ADMIN, Role.DIRECTOR, Role.SECRETARY]
+grant("records.add_staff", Staff, cells(STAFF_KEEPERS, INSTITUTION))
+grant("records.change_staff", Staff, cells(STAFF_KEEPERS, INSTITUTION))
 grant("records.delete_staff", Staff, {Role.ADMIN: INSTITUTION})
 
 grant("records.view_pupil", Pupil, {

@@ -98,7 +98,9 @@ def test_an_issued_login_must_change_its_password_first(client, demo_user):
     assert response.status_code == 302
     assert response["Location"] == reverse("account_change_password")
     response = client.post(reverse("account_change_password"), {
-        "oldpassword": DEMO_PASSWORD, "password1": "Новый-пароль-2026", "password2": "Новый-пароль-2026",
+        "oldpassword": DEMO_PASSWORD,
+        "password1": "Новый-пароль-2026",
+        "password2": "Новый-пароль-2026",
     })
     assert response.status_code == 302
     user.refresh_from_db()

@@ -9,7 +9,9 @@ import rules
 from portal.access import REGISTRY
 
 ROOT = Path(__file__).resolve().parents[2]
-PATTERN = re.compile(r"""(?:has_perm|visible_to\([^,]+,|permission)\(?\s*f?["']([a-z_]+\.[a-z_{}]+)["']""")
+PATTERN = re.compile(
+    r"""(?:has_perm|visible_to\([^,]+,|permission)\(?\s*f?["']([a-z_]+\.[a-z_{}]+)["']"""
+)
 
 
 def names_used():

@@ -47,7 +47,9 @@ PAGES = [
 
 @pytest.mark.parametrize("username, url", PAGES, ids=[f"{u}-{i}" for i, (u, _) in
                                                        enumerate(PAGES)])
-def test_query_count_does_not_grow_with_rows(client_for, username, url, django_assert_max_num_queries):
+def test_query_count_does_not_grow_with_rows(
+    client_for, username, url, django_assert_max_num_queries
+):
     client = client_for(username)
     before = count_queries(client, url())
     add_pupils(class_5a(), 30)
