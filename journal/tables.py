@@ -1,6 +1,5 @@
-import itertools
-
 import django_tables2 as tables
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from records.models import Pupil
@@ -9,11 +8,11 @@ from records.models import Pupil
 class ClassPupilTable(tables.Table):
     number = tables.Column(empty_values=(), verbose_name="№", orderable=False)
     name = tables.Column(
-        accessor="person__full_name", verbose_name=_("pupil"), order_by="person__search_name",
+        accessor="person__full_name", verbose_name=capfirst(_("pupil")), order_by="person__search_name",
         linkify=("records:pupil", {"pk": tables.A("pk")}),
     )
-    birth_date = tables.DateColumn(accessor="person__birth_date", verbose_name=_("birth date"))
-    sex = tables.Column(accessor="person__get_sex_display", verbose_name=_("sex"),
+    birth_date = tables.DateColumn(accessor="person__birth_date", verbose_name=capfirst(_("birth date")))
+    sex = tables.Column(accessor="person__get_sex_display", verbose_name=capfirst(_("sex")),
                         order_by="person__sex")
 
     class Meta:
@@ -22,6 +21,5 @@ class ClassPupilTable(tables.Table):
         sequence = ("number", "name", "birth_date", "sex")
         attrs = {"class": "table"}
 
-    def render_number(self):
-        self._counter = getattr(self, "_counter", itertools.count(1))
-        return next(self._counter)
+    def render_number(self, bound_row):
+        return bound_row.row_counter + 1

@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
 class ForcePasswordChangeMiddleware:
@@ -38,3 +41,23 @@ class AdminAccessMiddleware:
         ):
             raise PermissionDenied
         return self.get_response(request)
+
+
+class LanguageMiddleware:
+    """Russian first: the interface speaks Russian unless the user chose English with
+    the switcher (a cookie). Unlike Django's LocaleMiddleware, the browser's
+    Accept-Language header is ignored, so a school computer set to English still shows
+    the school's language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        choice = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = choice if choice in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ["Cookie"])
+        return response

@@ -118,3 +118,17 @@ def test_the_access_matrix_page_lists_every_permission(client_for):
     for name in REGISTRY:
         assert name in html
     assert "все школы" in html or "all schools" in html
+
+
+def test_admin_changes_are_logged_with_their_author(client_for, demo_user):
+    from wagtail.models import ModelLogEntry
+
+    client = client_for("school1.secretary")
+    school_class = SchoolClass.objects.filter(institution=school(1)).first()
+    client.post(reverse("records_pupil:add"), pupil_form(school_class, surname="Журавлёва"))
+    pupil = Pupil.objects.get(person__surname="Журавлёва")
+    entry = ModelLogEntry.objects.get(object_id=str(pupil.pk), action="wagtail.create",
+                                      content_type__model="pupil")
+    assert entry.user == demo_user("school1.secretary")
+    history = client.get(reverse("records_pupil:history", args=[pupil.pk]))
+    assert history.status_code == 200

@@ -48,3 +48,9 @@ def test_russian_is_the_default_and_english_is_switchable(client):
     page = client.get(reverse("account_login"))
     assert 'lang="en"' in page.content.decode()
     assert "Log in" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_russian_until_the_user_switches(client):
+    page = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Войти" in page.content.decode()
