@@ -33,7 +33,7 @@ test-sqlite: venv
 
 test-postgres: venv
 	scripts/ensure-postgres
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not browser"
+	DATABASE_URL=$(PG_URL) REDIS_URL=$$(scripts/redis-url) $(PY) -m pytest -m "not browser"
 
 test-browser: venv
 	scripts/ensure-chromium

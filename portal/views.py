@@ -33,20 +33,28 @@ def dashboard(request):
     if not (user.is_superuser or user.has_perm("wagtailadmin.access_admin")):
         raise PermissionDenied
     context = access(user)
-    institutions = (
-        Institution.objects.visible_to(user)
-        .annotate(
-            class_count=Count("classes", filter=Q(classes__academic_year__is_current=True),
-                              distinct=True),
-            pupil_count=Count("pupils", filter=Q(pupils__left_on__isnull=True), distinct=True),
-        )
-        .order_by("short_name")
+    institutions = Institution.objects.visible_to(user).order_by("short_name")
+    # Counts per school in two grouped queries: a join of classes and pupils per school
+    # would multiply rows for a department user looking at the whole city.
+    class_counts = dict(
+        SchoolClass.objects.current().filter(institution__in=institutions)
+        .values_list("institution").annotate(n=Count("pk")).order_by()
+    )
+    pupil_counts = dict(
+        Pupil.objects.current().filter(institution__in=institutions)
+        .values_list("institution").annotate(n=Count("pk")).order_by()
     )
     roles_by_school = {
         i: sorted(Role(r).label for r in roles) for i, roles in context.school_roles.items()
     }
     schools = [
-        {"institution": i, "roles": roles_by_school.get(i.pk, [])} for i in institutions
+        {
+            "institution": i,
+            "roles": roles_by_school.get(i.pk, []),
+            "class_count": class_counts.get(i.pk, 0),
+            "pupil_count": pupil_counts.get(i.pk, 0),
+        }
+        for i in institutions
     ]
     led_classes = (
         SchoolClass.objects.filter(pk__in=context.led_class_ids)
