@@ -5,11 +5,12 @@ from portal.access import (
     DEPARTMENT_ROLES,
     INSTITUTION,
     LED_CLASS,
+    SCHOOL_STAFF_ROLES,
     SELF,
     Role,
+    cells,
     grant,
 )
-from records.rules import SCHOOL_STAFF, cells
 
 from .models import AcademicYear, SchoolClass, Subject, TeachingAssignment
 
@@ -19,7 +20,7 @@ LEADERSHIP = [Role.ADMIN, Role.DIRECTOR, Role.DEPUTY_ACADEMIC, Role.DEPUTY_EDUCA
 for model in (AcademicYear, SchoolClass, Subject):
     name = model._meta.model_name
     grant(f"journal.view_{name}", model, {
-        **cells(SCHOOL_STAFF, INSTITUTION),
+        **cells(SCHOOL_STAFF_ROLES, INSTITUTION),
         **cells(DEPARTMENT_ROLES, CITY),
     })
     for action in ("add", "change", "delete"):

@@ -8,10 +8,14 @@ from records.models import Pupil
 class ClassPupilTable(tables.Table):
     number = tables.Column(empty_values=(), verbose_name="№", orderable=False)
     name = tables.Column(
-        accessor="person__full_name", verbose_name=capfirst(_("pupil")), order_by="person__search_name",
+        accessor="person__full_name",
+        verbose_name=capfirst(_("pupil")),
+        order_by="person__search_name",
         linkify=("records:pupil", {"pk": tables.A("pk")}),
     )
-    birth_date = tables.DateColumn(accessor="person__birth_date", verbose_name=capfirst(_("birth date")))
+    birth_date = tables.DateColumn(
+        accessor="person__birth_date", verbose_name=capfirst(_("birth date"))
+    )
     sex = tables.Column(accessor="person__get_sex_display", verbose_name=capfirst(_("sex")),
                         order_by="person__sex")
 

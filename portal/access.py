@@ -60,7 +60,8 @@ class Role(models.TextChoices):
     PARENT = "parent", _("Parent")
 
 
-SCHOOL_ROLES = frozenset(
+# The staff functions of R-TEN-2, and the two rights of R-TEN-6.
+SCHOOL_STAFF_ROLES = frozenset(
     {
         Role.ADMIN,
         Role.DIRECTOR,
@@ -73,20 +74,17 @@ SCHOOL_ROLES = frozenset(
         Role.PSYCHOLOGIST,
         Role.SOCIAL_PEDAGOGUE,
         Role.MEDIC,
-        Role.MAINTAIN_LISTS,
-        Role.EDIT_OWN_CLASS,
     }
 )
+RIGHTS = frozenset({Role.MAINTAIN_LISTS, Role.EDIT_OWN_CLASS})
+SCHOOL_ROLES = SCHOOL_STAFF_ROLES | RIGHTS
 DEPARTMENT_ROLES = frozenset(
     {Role.DEPT_ADMIN, Role.CHIEF_SPECIALIST, Role.DEPUTY_HEAD, Role.CHIEF_ACCOUNTANT}
 )
 DERIVED_ROLES = frozenset({Role.PUPIL, Role.PARENT})
 ASSIGNABLE_ROLES = [r for r in Role if r not in DERIVED_ROLES]
 # Roles that work in the Wagtail admin; pupils and parents never enter it.
-ADMIN_ROLES = (SCHOOL_ROLES | DEPARTMENT_ROLES | {Role.EDITOR}) - {
-    Role.MAINTAIN_LISTS,
-    Role.EDIT_OWN_CLASS,
-}
+ADMIN_ROLES = SCHOOL_STAFF_ROLES | DEPARTMENT_ROLES | {Role.EDITOR}
 
 
 class AccessContext:
@@ -329,6 +327,11 @@ class Permission:
 
 
 REGISTRY: dict[str, Permission] = {}
+
+
+def cells(roles, scope):
+    """The same scope for several roles: ``{**cells(LEADERSHIP, INSTITUTION), ...}``."""
+    return dict.fromkeys(roles, scope)
 
 
 def grant(name, model, cells):

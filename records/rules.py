@@ -14,28 +14,17 @@ from portal.access import (
     DEPARTMENT_ROLES,
     INSTITUTION,
     LED_CLASS,
+    SCHOOL_STAFF_ROLES,
     SELF,
     TAUGHT_CLASS,
     Role,
     access,
+    cells,
     grant,
 )
 
 from .models import Institution, Parent, Pupil, RoleAssignment, Staff
 
-SCHOOL_STAFF = [
-    Role.ADMIN,
-    Role.DIRECTOR,
-    Role.DEPUTY_ACADEMIC,
-    Role.DEPUTY_EDUCATIONAL,
-    Role.SECRETARY,
-    Role.COORDINATOR,
-    Role.CLASS_TEACHER,
-    Role.SUBJECT_TEACHER,
-    Role.PSYCHOLOGIST,
-    Role.SOCIAL_PEDAGOGUE,
-    Role.MEDIC,
-]
 # Staff who work with every pupil of their school.
 WHOLE_SCHOOL = [
     Role.ADMIN,
@@ -52,12 +41,8 @@ WHOLE_SCHOOL = [
 LIST_KEEPERS = [Role.ADMIN, Role.SECRETARY, Role.MAINTAIN_LISTS]
 
 
-def cells(roles, scope):
-    return dict.fromkeys(roles, scope)
-
-
 grant("records.view_institution", Institution, {
-    **cells(SCHOOL_STAFF, INSTITUTION),
+    **cells(SCHOOL_STAFF_ROLES, INSTITUTION),
     **cells(DEPARTMENT_ROLES, CITY),
 })
 grant("records.add_institution", Institution, {Role.DEPT_ADMIN: CITY})
@@ -65,7 +50,7 @@ grant("records.change_institution", Institution, {Role.ADMIN: INSTITUTION, Role.
 grant("records.delete_institution", Institution, {Role.DEPT_ADMIN: CITY})
 
 grant("records.view_staff", Staff, {
-    **cells(SCHOOL_STAFF, INSTITUTION),
+    **cells(SCHOOL_STAFF_ROLES, INSTITUTION),
     **cells(DEPARTMENT_ROLES, CITY_LIMITED),
 })
 STAFF_KEEPERS = [Role.ADMIN, Role.DIRECTOR, Role.SECRETARY]
