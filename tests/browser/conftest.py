@@ -8,6 +8,14 @@ modules) restores what the migrations made (Wagtail's page tree with the portal'
 page, the default site, content types) before each test, and ``demo_city`` below
 rebuilds the seeded city on top of it (``--if-empty`` keeps the first test on the city
 that ``tests/conftest.py`` built for the session).
+
+One trap on the way (see ``playwright`` below): Playwright's sync API marks its asyncio
+loop as running in the main thread between calls, and Django keeps database connections
+in an ``asgiref.local.Local(thread_critical=True)``, which then switches from thread-local
+to context-variable storage. Left alone, the tests would get a second connection wrapper
+in the main thread, one without the contents Django serialized for
+``serialized_rollback``: nothing would be restored, and the second test would find no
+home page (404 on "/").
 """
 
 import io
@@ -15,6 +23,7 @@ import io
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connections
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -38,6 +47,25 @@ def browser_type_launch_args():
 
 
 @pytest.fixture(scope="session")
+def _django_connections(django_db_setup):
+    """The main thread's database connections, taken before Playwright starts."""
+    return {alias: connections[alias] for alias in connections}
+
+
+@pytest.fixture(scope="session")
+def playwright(_django_connections, playwright):
+    """Playwright, started after the database. While its loop counts as running, the
+    main thread keeps the same connection objects (the ones the live server thread
+    shares, too), and Django is told that its ORM may be called from this "async" context
+    (`make test-browser` sets DJANGO_ALLOW_ASYNC_UNSAFE=true as well)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        for alias, connection in _django_connections.items():
+            connections[alias] = connection
+        yield playwright
+
+
+@pytest.fixture(scope="session")
 def base_url(live_server):
     # Relative URLs in page.goto() go to the live server.
     return live_server.url
@@ -45,14 +73,25 @@ def base_url(live_server):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    # The browser asks for Russian, the portal's default language, as the city's users
-    # do: LocaleMiddleware follows Accept-Language, and Chromium would send en-US.
+    # The browser asks for Russian as the city's users do (the portal shows Russian
+    # unless the user switches, whatever the browser asks for).
     return {**browser_context_args, "locale": "ru-RU"}
 
 
+@pytest.fixture
+def context(context, live_server):
+    """The browser reaches the live server and nothing else: Wagtail's admin would load
+    avatars from gravatar.com, and a slow DNS answer would then hold up every "load"."""
+    context.route(lambda url: not url.startswith(live_server.url),
+                  lambda route: route.abort("blockedbyclient"))
+    return context
+
+
 @pytest.fixture(autouse=True)
-def demo_city(transactional_db, live_server):
-    """Every browser test starts with the small demo city and no rate-limit counters."""
+def demo_city(transactional_db, django_db_serialized_rollback, live_server):
+    """Every browser test starts with the small demo city and no rate-limit counters.
+    (Requesting the two database fixtures makes every test here transactional with
+    serialized rollback, even one that forgets the ``django_db`` marker.)"""
     call_command("seed_demo", "--size", "small", "--seed", "1", "--if-empty",
                  verbosity=0, stdout=io.StringIO())
     cache.clear()

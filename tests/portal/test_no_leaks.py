@@ -71,6 +71,7 @@ def test_a_parent_gets_404_for_another_familys_child(client_for):
         response = client.get(reverse("records:pupil", args=[pupil.pk]))
         assert response.status_code == 404
         assert pupil.person.surname not in response.content.decode()
+        assert "Страница не найдена" in response.content.decode()
     for pk in own_ids:
         assert client.get(reverse("records:pupil", args=[pk])).status_code == 200
 
@@ -111,7 +112,9 @@ def test_a_school1_admin_gets_404_editing_a_school2_pupil(client_for):
 def test_pupils_and_parents_get_403_for_the_admin(client_for, username):
     client = client_for(username)
     for url in ["/admin/", reverse("records_pupil:index"), reverse("access_matrix")]:
-        assert client.get(url).status_code == 403
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "Доступ запрещён" in response.content.decode()
 
 
 def test_a_pupil_sees_only_their_own_card(client_for, demo_user):
