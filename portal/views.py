@@ -3,12 +3,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from journal.models import SchoolClass, TeachingAssignment
 from records.models import Institution, Pupil
 
 from .access import Role, access
+
+
+def favicon(request):
+    # Resolved per request: the hashed static name exists only after collectstatic.
+    return redirect(static("portal/favicon.svg"), permanent=True)
 
 
 @login_required
