@@ -131,4 +131,4 @@ def test_a_pupil_gets_403_in_the_admin(page: Page):
         response = page.goto(url)
         assert response is not None and response.status == 403
         expect(page).to_have_url(re.compile(rf"{re.escape(url)}$"))
-        expect(page.locator("h1")).to_contain_text("403")
+        expect(page.locator("h1")).to_contain_text("Доступ запрещён")
