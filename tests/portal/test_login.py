@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
+from portal.demo.city import DEMO_ACCOUNTS
 from records.models import User
 from tests.conftest import DEMO_PASSWORD
 
@@ -122,3 +123,14 @@ def test_admin_login_uses_the_portal_login(client):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("username", [u for u, _ in DEMO_ACCOUNTS])
+def test_every_demo_account_logs_in_and_reaches_its_start_page(client, username):
+    response = login(client, username)
+    assert response.status_code == 302
+    response = client.get(response["Location"], follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain, "the start page always redirects by role"
+    assert response.redirect_chain[-1][0] in ("/dashboard/", "/family/") or \
+        response.redirect_chain[-1][0].startswith("/pupils/")
