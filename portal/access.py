@@ -243,7 +243,9 @@ class Scope:
         lookup = model.access_paths.get(self.path)
         if lookup is None or not values:
             return None
-        condition = Q(**{f"{lookup}__in": values})
+        condition = Q(**{f"{lookup}__in": values - {None}})
+        if None in values:  # SQL's IN never matches NULL
+            condition |= Q(**{f"{lookup}__isnull": True})
         if "__" in lookup:
             # A path through a to-many relation would repeat rows: filter by subquery.
             return Q(pk__in=model._base_manager.filter(condition).values("pk"))
@@ -273,6 +275,12 @@ LED_CLASS = Scope("led_class", _("own class"), "class", lambda c, role: c.led_cl
 TAUGHT_CLASS = Scope(
     "taught_class", _("classes taught"), "class", lambda c, role: c.taught_class_ids
 )
+# Department-wide rows (no institution) and the rows of the user's schools, e.g. the
+# values of a reference directory.
+INSTITUTION_AND_SHARED = Scope(
+    "institution_and_shared", _("own school and department-wide"), "institution",
+    lambda c, role: c.institutions_with(role) | {None},
+)
 CHILDREN = Scope("children", _("own children"), "pupil", lambda c, role: c.child_pupil_ids)
 SELF = Scope("self", _("self"), "person", lambda c, role: {c.person_id} - {None})
 CITY = Scope("city", _("all schools"), None, _city)
@@ -280,7 +288,8 @@ CITY = Scope("city", _("all schools"), None, _city)
 # views decide which fields that means.
 CITY_LIMITED = Scope("city_limited", _("all schools, limited fields"), None, _city)
 
-SCOPES = [INSTITUTION, LED_CLASS, TAUGHT_CLASS, CHILDREN, SELF, CITY, CITY_LIMITED]
+SCOPES = [INSTITUTION, INSTITUTION_AND_SHARED, LED_CLASS, TAUGHT_CLASS, CHILDREN, SELF, CITY,
+          CITY_LIMITED]
 
 
 @dataclass
@@ -305,6 +314,15 @@ class Permission:
         if obj is None:
             return bool(held)
         return any(scope.test(obj, context, role) for role, scope in held)
+
+    def is_limited_for(self, user):
+        """True when the user reaches rows only through a limited scope (department
+        users reading people): they may see the model's ``limited_fields`` and no more."""
+        if user.is_superuser:
+            return False
+        context = access(user)
+        held = [scope for role, scope in self.cells.items() if context and context.holds(role)]
+        return bool(held) and all(scope is CITY_LIMITED for scope in held)
 
     def filter(self, queryset, user):
         if user is None or not user.is_authenticated or not user.is_active:

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import ObjectList
+from wagtail.admin.panels import ObjectList, TabbedInterface
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -109,7 +109,13 @@ class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
 
 
 class ScopedInspectView(ScopedObjectMixin, generic.InspectView):
-    pass
+    def get_fields(self):
+        opts = self.model._meta
+        view = permission(f"{opts.app_label}.view_{opts.model_name}")
+        if view.is_limited_for(self.request.user):
+            # R-TEN-3: department users read names, class and school, never documents.
+            return list(self.model.limited_fields)
+        return super().get_fields()
 
 
 class ScopedHistoryView(ScopedObjectMixin, history.HistoryView):
@@ -133,6 +139,8 @@ class ScopedModelViewSet(ModelViewSet):
     inspect_view_enabled = True
     base_form_class = ScopedAdminForm
     panels = []
+    # [(heading, [panels])]: the form in tabs, as a secretary thinks of a card.
+    tabs = None
     # Relations the listing shows, loaded with the rows instead of once per row.
     list_select_related = ()
 
@@ -151,6 +159,11 @@ class ScopedModelViewSet(ModelViewSet):
         return f"{self.model._meta.app_label}_{self.model._meta.model_name}"
 
     def get_edit_handler(self):
-        return ObjectList(self.panels, base_form_class=self.base_form_class).bind_to_model(
-            self.model
-        )
+        if self.tabs:
+            handler = TabbedInterface(
+                [ObjectList(panels, heading=heading) for heading, panels in self.tabs],
+                base_form_class=self.base_form_class,
+            )
+        else:
+            handler = ObjectList(self.panels, base_form_class=self.base_form_class)
+        return handler.bind_to_model(self.model)

@@ -9,11 +9,15 @@ from portal.access import Role
 
 from .models import (
     Department,
+    DirectoryEntry,
+    DirectoryKind,
     Guardianship,
     Institution,
     Parent,
     Person,
     Pupil,
+    PupilCharacteristic,
+    PupilHealth,
     Relation,
     RoleAssignment,
     Sex,
@@ -107,3 +111,28 @@ class RoleAssignmentFactory(factory.django.DjangoModelFactory):
     role = Role.SUBJECT_TEACHER
     institution = factory.SubFactory(InstitutionFactory)
     valid_from = datetime.date(2020, 1, 1)
+
+
+class PupilHealthFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PupilHealth
+
+    pupil = factory.SubFactory(PupilFactory)
+    notes = "Аллергия на пыльцу"
+
+
+class PupilCharacteristicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PupilCharacteristic
+
+    pupil = factory.SubFactory(PupilFactory)
+    characteristic = "Спокоен, старателен."
+
+
+class DirectoryEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DirectoryEntry
+
+    kind = DirectoryKind.CITIZENSHIP
+    name = factory.Sequence(lambda n: f"Значение {n}")
+    institution = None

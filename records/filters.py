@@ -4,7 +4,16 @@ from wagtail.admin.filters import WagtailFilterSet
 
 from journal.models import SchoolClass
 
-from .models import Institution, Parent, Pupil, RoleAssignment, Sex, Staff
+from .models import (
+    DirectoryEntry,
+    Institution,
+    Parent,
+    Pupil,
+    PupilHealth,
+    RoleAssignment,
+    Sex,
+    Staff,
+)
 
 
 def visible_institutions(request):
@@ -66,3 +75,19 @@ class RoleAssignmentFilterSet(WagtailFilterSet):
     class Meta:
         model = RoleAssignment
         fields = ["institution", "role"]
+
+
+class PupilGroupFilterSet(WagtailFilterSet):
+    pupil__school_class = django_filters.ModelChoiceFilter(
+        queryset=visible_classes, label=_("class")
+    )
+
+    class Meta:
+        model = PupilHealth
+        fields = ["pupil__school_class"]
+
+
+class DirectoryEntryFilterSet(WagtailFilterSet):
+    class Meta:
+        model = DirectoryEntry
+        fields = ["kind", "institution"]

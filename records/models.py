@@ -150,6 +150,97 @@ class Person(models.Model):
         return f"{self.surname} {initials}".strip()
 
 
+class DirectoryKind(models.TextChoices):
+    CITIZENSHIP = "citizenship", _("citizenship")
+    HEALTH_GROUP = "health_group", _("health group")
+    PE_GROUP = "pe_group", _("PE group")
+    SOCIAL_STATUS = "social_status", _("social status")
+    POSITION = "position", _("position")
+    STAFF_CATEGORY = "staff_category", _("staff category")
+    EDUCATION_LEVEL = "education_level", _("education level")
+    ABSENCE_REASON = "absence_reason", _("absence reason")
+    MARK_TYPE = "mark_type", _("mark type")
+    FOREIGN_LANGUAGE = "foreign_language", _("foreign language")
+    EXAM_DOCUMENT = "exam_document", _("exam document type")
+
+
+class DirectoryEntryQuerySet(ScopedQuerySet):
+    def of_kind(self, kind):
+        return self.filter(kind=kind)
+
+
+class DirectoryEntry(models.Model):
+    """One value of a reference directory (R-INST-4): department-wide when it has no
+    institution, a school's own addition otherwise."""
+
+    kind = models.CharField(_("directory"), max_length=30, choices=DirectoryKind.choices)
+    name = models.CharField(_("value"), max_length=200)
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="directory_entries", verbose_name=_("institution"),
+        help_text=_("Empty for department-wide values."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    objects = DirectoryEntryQuerySet.as_manager()
+    access_paths = {"institution": "institution_id"}
+
+    class Meta:
+        verbose_name = _("directory value")
+        verbose_name_plural = _("directories")
+        ordering = ["kind", "sort_order", "name"]
+        constraints = [
+            # Two constraints, because a unique index treats every NULL as distinct.
+            models.UniqueConstraint(
+                fields=["kind", "name"], condition=Q(institution__isnull=True),
+                name="directory_unique_department_value",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "name", "institution"], condition=Q(institution__isnull=False),
+                name="directory_unique_school_value",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+def directory(kind, verbose_name, **kwargs):
+    """A foreign key to the values of one directory."""
+    return models.ForeignKey(
+        DirectoryEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        limit_choices_to={"kind": kind}, verbose_name=verbose_name, **kwargs,
+    )
+
+
+class PersonalData(models.Model):
+    """Fields §4.1 of the statute asks of staff, pupils and parents alike. They live on
+    each school's record, not on the person: each school is the operator of what it
+    collected, with its own consent."""
+
+    passport_series = models.CharField(_("passport series"), max_length=10, blank=True)
+    passport_number = models.CharField(_("passport number"), max_length=20, blank=True)
+    passport_issued_by = models.CharField(_("passport issued by"), max_length=300, blank=True)
+    passport_issued_on = models.DateField(_("passport issued on"), null=True, blank=True)
+    residence_address = models.CharField(_("place of residence"), max_length=500, blank=True)
+    registration_address = models.CharField(_("place of registration"), max_length=500,
+                                            blank=True)
+    home_phone = models.CharField(_("home phone"), max_length=50, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class MaritalStatus(models.TextChoices):
+    SINGLE = "single", _("single")
+    MARRIED = "married", _("married")
+    DIVORCED = "divorced", _("divorced")
+    WIDOWED = "widowed", _("widowed")
+
+
 class SchoolRecordQuerySet(ScopedQuerySet):
     def of_institution(self, institution):
         return self.filter(institution=institution)
@@ -163,8 +254,8 @@ class StaffQuerySet(SchoolRecordQuerySet):
         return self.filter(left_on__isnull=True)
 
 
-class Staff(models.Model):
-    """A person's employment in one institution (R-PPL-1 grows on this model)."""
+class Staff(PersonalData):
+    """A person's employment in one institution, with the fields of R-PPL-1."""
 
     institution = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="staff",
@@ -176,9 +267,45 @@ class Staff(models.Model):
     position = models.CharField(_("main position"), max_length=200)
     personnel_number = models.CharField(_("personnel number"), max_length=50, blank=True)
     hired_on = models.DateField(_("hire date"), null=True, blank=True)
+    hire_order = models.CharField(_("hire order number"), max_length=50, blank=True)
     left_on = models.DateField(_("dismissal date"), null=True, blank=True)
+    citizenship = directory(DirectoryKind.CITIZENSHIP, _("citizenship"))
+    inn = models.CharField(_("INN"), max_length=12, blank=True)
+    snils = models.CharField(_("pension insurance number (SNILS)"), max_length=14, blank=True)
+    subjects = models.ManyToManyField(
+        "journal.Subject", blank=True, related_name="+", verbose_name=_("subjects taught")
+    )
+    teaches = models.BooleanField(_("teaching activity"), default=False)
+    extra_position_attestation = models.CharField(
+        _("attestation request for an extra position"), max_length=300, blank=True
+    )
+    total_experience_years = models.PositiveSmallIntegerField(
+        _("length of service, years"), null=True, blank=True
+    )
+    teaching_experience_years = models.PositiveSmallIntegerField(
+        _("teaching service, years"), null=True, blank=True
+    )
+    marital_status = models.CharField(_("marital status"), max_length=10,
+                                      choices=MaritalStatus.choices, blank=True)
+    family = models.TextField(_("family"), blank=True)
+    rank_and_degree = models.CharField(_("rank, academic degree"), max_length=300, blank=True)
+    awards = models.TextField(_("awards"), blank=True)
+    education = directory(DirectoryKind.EDUCATION_LEVEL, _("education"))
+    graduated_from = models.CharField(_("institution graduated"), max_length=300, blank=True)
+    diploma_number = models.CharField(_("diploma number"), max_length=50, blank=True)
+    diploma_issued_on = models.DateField(_("diploma issued on"), null=True, blank=True)
+    diploma_speciality = models.CharField(_("diploma speciality"), max_length=300, blank=True)
+    professional_courses = models.TextField(_("professional development courses"), blank=True)
+    distance_courses = models.TextField(_("distance courses"), blank=True)
+    category = directory(DirectoryKind.STAFF_CATEGORY, _("staff category"))
+    unit = models.CharField(_("department (unit)"), max_length=200, blank=True)
+    pc_at_home = models.BooleanField(_("PC at home"), default=False)
+    on_maternity_leave = models.BooleanField(_("on maternity leave"), default=False)
+    retirement_date = models.DateField(_("retirement date"), null=True, blank=True)
 
     objects = StaffQuerySet.as_manager()
+    # What department users may read (R-TEN-3).
+    limited_fields = ["person", "institution", "position"]
     access_paths = {"institution": "institution_id", "person": "person_id"}
 
     class Meta:
@@ -203,8 +330,9 @@ class PupilQuerySet(SchoolRecordQuerySet):
         return self.filter(school_class=school_class)
 
 
-class Pupil(models.Model):
-    """A pupil's record in one institution (R-PPL-2 grows on this model)."""
+class Pupil(PersonalData):
+    """A pupil's record in one institution, with the fields of R-PPL-2. The medical and
+    the psychological-pedagogical groups are separate models with their own readers."""
 
     institution = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="pupils",
@@ -220,8 +348,27 @@ class Pupil(models.Model):
     personal_file_number = models.CharField(_("personal file number"), max_length=50, blank=True)
     enrolled_on = models.DateField(_("enrolled on"), null=True, blank=True)
     left_on = models.DateField(_("left school on"), null=True, blank=True)
+    citizenship = directory(DirectoryKind.CITIZENSHIP, _("citizenship"))
+    inn = models.CharField(_("INN"), max_length=12, blank=True)
+    foreign_language = directory(DirectoryKind.FOREIGN_LANGUAGE, _("foreign language"))
+    birth_certificate_series = models.CharField(_("birth certificate series"), max_length=10,
+                                                blank=True)
+    birth_certificate_number = models.CharField(_("birth certificate number"), max_length=20,
+                                                blank=True)
+    birth_certificate_issued_on = models.DateField(_("birth certificate issued on"),
+                                                   null=True, blank=True)
+    extra_contacts = models.TextField(_("additional contact information"), blank=True)
+    pc_at_home = models.BooleanField(_("PC at home"), default=False)
+    family = models.TextField(_("family"), blank=True)
+    additional_education = models.TextField(_("additional education"), blank=True)
+    exam_subjects = models.ManyToManyField(
+        "journal.Subject", blank=True, related_name="+", verbose_name=_("exam (ЕГЭ) subjects")
+    )
+    exam_document = directory(DirectoryKind.EXAM_DOCUMENT, _("exam document type"))
 
     objects = PupilQuerySet.as_manager()
+    # What department users may read (R-TEN-3).
+    limited_fields = ["person", "institution", "school_class"]
     access_paths = {
         "institution": "institution_id",
         "class": "school_class_id",
@@ -251,8 +398,9 @@ class ParentQuerySet(SchoolRecordQuerySet):
     pass
 
 
-class Parent(models.Model):
-    """A parent or legal representative as one school knows them (R-PPL-3 grows here)."""
+class Parent(PersonalData):
+    """A parent or legal representative as one school knows them, with the fields of
+    R-PPL-3."""
 
     institution = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="parents",
@@ -262,12 +410,22 @@ class Parent(models.Model):
         Person, on_delete=models.PROTECT, related_name="parent_records", verbose_name=_("person")
     )
     mobile_phone = models.CharField(_("mobile phone"), max_length=50, blank=True)
-    email = models.EmailField(_("email"), blank=True)
+    education = directory(DirectoryKind.EDUCATION_LEVEL, _("education"))
+    workplace = models.CharField(_("workplace"), max_length=300, blank=True)
+    job_position = models.CharField(_("position"), max_length=200, blank=True)
+    work_phone = models.CharField(_("work phone"), max_length=50, blank=True)
+    fax = models.CharField(_("fax"), max_length=50, blank=True)
+    help_to_school = models.TextField(_("help to the school"), blank=True)
+    help_requested_on = models.DateField(_("date of a request for help"), null=True,
+                                         blank=True)
+    help_request_result = models.TextField(_("result of the request for help"), blank=True)
     children = models.ManyToManyField(
         Pupil, through="Guardianship", related_name="parents", verbose_name=_("children")
     )
 
     objects = ParentQuerySet.as_manager()
+    # What department users may read (R-TEN-3).
+    limited_fields = ["person", "institution"]
     access_paths = {
         "institution": "institution_id",
         "class": "children__school_class_id",
@@ -324,6 +482,62 @@ class Guardianship(models.Model):
             and self.parent.institution_id != self.pupil.institution_id
         ):
             raise ValidationError(_("The parent and the pupil belong to different schools."))
+
+
+class PupilGroupQuerySet(ScopedQuerySet):
+    def search(self, text):
+        return self.filter(pupil__person__search_name__contains=normalize_name(text))
+
+
+class PupilHealth(models.Model):
+    """The medical details of a pupil (R-PPL-4): kept by the medical worker, read by
+    nobody else but the administrator."""
+
+    pupil = models.OneToOneField(Pupil, on_delete=models.CASCADE, related_name="health",
+                                 verbose_name=_("pupil"))
+    health_group = directory(DirectoryKind.HEALTH_GROUP, _("health group"))
+    pe_group = directory(DirectoryKind.PE_GROUP, _("PE group"))
+    insurance_policy = models.CharField(_("medical insurance policy"), max_length=50,
+                                        blank=True)
+    insurance_issuer = models.CharField(_("issuer of the medical insurance policy"),
+                                        max_length=300, blank=True)
+    notes = models.TextField(_("medical notes"), blank=True)
+
+    objects = PupilGroupQuerySet.as_manager()
+    access_paths = {"institution": "pupil__institution_id", "class": "pupil__school_class_id",
+                    "pupil": "pupil_id"}
+
+    class Meta:
+        verbose_name = _("medical details")
+        verbose_name_plural = _("medical details")
+        ordering = ["pupil__person__search_name"]
+
+    def __str__(self):
+        return str(self.pupil)
+
+
+class PupilCharacteristic(models.Model):
+    """The psychological and pedagogical characteristic of a pupil (R-PPL-4): kept and
+    read by the psychologist and the social pedagogue only."""
+
+    pupil = models.OneToOneField(Pupil, on_delete=models.CASCADE,
+                                 related_name="characteristic", verbose_name=_("pupil"))
+    social_status = directory(DirectoryKind.SOCIAL_STATUS, _("social status"))
+    deviant_behaviour = models.TextField(_("deviant behaviour"), blank=True)
+    characteristic = models.TextField(_("psychological and pedagogical characteristic"),
+                                      blank=True)
+
+    objects = PupilGroupQuerySet.as_manager()
+    access_paths = {"institution": "pupil__institution_id", "class": "pupil__school_class_id",
+                    "pupil": "pupil_id"}
+
+    class Meta:
+        verbose_name = _("psychological and pedagogical characteristic")
+        verbose_name_plural = _("psychological and pedagogical characteristics")
+        ordering = ["pupil__person__search_name"]
+
+    def __str__(self):
+        return str(self.pupil)
 
 
 class RoleAssignmentQuerySet(ScopedQuerySet):

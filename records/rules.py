@@ -13,6 +13,7 @@ from portal.access import (
     CITY_LIMITED,
     DEPARTMENT_ROLES,
     INSTITUTION,
+    INSTITUTION_AND_SHARED,
     LED_CLASS,
     SCHOOL_STAFF_ROLES,
     SELF,
@@ -23,7 +24,16 @@ from portal.access import (
     grant,
 )
 
-from .models import Institution, Parent, Pupil, RoleAssignment, Staff
+from .models import (
+    DirectoryEntry,
+    Institution,
+    Parent,
+    Pupil,
+    PupilCharacteristic,
+    PupilHealth,
+    RoleAssignment,
+    Staff,
+)
 
 # Staff who work with every pupil of their school.
 WHOLE_SCHOOL = [
@@ -88,6 +98,31 @@ grant("records.change_parent", Parent, {
     Role.EDIT_OWN_CLASS: LED_CLASS,
 })
 grant("records.delete_parent", Parent, {Role.ADMIN: INSTITUTION})
+
+# R-PPL-4: the medical group for the medical worker and the administrator, the
+# psychological-pedagogical characteristic for the psychologist and the social pedagogue.
+# Nobody else reads them, class teachers and the department included.
+MEDICAL = [Role.MEDIC, Role.ADMIN]
+PSYCHOLOGICAL = [Role.PSYCHOLOGIST, Role.SOCIAL_PEDAGOGUE]
+for action in ("view", "add", "change"):
+    grant(f"records.{action}_pupilhealth", PupilHealth, cells(MEDICAL, INSTITUTION))
+    grant(f"records.{action}_pupilcharacteristic", PupilCharacteristic,
+          cells(PSYCHOLOGICAL, INSTITUTION))
+grant("records.delete_pupilhealth", PupilHealth, {Role.ADMIN: INSTITUTION})
+grant("records.delete_pupilcharacteristic", PupilCharacteristic,
+      cells(PSYCHOLOGICAL, INSTITUTION))
+
+# Directories (R-INST-4): department-wide values are kept by the department and read by
+# every school; a school adds its own.
+grant("records.view_directoryentry", DirectoryEntry, {
+    **cells(SCHOOL_STAFF_ROLES, INSTITUTION_AND_SHARED),
+    **cells(DEPARTMENT_ROLES, CITY),
+})
+for action in ("add", "change", "delete"):
+    grant(f"records.{action}_directoryentry", DirectoryEntry, {
+        Role.ADMIN: INSTITUTION,
+        Role.DEPT_ADMIN: CITY,
+    })
 
 grant("records.view_roleassignment", RoleAssignment, {
     Role.ADMIN: INSTITUTION,

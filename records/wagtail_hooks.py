@@ -1,19 +1,46 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
 from portal.viewsets import MatrixPermissionPolicy, ScopedModelViewSet
 
-from .filters import ParentFilterSet, PupilFilterSet, RoleAssignmentFilterSet, StaffFilterSet
+from .filters import (
+    DirectoryEntryFilterSet,
+    ParentFilterSet,
+    PupilFilterSet,
+    PupilGroupFilterSet,
+    RoleAssignmentFilterSet,
+    StaffFilterSet,
+)
 from .forms import PERSON_FIELDS, PersonRecordForm
-from .models import Institution, Parent, Pupil, RoleAssignment, Staff
+from .models import (
+    DirectoryEntry,
+    Institution,
+    Parent,
+    Pupil,
+    PupilCharacteristic,
+    PupilHealth,
+    RoleAssignment,
+    Staff,
+)
 
-for model in (Institution, Staff, Pupil, Parent, RoleAssignment):
+for model in (Institution, Staff, Pupil, Parent, RoleAssignment, PupilHealth,
+              PupilCharacteristic, DirectoryEntry):
     register_permission_policy(model, MatrixPermissionPolicy(model))
 
-PERSON_PANELS = [FieldPanel(field) for field in PERSON_FIELDS]
+
+def fields(*names):
+    return [FieldPanel(name) for name in names]
+
+
+PERSON_PANELS = fields(*PERSON_FIELDS)
+PASSPORT = MultiFieldPanel([
+    FieldRowPanel(fields("passport_series", "passport_number", "passport_issued_on")),
+    FieldPanel("passport_issued_by"),
+], heading=_("Passport"))
+CONTACTS = fields("residence_address", "registration_address", "home_phone", "email")
 
 
 class InstitutionViewSet(ScopedModelViewSet):
@@ -23,14 +50,7 @@ class InstitutionViewSet(ScopedModelViewSet):
     list_display = ["short_name", "name", "address", "phone"]
     search_fields = ["name", "short_name"]
     list_export = ["short_name", "name", "address", "phone", "email"]
-    panels = [
-        FieldPanel("department"),
-        FieldPanel("name"),
-        FieldPanel("short_name"),
-        FieldPanel("address"),
-        FieldPanel("phone"),
-        FieldPanel("email"),
-    ]
+    panels = fields("department", "name", "short_name", "address", "phone", "email")
 
 
 class PersonRecordViewSet(ScopedModelViewSet):
@@ -46,16 +66,24 @@ class StaffViewSet(PersonRecordViewSet):
     menu_label = _("Staff")
     list_display = ["person", "position", "institution", "hired_on"]
     list_export = ["person", "position", "institution", "personnel_number", "hired_on"]
-    filterset_class = StaffFilterSet
-    panels = [
-        FieldPanel("institution"),
-        *PERSON_PANELS,
-        FieldPanel("position"),
-        FieldPanel("personnel_number"),
-        FieldPanel("hired_on"),
-        FieldPanel("left_on"),
-    ]
     list_select_related = ["person", "institution"]
+    filterset_class = StaffFilterSet
+    tabs = [
+        (_("Main"), [FieldPanel("institution"), *PERSON_PANELS,
+                     *fields("position", "category", "unit", "personnel_number", "teaches",
+                             "subjects")]),
+        (_("Employment"), fields(
+            "hired_on", "hire_order", "left_on", "extra_position_attestation",
+            "total_experience_years", "teaching_experience_years", "on_maternity_leave",
+            "retirement_date")),
+        (_("Documents"), [*fields("citizenship"), PASSPORT, *fields("inn", "snils")]),
+        (_("Contacts"), CONTACTS),
+        (_("Education"), fields(
+            "education", "graduated_from", "diploma_number", "diploma_issued_on",
+            "diploma_speciality", "rank_and_degree", "awards", "professional_courses",
+            "distance_courses")),
+        (_("Family and other"), fields("marital_status", "family", "pc_at_home", "comment")),
+    ]
 
 
 class PupilViewSet(PersonRecordViewSet):
@@ -64,16 +92,23 @@ class PupilViewSet(PersonRecordViewSet):
     menu_label = _("Pupils")
     list_display = ["person", "school_class", "institution"]
     list_export = ["person", "school_class", "institution"]
-    filterset_class = PupilFilterSet
-    panels = [
-        FieldPanel("institution"),
-        *PERSON_PANELS,
-        FieldPanel("school_class"),
-        FieldPanel("personal_file_number"),
-        FieldPanel("enrolled_on"),
-        FieldPanel("left_on"),
-    ]
     list_select_related = ["person", "institution", "school_class"]
+    filterset_class = PupilFilterSet
+    tabs = [
+        (_("Main"), [FieldPanel("institution"), *PERSON_PANELS,
+                     *fields("school_class", "personal_file_number", "enrolled_on",
+                             "left_on")]),
+        (_("Documents"), [
+            *fields("citizenship"),
+            MultiFieldPanel([FieldRowPanel(fields(
+                "birth_certificate_series", "birth_certificate_number",
+                "birth_certificate_issued_on"))], heading=_("Birth certificate")),
+            PASSPORT, *fields("inn", "exam_document", "exam_subjects"),
+        ]),
+        (_("Contacts"), [*CONTACTS, *fields("extra_contacts")]),
+        (_("Family and education"), fields(
+            "family", "foreign_language", "additional_education", "pc_at_home", "comment")),
+    ]
 
 
 class ParentViewSet(PersonRecordViewSet):
@@ -82,14 +117,60 @@ class ParentViewSet(PersonRecordViewSet):
     menu_label = _("Parents")
     list_display = ["person", "institution", "mobile_phone"]
     list_export = ["person", "institution"]
-    filterset_class = ParentFilterSet
-    panels = [
-        FieldPanel("institution"),
-        *PERSON_PANELS,
-        FieldPanel("mobile_phone"),
-        FieldPanel("email"),
-    ]
     list_select_related = ["person", "institution"]
+    filterset_class = ParentFilterSet
+    tabs = [
+        (_("Main"), [FieldPanel("institution"), *PERSON_PANELS,
+                     *fields("mobile_phone")]),
+        (_("Documents"), [PASSPORT]),
+        (_("Contacts"), CONTACTS),
+        (_("Work and education"), fields(
+            "education", "workplace", "job_position", "work_phone", "fax")),
+        (_("Help to the school"), fields(
+            "help_to_school", "help_requested_on", "help_request_result", "comment")),
+    ]
+
+
+class PupilGroupViewSet(ScopedModelViewSet):
+    """A group of a pupil's fields with its own readers (R-PPL-4)."""
+
+    list_display = ["pupil", "pupil__school_class"]
+    list_select_related = ["pupil__person", "pupil__school_class"]
+    search_fields = ["pupil__person__search_name"]
+    filterset_class = PupilGroupFilterSet
+
+
+class PupilHealthViewSet(PupilGroupViewSet):
+    model = PupilHealth
+    icon = "doc-full"
+    menu_label = _("Medical details")
+    list_display = ["pupil", "pupil__school_class", "health_group", "pe_group"]
+    list_select_related = [*PupilGroupViewSet.list_select_related, "health_group", "pe_group"]
+    list_export = ["pupil", "health_group", "pe_group"]
+    panels = fields("pupil", "health_group", "pe_group", "insurance_policy",
+                    "insurance_issuer", "notes")
+
+
+class PupilCharacteristicViewSet(PupilGroupViewSet):
+    model = PupilCharacteristic
+    icon = "doc-full"
+    menu_label = _("Psychological and pedagogical characteristics")
+    list_display = ["pupil", "pupil__school_class", "social_status"]
+    list_select_related = [*PupilGroupViewSet.list_select_related, "social_status"]
+    list_export = ["pupil", "social_status"]
+    panels = fields("pupil", "social_status", "deviant_behaviour", "characteristic")
+
+
+class DirectoryEntryViewSet(ScopedModelViewSet):
+    model = DirectoryEntry
+    icon = "list-ul"
+    menu_label = _("Directories")
+    list_display = ["name", "kind", "institution", "is_active"]
+    list_select_related = ["institution"]
+    list_export = ["kind", "name", "institution", "is_active"]
+    search_fields = ["name"]
+    filterset_class = DirectoryEntryFilterSet
+    panels = fields("kind", "name", "institution", "sort_order", "is_active")
 
 
 class RoleAssignmentViewSet(ScopedModelViewSet):
@@ -98,16 +179,10 @@ class RoleAssignmentViewSet(ScopedModelViewSet):
     menu_label = _("Roles and rights")
     list_display = ["person", "role", "institution", "valid_from", "valid_to"]
     list_export = ["person", "role", "institution", "valid_from", "valid_to"]
+    list_select_related = ["person", "institution"]
     filterset_class = RoleAssignmentFilterSet
     search_fields = ["person__search_name"]
-    panels = [
-        FieldPanel("person"),
-        FieldPanel("role"),
-        FieldPanel("institution"),
-        FieldPanel("valid_from"),
-        FieldPanel("valid_to"),
-    ]
-    list_select_related = ["person", "institution"]
+    panels = fields("person", "role", "institution", "valid_from", "valid_to")
 
 
 class RecordsViewSetGroup(ModelViewSetGroup):
@@ -115,7 +190,8 @@ class RecordsViewSetGroup(ModelViewSetGroup):
     menu_icon = "folder-open-inverse"
     menu_order = 200
     items = (InstitutionViewSet, StaffViewSet, PupilViewSet, ParentViewSet,
-             RoleAssignmentViewSet)
+             PupilHealthViewSet, PupilCharacteristicViewSet, RoleAssignmentViewSet,
+             DirectoryEntryViewSet)
 
 
 @hooks.register("register_admin_viewset")

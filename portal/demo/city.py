@@ -20,6 +20,8 @@ from records.models import (
     Parent,
     Person,
     Pupil,
+    PupilCharacteristic,
+    PupilHealth,
     Relation,
     RoleAssignment,
     Sex,
@@ -28,6 +30,7 @@ from records.models import (
     normalize_name,
 )
 
+from .details import Details
 from .names import FEMALE_NAMES, MALE_NAMES, STREETS, SURNAMES, feminine, patronymic
 
 DEMO_PASSWORD = "sgo-demo-2026"
@@ -127,14 +130,11 @@ class CityBuilder:
         person.search_name = normalize_name(person.surname, person.name, person.patronymic)
         return person
 
-    def phone(self):
-        return f"+7 914 {self.random.randint(100, 999)}-{self.random.randint(10, 99)}-" \
-               f"{self.random.randint(10, 99)}"
-
     # Build ------------------------------------------------------------------------------
 
     @transaction.atomic
     def build(self):
+        self.details = Details(self.random)
         self.department = Department.objects.create(
             name="Управление образования Окружной администрации города",
             short_name="Управление образования",
@@ -176,6 +176,7 @@ class CityBuilder:
             staff = Staff(institution=institution, person=person, position=position,
                           personnel_number=f"{institution.pk:02d}{len(school['staff']) + 1:04d}",
                           hired_on=datetime.date(rnd.randint(1995, 2025), rnd.choice([8, 9]), 1))
+            self.details.staff(staff, teaches=Role.SUBJECT_TEACHER in roles)
             school["staff"].append(staff)
             for role in roles:
                 school["roles"].append((person, role))
@@ -255,6 +256,10 @@ class CityBuilder:
                         hours_per_week=HOURS.get(subject, 2),
                     ))
         TeachingAssignment.objects.bulk_create(assignments, batch_size=BATCH)
+        Staff.subjects.through.objects.bulk_create([
+            Staff.subjects.through(staff_id=teacher, subject_id=subject)
+            for teacher, subject in sorted({(a.teacher_id, a.subject.pk) for a in assignments})
+        ], batch_size=BATCH)
         self.say(f"Classes: {sum(len(s['classes']) for s in self.schools)}, "
                  f"teaching assignments: {len(assignments)}")
 
@@ -272,13 +277,15 @@ class CityBuilder:
                     else:
                         surname, father = rnd.choice(SURNAMES), rnd.choice(MALE_NAMES)
                         family = {"institution": institution, "surname": surname,
-                                  "father": father, "children": []}
+                                  "father": father, "children": [],
+                                  "address": self.details.address()}
                         families.append(family)
                     person = self.new_person(surname=surname, father=father,
                                              age=school_class.grade + 6)
                     pupil = Pupil(institution=institution, person=person,
                                   school_class=school_class, enrolled_on=self.year_start,
                                   personal_file_number=f"{school_class.grade}-{len(pupils) + 1}")
+                    self.details.pupil(pupil, school_class.grade, family["address"])
                     pupil_persons.append(person)
                     pupils.append(pupil)
                     family["children"].append(pupil)
@@ -297,7 +304,8 @@ class CityBuilder:
                 members.append((father, Relation.FATHER))
             for person, relation in members:
                 parent = Parent(institution=family["institution"], person=person,
-                                mobile_phone=self.phone())
+                                mobile_phone=self.details.phone())
+                self.details.parent(parent, family["address"])
                 parent_persons.append(person)
                 parents.append(parent)
                 for child in family["children"]:
@@ -312,7 +320,30 @@ class CityBuilder:
             batch_size=BATCH,
         )
         self.families = families
+        self.write_pupil_groups(families)
         self.say(f"Pupils: {len(pupils)}, parents: {len(parents)}")
+
+    def write_pupil_groups(self, families):
+        """Medical details, characteristics and exam subjects of every pupil."""
+        health, characteristics, exams = [], [], []
+        subjects = {(s.institution_id, s.name): s.pk for s in Subject.objects.all()}
+        for family in families:
+            for pupil in family["children"]:
+                row = PupilHealth(pupil_id=pupil.pk)
+                self.details.health(row)
+                health.append(row)
+                row = PupilCharacteristic(pupil_id=pupil.pk)
+                self.details.characteristic(row, len(family["children"]))
+                characteristics.append(row)
+                if pupil.school_class.grade == 11:
+                    chosen = ["Русский язык", "Математика", *self.random.sample(
+                        ["Физика", "Обществознание", "Информатика", "Биология", "История"], 2)]
+                    exams += [Pupil.exam_subjects.through(
+                        pupil_id=pupil.pk, subject_id=subjects[(pupil.institution_id, name)])
+                        for name in chosen]
+        PupilHealth.objects.bulk_create(health, batch_size=BATCH)
+        PupilCharacteristic.objects.bulk_create(characteristics, batch_size=BATCH)
+        Pupil.exam_subjects.through.objects.bulk_create(exams, batch_size=BATCH)
 
     # Demo accounts ----------------------------------------------------------------------
 
@@ -408,7 +439,8 @@ def reset():
     from wagtail.models import Revision
 
     Revision.objects.filter(base_content_type__app_label__in=["records", "journal"]).delete()
-    for model in (Guardianship, TeachingAssignment, RoleAssignment, Pupil, Parent):
+    for model in (Guardianship, TeachingAssignment, RoleAssignment, PupilHealth,
+                  PupilCharacteristic, Pupil, Parent):
         model.objects.all().delete()
     SchoolClass.objects.all().delete()
     for model in (Staff, Subject, AcademicYear, Person, Institution, Department):

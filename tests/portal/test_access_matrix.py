@@ -21,6 +21,7 @@ from portal.access import (
     CITY_LIMITED,
     DEPARTMENT_ROLES,
     INSTITUTION,
+    INSTITUTION_AND_SHARED,
     LED_CLASS,
     REGISTRY,
     SELF,
@@ -28,11 +29,14 @@ from portal.access import (
     Role,
 )
 from records.factories import (
+    DirectoryEntryFactory,
     GuardianshipFactory,
     InstitutionFactory,
     ParentFactory,
     PersonFactory,
+    PupilCharacteristicFactory,
     PupilFactory,
+    PupilHealthFactory,
     RoleAssignmentFactory,
     StaffFactory,
     UserFactory,
@@ -97,6 +101,12 @@ class World:
             (pupil_a1, a, a1), (pupil_a2, a, a2), (pupil_b1, b, b1)
         ]:
             self.add(pupil, institution, school_class, pupil, pupil.person)
+            self.add(PupilHealthFactory(pupil=pupil), institution, school_class, pupil, None)
+            self.add(PupilCharacteristicFactory(pupil=pupil), institution, school_class, pupil,
+                     None)
+        for institution in (None, a, b):
+            self.add(DirectoryEntryFactory(institution=institution), institution, None, None,
+                     None)
 
         # The persona's child is pupil_a1 when the persona is a parent; the other
         # parent of that child is a third party all the same.
@@ -122,6 +132,8 @@ class World:
             return {row.pk for row, _ in rows}
         if scope is INSTITUTION:
             return {row.pk for row, t in rows if t["institution"] == self.a}
+        if scope is INSTITUTION_AND_SHARED:
+            return {row.pk for row, t in rows if t["institution"] in (self.a, None)}
         if scope in (LED_CLASS, TAUGHT_CLASS):
             return {row.pk for row, t in rows if t["class"] == self.a1}
         if scope is CHILDREN:
@@ -171,6 +183,11 @@ def test_key_cells_are_what_the_regulation_says():
     assert cells["records.view_parent"][Role.PARENT] is SELF
     assert cells["records.view_pupil"][Role.SUBJECT_TEACHER] is TAUGHT_CLASS
     assert cells["records.view_pupil"][Role.CLASS_TEACHER] is LED_CLASS
+    # R-PPL-4: medical details for the medical worker and the administrator only; the
+    # characteristic for the psychologist and the social pedagogue only.
+    assert set(cells["records.view_pupilhealth"]) == {Role.MEDIC, Role.ADMIN}
+    assert set(cells["records.view_pupilcharacteristic"]) == {
+        Role.PSYCHOLOGIST, Role.SOCIAL_PEDAGOGUE}
     for role in DEPARTMENT_ROLES:
         assert cells["records.view_pupil"][role] is CITY_LIMITED
         assert role not in cells["records.change_pupil"]

@@ -125,8 +125,8 @@ def test_admin_changes_are_logged_with_their_author(client_for, demo_user):
 
     client = client_for("school1.secretary")
     school_class = SchoolClass.objects.filter(institution=school(1)).first()
-    client.post(reverse("records_pupil:add"), pupil_form(school_class, surname="Журавлёва"))
-    pupil = Pupil.objects.get(person__surname="Журавлёва")
+    client.post(reverse("records_pupil:add"), pupil_form(school_class, surname="Лазурная"))
+    pupil = Pupil.objects.get(person__surname="Лазурная")
     entry = ModelLogEntry.objects.get(object_id=str(pupil.pk), action="wagtail.create",
                                       content_type__model="pupil")
     assert entry.user == demo_user("school1.secretary")

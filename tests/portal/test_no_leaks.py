@@ -6,12 +6,22 @@ from django.urls import reverse
 
 from journal.models import AcademicYear, SchoolClass, Subject, TeachingAssignment
 from portal.demo.city import DEMO_ACCOUNTS
-from records.models import Institution, Parent, Pupil, RoleAssignment, Staff
+from records.models import (
+    DirectoryEntry,
+    Institution,
+    Parent,
+    Pupil,
+    PupilCharacteristic,
+    PupilHealth,
+    RoleAssignment,
+    Staff,
+)
 
 pytestmark = pytest.mark.django_db
 
-ADMIN_MODELS = [Institution, Staff, Pupil, Parent, RoleAssignment, AcademicYear, SchoolClass,
-                Subject, TeachingAssignment]
+ADMIN_MODELS = [Institution, Staff, Pupil, Parent, PupilHealth, PupilCharacteristic,
+                RoleAssignment, DirectoryEntry, AcademicYear, SchoolClass, Subject,
+                TeachingAssignment]
 
 
 def school(n):
@@ -38,10 +48,8 @@ def every_url():
         urls.append(reverse("journal:class", args=[SchoolClass.objects.filter(
             institution=institution).first().pk]))
         for model in ADMIN_MODELS:
-            row = model.objects.filter(
-                **({"pk": institution.pk} if model is Institution else {"institution": institution})
-            ).first()
-            urls += admin_urls(model, row)
+            row = model.objects.filter(**{model.access_paths["institution"]: institution.pk})
+            urls += admin_urls(model, row.first() or DirectoryEntry.objects.first())
     return urls
 
 

@@ -1,0 +1,91 @@
+"""R-PPL-4 and R-TEN-3: who reads the medical and psychological groups, and what the
+department reads of a pupil."""
+
+import pytest
+from django.urls import reverse
+
+from records.models import Pupil, PupilCharacteristic, PupilHealth
+
+pytestmark = pytest.mark.django_db
+
+
+def school1_pupil():
+    return Pupil.objects.filter(institution__short_name="СОШ № 1").select_related(
+        "health", "characteristic").first()
+
+
+@pytest.mark.parametrize("username", ["school1.teacher", "school1.classteacher",
+                                      "school1.secretary", "school1.director", "dept"])
+def test_others_cannot_read_medical_or_psychological_details(client_for, username):
+    client = client_for(username)
+    pupil = school1_pupil()
+    for prefix, row in [("records_pupilhealth", pupil.health),
+                        ("records_pupilcharacteristic", pupil.characteristic)]:
+        index = client.get(reverse(f"{prefix}:index"))
+        assert index.status_code in (302, 403)
+        export = client.get(reverse(f"{prefix}:index"), {"export": "csv"})
+        assert export.status_code in (302, 403)
+        search = client.get(reverse(f"{prefix}:index"), {"q": pupil.person.surname})
+        assert search.status_code in (302, 403)
+        inspect = client.get(reverse(f"{prefix}:inspect", args=[row.pk]))
+        assert inspect.status_code in (302, 403, 404)
+        history = client.get(reverse(f"{prefix}:history", args=[row.pk]))
+        assert history.status_code in (302, 403, 404)
+    card = client.get(reverse("records_pupil:inspect", args=[pupil.pk]))
+    html = card.content.decode() if card.status_code == 200 else ""
+    assert pupil.health.insurance_policy not in html
+    assert pupil.characteristic.characteristic not in html
+
+
+def test_the_medical_worker_reads_and_edits_medical_details(client_for):
+    client = client_for("school1.medic")
+    pupil = school1_pupil()
+    listing = client.get(reverse("records_pupilhealth:index"), {"q": pupil.person.surname})
+    assert pupil.health in list(listing.context["object_list"])
+    inspect = client.get(reverse("records_pupilhealth:inspect", args=[pupil.health.pk]))
+    assert pupil.health.insurance_policy in inspect.content.decode()
+    export = client.get(reverse("records_pupilhealth:index"), {"export": "csv"})
+    body = b"".join(export.streaming_content).decode()
+    assert pupil.person.full_name in body
+    assert not PupilHealth.objects.visible_to(_user("school1.medic")).filter(
+        pupil__institution__short_name="СОШ № 2").exists()
+    assert client.get(reverse("records_pupilcharacteristic:index")).status_code in (302, 403)
+
+
+def _user(username):
+    from records.models import User
+
+    return User.objects.get(username=username)
+
+
+def test_the_psychologist_reads_the_characteristic_and_not_medical_details(client_for):
+    client = client_for("school1.psychologist")
+    pupil = school1_pupil()
+    inspect = client.get(reverse("records_pupilcharacteristic:inspect",
+                                 args=[pupil.characteristic.pk]))
+    assert pupil.characteristic.characteristic in inspect.content.decode()
+    assert client.get(reverse("records_pupilhealth:index")).status_code in (302, 403)
+    assert not PupilCharacteristic.objects.visible_to(_user("school1.psychologist")).filter(
+        pupil__institution__short_name="СОШ № 2").exists()
+
+
+def test_the_department_reads_only_names_class_and_school(client_for):
+    client = client_for("dept")
+    pupil = school1_pupil()
+    pupil.passport_number = "777111"
+    pupil.save()
+    card = client.get(reverse("records_pupil:inspect", args=[pupil.pk]))
+    assert card.status_code == 200
+    html = card.content.decode()
+    assert pupil.person.full_name in html
+    assert "777111" not in html
+    assert pupil.residence_address not in html
+
+
+def test_the_secretary_reads_the_whole_card(client_for):
+    client = client_for("school1.secretary")
+    pupil = school1_pupil()
+    pupil.passport_number = "777111"
+    pupil.save()
+    card = client.get(reverse("records_pupil:inspect", args=[pupil.pk]))
+    assert "777111" in card.content.decode()
