@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from portal.viewsets import ScopedAdminForm
@@ -12,11 +13,11 @@ class PersonRecordForm(ScopedAdminForm):
     """Edits a school record (staff, pupil, parent) together with its person's name,
     birth date and sex, so the secretary fills one form, not two."""
 
-    surname = forms.CharField(label=_("surname"), max_length=100)
-    name = forms.CharField(label=_("first name"), max_length=100)
-    patronymic = forms.CharField(label=_("patronymic"), max_length=100, required=False)
-    birth_date = forms.DateField(label=_("birth date"), required=False)
-    sex = forms.ChoiceField(label=_("sex"), choices=[("", "---------"), *Sex.choices],
+    surname = forms.CharField(label=capfirst(_("surname")), max_length=100)
+    name = forms.CharField(label=capfirst(_("first name")), max_length=100)
+    patronymic = forms.CharField(label=capfirst(_("patronymic")), max_length=100, required=False)
+    birth_date = forms.DateField(label=capfirst(_("birth date")), required=False)
+    sex = forms.ChoiceField(label=capfirst(_("sex")), choices=[("", "---------"), *Sex.choices],
                             required=False)
 
     def __init__(self, *args, **kwargs):
