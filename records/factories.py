@@ -8,6 +8,7 @@ import factory
 from portal.access import Role
 
 from .models import (
+    Consent,
     Department,
     DirectoryEntry,
     DirectoryKind,
@@ -136,3 +137,13 @@ class DirectoryEntryFactory(factory.django.DjangoModelFactory):
     kind = DirectoryKind.CITIZENSHIP
     name = factory.Sequence(lambda n: f"Значение {n}")
     institution = None
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    institution = factory.SubFactory(InstitutionFactory)
+    person = factory.SubFactory(PersonFactory)
+    given_on = datetime.date(2026, 9, 1)
+    given_by = "Иванова Мария Петровна"

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.viewsets import ScopedAdminForm
 
-from .models import Person, Sex
+from .models import Person, Sex, has_consent
 
 PERSON_FIELDS = ["surname", "name", "patronymic", "birth_date", "sex"]
 
@@ -25,6 +25,23 @@ class PersonRecordForm(ScopedAdminForm):
         if self.instance.person_id:
             for field in PERSON_FIELDS:
                 self.initial.setdefault(field, getattr(self.instance.person, field))
+        self.lock_fields_without_consent()
+
+    def lock_fields_without_consent(self):
+        """R-PD-1: without consent on record only the minimum fields can be filled; the
+        others are shown locked, with the reason."""
+        if has_consent(self.instance.person_id, self.instance.institution_id):
+            return
+        personal = {f.name for f in self.instance.personal_fields()}
+        personal |= {f.name for f in self.instance._meta.many_to_many} - {"children"}
+        personal -= {"subjects"}  # the subjects a teacher teaches belong to employment
+        for name, field in self.fields.items():
+            if name in personal:
+                field.disabled = True
+                field.help_text = _(
+                    "Locked: no consent to personal data processing is on record for this "
+                    "person in this school. Record the consent first (Records → Consents)."
+                )
 
     def save(self, commit=True):
         instance = super().save(commit=False)

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.access import DEPARTMENT_ROLES, DERIVED_ROLES, SCHOOL_ROLES, Role, ScopedQuerySet, today
 
+from .files import private_storage, validate_document
+
 
 def normalize_name(*parts):
     """Lower-case, ё folded to е: a key that sorts and searches Russian names the same
@@ -214,10 +216,22 @@ def directory(kind, verbose_name, **kwargs):
     )
 
 
+def has_consent(person_id, institution_id):
+    return bool(person_id and institution_id) and Consent.objects.active().filter(
+        person_id=person_id, institution_id=institution_id
+    ).exists()
+
+
 class PersonalData(models.Model):
     """Fields §4.1 of the statute asks of staff, pupils and parents alike. They live on
     each school's record, not on the person: each school is the operator of what it
-    collected, with its own consent."""
+    collected, with its own consent.
+
+    Without consent on record (R-PD-1) a record holds only its ``minimum_fields``
+    (R-PPL-6); ``clean()`` refuses anything more, whichever way the data arrives.
+    """
+
+    minimum_fields = ()
 
     passport_series = models.CharField(_("passport series"), max_length=10, blank=True)
     passport_number = models.CharField(_("passport number"), max_length=20, blank=True)
@@ -232,6 +246,31 @@ class PersonalData(models.Model):
 
     class Meta:
         abstract = True
+
+    def personal_fields(self):
+        """Fields beyond the minimum, with their names and current values."""
+        skip = {"id", "institution", "person", *self.minimum_fields}
+        return [f for f in self._meta.concrete_fields if f.name not in skip]
+
+    def filled_personal_fields(self):
+        return [f for f in self.personal_fields()
+                if f.value_from_object(self) not in (None, "", False)]
+
+    def clear_personal_fields(self):
+        for f in self.personal_fields():
+            setattr(self, f.attname, f.get_default())
+        return [f.attname for f in self.personal_fields()]
+
+    def clean(self):
+        super().clean()
+        filled = self.filled_personal_fields()
+        if filled and not has_consent(self.person_id, self.institution_id):
+            names = ", ".join(str(f.verbose_name) for f in filled)
+            raise ValidationError(
+                _("No consent to personal data processing is on record for this person in "
+                  "this school, so only the minimum fields can be kept. Remove: %(fields)s.")
+                % {"fields": names}
+            )
 
 
 class MaritalStatus(models.TextChoices):
@@ -306,6 +345,9 @@ class Staff(PersonalData):
     objects = StaffQuerySet.as_manager()
     # What department users may read (R-TEN-3).
     limited_fields = ["person", "institution", "position"]
+    # What an employer keeps without consent: the employment itself.
+    minimum_fields = ("position", "personnel_number", "hired_on", "hire_order", "left_on",
+                      "teaches", "category", "unit")
     access_paths = {"institution": "institution_id", "person": "person_id"}
 
     class Meta:
@@ -369,6 +411,9 @@ class Pupil(PersonalData):
     objects = PupilQuerySet.as_manager()
     # What department users may read (R-TEN-3).
     limited_fields = ["person", "institution", "school_class"]
+    # R-PPL-6: name, login, birth date, sex (on the person), address and phone.
+    minimum_fields = ("school_class", "personal_file_number", "enrolled_on", "left_on",
+                      "residence_address", "home_phone")
     access_paths = {
         "institution": "institution_id",
         "class": "school_class_id",
@@ -392,6 +437,7 @@ class Pupil(PersonalData):
     def clean(self):
         if self.school_class_id and self.school_class.institution_id != self.institution_id:
             raise ValidationError({"school_class": _("The class belongs to another school.")})
+        super().clean()
 
 
 class ParentQuerySet(SchoolRecordQuerySet):
@@ -426,6 +472,8 @@ class Parent(PersonalData):
     objects = ParentQuerySet.as_manager()
     # What department users may read (R-TEN-3).
     limited_fields = ["person", "institution"]
+    # R-PPL-6: name, login and sex (on the person); a phone to reach them.
+    minimum_fields = ("mobile_phone",)
     access_paths = {
         "institution": "institution_id",
         "class": "children__school_class_id",
@@ -515,6 +563,13 @@ class PupilHealth(models.Model):
     def __str__(self):
         return str(self.pupil)
 
+    def clean(self):
+        if self.pupil_id and not has_consent(self.pupil.person_id, self.pupil.institution_id):
+            raise ValidationError(
+                _("No consent to personal data processing is on record for this pupil: "
+                  "these details cannot be kept.")
+            )
+
 
 class PupilCharacteristic(models.Model):
     """The psychological and pedagogical characteristic of a pupil (R-PPL-4): kept and
@@ -538,6 +593,70 @@ class PupilCharacteristic(models.Model):
 
     def __str__(self):
         return str(self.pupil)
+
+    def clean(self):
+        if self.pupil_id and not has_consent(self.pupil.person_id, self.pupil.institution_id):
+            raise ValidationError(
+                _("No consent to personal data processing is on record for this pupil: "
+                  "these details cannot be kept.")
+            )
+
+
+class ConsentQuerySet(ScopedQuerySet):
+    def active(self):
+        return self.filter(withdrawn_on__isnull=True)
+
+    def search(self, text):
+        return self.filter(person__search_name__contains=normalize_name(text))
+
+
+class Consent(models.Model):
+    """Written consent to personal data processing (R-PD-1), given to one school."""
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="consents",
+        verbose_name=_("institution"),
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consents",
+                               verbose_name=_("person"))
+    given_by = models.CharField(
+        _("given by"), max_length=300, blank=True,
+        help_text=_("For a minor: the parent or legal representative who signed."),
+    )
+    given_on = models.DateField(_("date"))
+    scope = models.TextField(
+        _("scope"),
+        default=_("Processing of the personal data listed in §4.1 of the statute of the "
+                  "SGO system for the purposes of education."),
+    )
+    scan = models.FileField(
+        _("scan"), storage=private_storage, upload_to="consents/%Y/", blank=True,
+        validators=[validate_document],
+    )
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True, editable=False)
+
+    objects = ConsentQuerySet.as_manager()
+    access_paths = {"institution": "institution_id", "person": "person_id"}
+
+    class Meta:
+        verbose_name = _("consent to personal data processing")
+        verbose_name_plural = _("consents to personal data processing")
+        ordering = ["-given_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "person"], condition=Q(withdrawn_on__isnull=True),
+                name="consent_one_active_per_school",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.given_on:%d.%m.%Y}"
+
+    def clean(self):
+        if self.person_id and self.institution_id and not self.pk and has_consent(
+            self.person_id, self.institution_id
+        ):
+            raise ValidationError(_("This person already has consent on record in this school."))
 
 
 class RoleAssignmentQuerySet(ScopedQuerySet):

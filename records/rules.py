@@ -25,6 +25,7 @@ from portal.access import (
 )
 
 from .models import (
+    Consent,
     DirectoryEntry,
     Institution,
     Parent,
@@ -98,6 +99,12 @@ grant("records.change_parent", Parent, {
     Role.EDIT_OWN_CLASS: LED_CLASS,
 })
 grant("records.delete_parent", Parent, {Role.ADMIN: INSTITUTION})
+
+# R-PD-1: consent is recorded by those who keep the lists.
+grant("records.view_consent", Consent, cells(WHOLE_SCHOOL, INSTITUTION))
+grant("records.add_consent", Consent, cells(LIST_KEEPERS, INSTITUTION))
+grant("records.change_consent", Consent, cells(LIST_KEEPERS, INSTITUTION))
+grant("records.delete_consent", Consent, {Role.ADMIN: INSTITUTION})
 
 # R-PPL-4: the medical group for the medical worker and the administrator, the
 # psychological-pedagogical characteristic for the psychologist and the social pedagogue.

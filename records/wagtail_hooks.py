@@ -1,11 +1,14 @@
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
-from portal.viewsets import MatrixPermissionPolicy, ScopedModelViewSet
+from portal.viewsets import MatrixPermissionPolicy, ScopedIndexView, ScopedModelViewSet
 
+from . import views_admin
 from .filters import (
     DirectoryEntryFilterSet,
     ParentFilterSet,
@@ -16,6 +19,7 @@ from .filters import (
 )
 from .forms import PERSON_FIELDS, PersonRecordForm
 from .models import (
+    Consent,
     DirectoryEntry,
     Institution,
     Parent,
@@ -27,7 +31,7 @@ from .models import (
 )
 
 for model in (Institution, Staff, Pupil, Parent, RoleAssignment, PupilHealth,
-              PupilCharacteristic, DirectoryEntry):
+              PupilCharacteristic, DirectoryEntry, Consent):
     register_permission_policy(model, MatrixPermissionPolicy(model))
 
 
@@ -161,6 +165,40 @@ class PupilCharacteristicViewSet(PupilGroupViewSet):
     panels = fields("pupil", "social_status", "deviant_behaviour", "characteristic")
 
 
+class ConsentIndexView(ScopedIndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        user = self.request.user
+        if instance.scan:
+            buttons.append(MenuItem(_("Open the scan"), reverse(
+                "records_consent:scan", args=[instance.pk]), icon_name="doc-full", priority=20))
+        if instance.withdrawn_on is None and user.has_perm("records.change_consent", instance):
+            buttons.append(MenuItem(_("Withdraw"), reverse(
+                "records_consent:withdraw", args=[instance.pk]), icon_name="warning",
+                priority=30))
+        return buttons
+
+
+class ConsentViewSet(ScopedModelViewSet):
+    model = Consent
+    icon = "tick-inverse"
+    menu_label = _("Consents")
+    index_view_class = ConsentIndexView
+    list_display = ["person", "given_on", "withdrawn_on", "institution"]
+    list_select_related = ["person", "institution"]
+    list_export = ["person", "given_by", "given_on", "withdrawn_on", "institution"]
+    list_filter = ["withdrawn_on"]
+    search_fields = ["person__search_name"]
+    panels = fields("institution", "person", "given_by", "given_on", "scope", "scan")
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("withdraw/<int:pk>/", views_admin.consent_withdraw, name="withdraw"),
+            path("scan/<int:pk>/", views_admin.consent_scan, name="scan"),
+        ]
+
+
 class DirectoryEntryViewSet(ScopedModelViewSet):
     model = DirectoryEntry
     icon = "list-ul"
@@ -190,10 +228,18 @@ class RecordsViewSetGroup(ModelViewSetGroup):
     menu_icon = "folder-open-inverse"
     menu_order = 200
     items = (InstitutionViewSet, StaffViewSet, PupilViewSet, ParentViewSet,
-             PupilHealthViewSet, PupilCharacteristicViewSet, RoleAssignmentViewSet,
-             DirectoryEntryViewSet)
+             PupilHealthViewSet, PupilCharacteristicViewSet, ConsentViewSet,
+             RoleAssignmentViewSet, DirectoryEntryViewSet)
 
 
 @hooks.register("register_admin_viewset")
 def register_records_viewsets():
     return RecordsViewSetGroup()
+
+
+@hooks.register("register_log_actions")
+def register_records_log_actions(actions):
+    actions.register_action(
+        "records.consent_withdrawn", _("Consent withdrawn"),
+        _("Consent withdrawn: personal data beyond the minimum cleared"),
+    )

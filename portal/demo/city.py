@@ -14,6 +14,7 @@ from django.db import transaction
 from journal.models import AcademicYear, SchoolClass, Subject, TeachingAssignment
 from portal.access import Role
 from records.models import (
+    Consent,
     Department,
     Guardianship,
     Institution,
@@ -177,6 +178,11 @@ class CityBuilder:
                           personnel_number=f"{institution.pk:02d}{len(school['staff']) + 1:04d}",
                           hired_on=datetime.date(rnd.randint(1995, 2025), rnd.choice([8, 9]), 1))
             self.details.staff(staff, teaches=Role.SUBJECT_TEACHER in roles)
+            # A few people have given no consent yet: their records keep the minimum.
+            staff.consent = rnd.random() < 0.97 or bool(set(roles) - {Role.SUBJECT_TEACHER,
+                                                                       Role.CLASS_TEACHER})
+            if not staff.consent:
+                staff.clear_personal_fields()
             school["staff"].append(staff)
             for role in roles:
                 school["roles"].append((person, role))
@@ -277,8 +283,9 @@ class CityBuilder:
                     else:
                         surname, father = rnd.choice(SURNAMES), rnd.choice(MALE_NAMES)
                         family = {"institution": institution, "surname": surname,
-                                  "father": father, "children": [],
-                                  "address": self.details.address()}
+                                  "father": father, "children": [], "parents": [],
+                                  "address": self.details.address(),
+                                  "consent": rnd.random() < 0.92}
                         families.append(family)
                     person = self.new_person(surname=surname, father=father,
                                              age=school_class.grade + 6)
@@ -286,6 +293,8 @@ class CityBuilder:
                                   school_class=school_class, enrolled_on=self.year_start,
                                   personal_file_number=f"{school_class.grade}-{len(pupils) + 1}")
                     self.details.pupil(pupil, school_class.grade, family["address"])
+                    if not family["consent"]:
+                        pupil.clear_personal_fields()
                     pupil_persons.append(person)
                     pupils.append(pupil)
                     family["children"].append(pupil)
@@ -306,6 +315,9 @@ class CityBuilder:
                 parent = Parent(institution=family["institution"], person=person,
                                 mobile_phone=self.details.phone())
                 self.details.parent(parent, family["address"])
+                if not family["consent"]:
+                    parent.clear_personal_fields()
+                family["parents"].append(parent)
                 parent_persons.append(person)
                 parents.append(parent)
                 for child in family["children"]:
@@ -327,7 +339,18 @@ class CityBuilder:
         """Medical details, characteristics and exam subjects of every pupil."""
         health, characteristics, exams = [], [], []
         subjects = {(s.institution_id, s.name): s.pk for s in Subject.objects.all()}
+        consents = []
+        for school in self.schools:
+            consents += [Consent(institution=school["institution"], person_id=s.person.pk,
+                                 given_by=s.person.full_name, given_on=s.hired_on)
+                         for s in school["staff"] if s.consent]
         for family in families:
+            if not family["consent"]:
+                continue
+            signer = family["parents"][0].person.full_name
+            consents += [Consent(institution=family["institution"], person_id=row.person.pk,
+                                 given_by=signer, given_on=self.year_start)
+                         for row in family["children"] + family["parents"]]
             for pupil in family["children"]:
                 row = PupilHealth(pupil_id=pupil.pk)
                 self.details.health(row)
@@ -341,6 +364,7 @@ class CityBuilder:
                     exams += [Pupil.exam_subjects.through(
                         pupil_id=pupil.pk, subject_id=subjects[(pupil.institution_id, name)])
                         for name in chosen]
+        Consent.objects.bulk_create(consents, batch_size=BATCH)
         PupilHealth.objects.bulk_create(health, batch_size=BATCH)
         PupilCharacteristic.objects.bulk_create(characteristics, batch_size=BATCH)
         Pupil.exam_subjects.through.objects.bulk_create(exams, batch_size=BATCH)
@@ -398,15 +422,17 @@ class CityBuilder:
     def family_with_two_children(self, school, in_class):
         institution = school["institution"]
         for family in self.families:
-            if family["institution"] is institution and len(family["children"]) == 2 and (
+            if family["institution"] is institution and len(family["children"]) == 2 \
+                    and family["consent"] and (
                 in_class is None or any(c.school_class is in_class for c in family["children"])
             ):
                 return family
         # The seed gave no such family: join a pupil of another class to one.
-        family = next(f for f in self.families if f["institution"] is institution and any(
-            in_class is None or c.school_class is in_class for c in f["children"]))
+        family = next(f for f in self.families if f["institution"] is institution
+                      and f["consent"] and any(in_class is None or c.school_class is in_class
+                                               for c in f["children"]))
         other = next(p for f in self.families if f["institution"] is institution
-                     and f is not family for p in f["children"])
+                     and f["consent"] and f is not family for p in f["children"])
         for parent in Parent.objects.filter(guardianships__pupil_id=family["children"][0].pk):
             Guardianship.objects.get_or_create(parent=parent, pupil_id=other.pk,
                                                defaults={"relation": Relation.MOTHER})
@@ -440,7 +466,7 @@ def reset():
 
     Revision.objects.filter(base_content_type__app_label__in=["records", "journal"]).delete()
     for model in (Guardianship, TeachingAssignment, RoleAssignment, PupilHealth,
-                  PupilCharacteristic, Pupil, Parent):
+                  PupilCharacteristic, Consent, Pupil, Parent):
         model.objects.all().delete()
     SchoolClass.objects.all().delete()
     for model in (Staff, Subject, AcademicYear, Person, Institution, Department):

@@ -29,6 +29,7 @@ from portal.access import (
     Role,
 )
 from records.factories import (
+    ConsentFactory,
     DirectoryEntryFactory,
     GuardianshipFactory,
     InstitutionFactory,
@@ -107,6 +108,9 @@ class World:
         for institution in (None, a, b):
             self.add(DirectoryEntryFactory(institution=institution), institution, None, None,
                      None)
+        for pupil in (pupil_a1, pupil_b1):
+            self.add(ConsentFactory(person=pupil.person, institution=pupil.institution),
+                     pupil.institution, None, None, pupil.person)
 
         # The persona's child is pupil_a1 when the persona is a parent; the other
         # parent of that child is a third party all the same.

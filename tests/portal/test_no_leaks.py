@@ -7,6 +7,7 @@ from django.urls import reverse
 from journal.models import AcademicYear, SchoolClass, Subject, TeachingAssignment
 from portal.demo.city import DEMO_ACCOUNTS
 from records.models import (
+    Consent,
     DirectoryEntry,
     Institution,
     Parent,
@@ -20,7 +21,7 @@ from records.models import (
 pytestmark = pytest.mark.django_db
 
 ADMIN_MODELS = [Institution, Staff, Pupil, Parent, PupilHealth, PupilCharacteristic,
-                RoleAssignment, DirectoryEntry, AcademicYear, SchoolClass, Subject,
+                Consent, RoleAssignment, DirectoryEntry, AcademicYear, SchoolClass, Subject,
                 TeachingAssignment]
 
 
