@@ -147,3 +147,10 @@ def test_only_list_keepers_withdraw_consent(client_for):
     assert client_for("school2.admin").post(url).status_code == 404
     consent.refresh_from_db()
     assert consent.withdrawn_on is None
+
+
+def test_the_consent_listing_offers_withdrawal_to_list_keepers(client_for):
+    response = client_for("school1.secretary").get(reverse("records_consent:index"))
+    assert response.status_code == 200
+    assert reverse("records_consent:withdraw", args=[
+        response.context["object_list"][0].pk]) in response.content.decode()
