@@ -1,10 +1,12 @@
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
-from portal.viewsets import MatrixPermissionPolicy, ScopedModelViewSet
+from portal.viewsets import MatrixPermissionPolicy, ScopedIndexView, ScopedModelViewSet
 
 from .filters import SchoolClassFilterSet, TeachingAssignmentFilterSet
 from .models import AcademicYear, SchoolClass, Subject, TeachingAssignment
@@ -23,8 +25,19 @@ class AcademicYearViewSet(ScopedModelViewSet):
     list_select_related = ["institution"]
 
 
+class SchoolClassIndexView(ScopedIndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if self.request.user.has_perm("records.issue_credentials", instance):
+            buttons.append(MenuItem(_("Issue logins"), reverse(
+                "records_issue_credentials", args=[instance.pk]), icon_name="key",
+                priority=30))
+        return buttons
+
+
 class SchoolClassViewSet(ScopedModelViewSet):
     model = SchoolClass
+    index_view_class = SchoolClassIndexView
     icon = "group"
     menu_label = _("Classes")
     list_display = ["__str__", "institution", "academic_year", "class_teacher"]

@@ -10,6 +10,7 @@ ACTION_LABELS = {
     "add": _("add"),
     "change": _("change"),
     "delete": _("delete"),
+    "issue": _("issue logins"),
 }
 
 

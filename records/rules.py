@@ -6,6 +6,7 @@ below are the same relationships for use in templates and views.
 
 import rules
 
+from journal.models import SchoolClass
 from portal.access import (
     ADMIN_ROLES,
     CHILDREN,
@@ -99,6 +100,9 @@ grant("records.change_parent", Parent, {
     Role.EDIT_OWN_CLASS: LED_CLASS,
 })
 grant("records.delete_parent", Parent, {Role.ADMIN: INSTITUTION})
+
+# R-PPL-5: logins for the pupils and parents of a class are issued by the list keepers.
+grant("records.issue_credentials", SchoolClass, cells(LIST_KEEPERS, INSTITUTION))
 
 # R-PD-1: consent is recorded by those who keep the lists.
 grant("records.view_consent", Consent, cells(WHOLE_SCHOOL, INSTITUTION))

@@ -4,12 +4,16 @@ import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from journal.models import SchoolClass
+from portal.pdf import render_pdf
+
 from .actions import withdraw_consent
+from .credentials import issue_logins
 from .models import Consent, Parent, Pupil, Staff
 
 
@@ -47,3 +51,37 @@ def consent_scan(request, pk):
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def issue_credentials(request, class_pk):
+    """R-PPL-5: logins for a class, and the sheet to hand out, in one step. The
+    passwords are in the PDF and nowhere else."""
+    school_class = get_object_or_404(
+        SchoolClass.objects.visible_to(request.user).select_related("institution"),
+        pk=class_pk,
+    )
+    if not request.user.has_perm("records.issue_credentials", school_class):
+        raise PermissionDenied
+    if request.method == "POST":
+        sheet = issue_logins(school_class, request.user, renew=bool(request.POST.get("renew")))
+        if not sheet:
+            messages.info(request, _("Everyone in this class already has a login."))
+            return redirect(request.path)
+        pdf = render_pdf("records/credentials_sheet.html", {
+            "school_class": school_class,
+            "sheet": sheet,
+            "portal_url": request.build_absolute_uri("/"),
+        })
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="logins-{school_class.pk}.pdf"'
+        response["Cache-Control"] = "no-store"
+        return response
+    pupils = Pupil.objects.of_class(school_class).current()
+    parents = Parent.objects.filter(children__in=pupils).distinct()
+    return TemplateResponse(request, "records/issue_credentials.html", {
+        "school_class": school_class,
+        "pupils_total": pupils.count(),
+        "pupils_without": pupils.filter(person__user__isnull=True).count(),
+        "parents_total": parents.count(),
+        "parents_without": parents.filter(person__user__isnull=True).count(),
+    })

@@ -243,3 +243,9 @@ def register_records_log_actions(actions):
         "records.consent_withdrawn", _("Consent withdrawn"),
         _("Consent withdrawn: personal data beyond the minimum cleared"),
     )
+
+
+@hooks.register("register_admin_urls")
+def register_credentials_url():
+    return [path("records/credentials/<int:class_pk>/", views_admin.issue_credentials,
+                 name="records_issue_credentials")]

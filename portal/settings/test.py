@@ -5,7 +5,10 @@ from .base import *  # noqa: F403
 
 SECRET_KEY = "test-only-key"
 ALLOWED_HOSTS = ["*"]
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "portal.hashers.IssuedPasswordHasher",
+]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="sgo-private-"))
 STORAGES = {
