@@ -537,7 +537,29 @@ class PupilGroupQuerySet(ScopedQuerySet):
         return self.filter(pupil__person__search_name__contains=normalize_name(text))
 
 
-class PupilHealth(models.Model):
+class PupilGroup(models.Model):
+    """A group of a pupil's fields kept apart because it has its own readers and editors
+    (R-PPL-4), and kept only with consent (R-PD-1)."""
+
+    objects = PupilGroupQuerySet.as_manager()
+    access_paths = {"institution": "pupil__institution_id", "class": "pupil__school_class_id",
+                    "pupil": "pupil_id"}
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return str(self.pupil)
+
+    def clean(self):
+        if self.pupil_id and not has_consent(self.pupil.person_id, self.pupil.institution_id):
+            raise ValidationError(
+                _("No consent to personal data processing is on record for this pupil: "
+                  "these details cannot be kept.")
+            )
+
+
+class PupilHealth(PupilGroup):
     """The medical details of a pupil (R-PPL-4): kept by the medical worker, read by
     nobody else but the administrator."""
 
@@ -551,27 +573,13 @@ class PupilHealth(models.Model):
                                         max_length=300, blank=True)
     notes = models.TextField(_("medical notes"), blank=True)
 
-    objects = PupilGroupQuerySet.as_manager()
-    access_paths = {"institution": "pupil__institution_id", "class": "pupil__school_class_id",
-                    "pupil": "pupil_id"}
-
-    class Meta:
+    class Meta(PupilGroup.Meta):
         verbose_name = _("medical details")
         verbose_name_plural = _("medical details")
         ordering = ["pupil__person__search_name"]
 
-    def __str__(self):
-        return str(self.pupil)
 
-    def clean(self):
-        if self.pupil_id and not has_consent(self.pupil.person_id, self.pupil.institution_id):
-            raise ValidationError(
-                _("No consent to personal data processing is on record for this pupil: "
-                  "these details cannot be kept.")
-            )
-
-
-class PupilCharacteristic(models.Model):
+class PupilCharacteristic(PupilGroup):
     """The psychological and pedagogical characteristic of a pupil (R-PPL-4): kept and
     read by the psychologist and the social pedagogue only."""
 
@@ -582,24 +590,10 @@ class PupilCharacteristic(models.Model):
     characteristic = models.TextField(_("psychological and pedagogical characteristic"),
                                       blank=True)
 
-    objects = PupilGroupQuerySet.as_manager()
-    access_paths = {"institution": "pupil__institution_id", "class": "pupil__school_class_id",
-                    "pupil": "pupil_id"}
-
-    class Meta:
+    class Meta(PupilGroup.Meta):
         verbose_name = _("psychological and pedagogical characteristic")
         verbose_name_plural = _("psychological and pedagogical characteristics")
         ordering = ["pupil__person__search_name"]
-
-    def __str__(self):
-        return str(self.pupil)
-
-    def clean(self):
-        if self.pupil_id and not has_consent(self.pupil.person_id, self.pupil.institution_id):
-            raise ValidationError(
-                _("No consent to personal data processing is on record for this pupil: "
-                  "these details cannot be kept.")
-            )
 
 
 class ConsentQuerySet(ScopedQuerySet):
