@@ -2,9 +2,10 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from portal.access import permission
 from portal.viewsets import ScopedAdminForm
 
-from .models import Person, Sex, has_consent
+from .models import Institution, Person, Pupil, Sex, has_consent
 
 PERSON_FIELDS = ["surname", "name", "patronymic", "birth_date", "sex"]
 
@@ -54,3 +55,30 @@ class PersonRecordForm(ScopedAdminForm):
             instance.save()
             self.save_m2m()
         return instance
+
+
+def importable_institutions(user):
+    """Schools where the user may add pupils."""
+    add_pupil = permission("records.add_pupil")
+    return [i for i in Institution.objects.visible_to(user)
+            if add_pupil.allows(user, Pupil(institution=i))]
+
+
+class ImportForm(forms.Form):
+    institution = forms.ModelChoiceField(queryset=Institution.objects.none(),
+                                         label=_("School"))
+    file = forms.FileField(label=_("File (.xlsx or .csv)"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = importable_institutions(user)
+        self.fields["institution"].queryset = Institution.objects.filter(
+            pk__in=[i.pk for i in allowed])
+        if len(allowed) == 1:
+            self.fields["institution"].initial = allowed[0]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 2 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is too large: at most 2 MB."))
+        return upload

@@ -1,5 +1,6 @@
 """Admin views of records beyond Wagtail's generic ones."""
 
+import base64
 import mimetypes
 
 from django.contrib import messages
@@ -12,9 +13,11 @@ from django.utils.translation import gettext as _
 from journal.models import SchoolClass
 from portal.pdf import render_pdf
 
+from . import imports
 from .actions import withdraw_consent
 from .credentials import issue_logins
-from .models import Consent, Parent, Pupil, Staff
+from .forms import ImportForm, importable_institutions
+from .models import Consent, Institution, Parent, Pupil, Staff
 
 
 def visible_consent(request, pk, perm):
@@ -85,3 +88,62 @@ def issue_credentials(request, class_pk):
         "parents_total": parents.count(),
         "parents_without": parents.filter(person__user__isnull=True).count(),
     })
+
+
+IMPORT_SESSION_KEY = "records_import"
+
+
+def import_pupils(request):
+    """R-PPL-7: upload, preview, then apply all or nothing."""
+    if not importable_institutions(request.user):
+        raise PermissionDenied
+    context = {"headers": imports.headers()}
+    if request.method == "POST" and "apply" in request.POST:
+        stored = request.session.get(IMPORT_SESSION_KEY)
+        if not stored:
+            messages.error(request, _("Upload the file again: the preview has expired."))
+            return redirect("records_import")
+        institution = get_object_or_404(
+            Institution.objects.filter(pk__in=[i.pk for i in importable_institutions(
+                request.user)]), pk=stored["institution"])
+        content = base64.b64decode(stored["content"])
+        plan = imports.build_plan(content, stored["filename"], institution)
+        if plan.errors:
+            context.update(form=ImportForm(user=request.user), plan=plan)
+            return TemplateResponse(request, "records/import.html", context)
+        imports.apply_plan(plan, institution, request.user)
+        del request.session[IMPORT_SESSION_KEY]
+        messages.success(request, _("Imported: %(created)s new pupils, %(updated)s updated.")
+                         % {"created": plan.created, "updated": plan.updated})
+        return redirect("records_pupil:index")
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            institution = form.cleaned_data["institution"]
+            try:
+                plan = imports.build_plan(content, upload.name, institution)
+            except imports.ImportFileError as error:
+                form.add_error("file", str(error))
+            else:
+                request.session[IMPORT_SESSION_KEY] = {
+                    "institution": institution.pk, "filename": upload.name,
+                    "content": base64.b64encode(content).decode("ascii"),
+                }
+                context["plan"] = plan
+    else:
+        form = ImportForm(user=request.user)
+    context["form"] = form
+    return TemplateResponse(request, "records/import.html", context)
+
+
+def import_template(request):
+    if not importable_institutions(request.user):
+        raise PermissionDenied
+    response = HttpResponse(
+        imports.template_xlsx(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="pupils-template.xlsx"'
+    return response

@@ -1,6 +1,7 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem as SidebarItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSetGroup
@@ -246,6 +247,22 @@ def register_records_log_actions(actions):
 
 
 @hooks.register("register_admin_urls")
-def register_credentials_url():
-    return [path("records/credentials/<int:class_pk>/", views_admin.issue_credentials,
-                 name="records_issue_credentials")]
+def register_records_urls():
+    return [
+        path("records/credentials/<int:class_pk>/", views_admin.issue_credentials,
+             name="records_issue_credentials"),
+        path("records/import/", views_admin.import_pupils, name="records_import"),
+        path("records/import/template.xlsx", views_admin.import_template,
+             name="records_import_template"),
+    ]
+
+
+class ImportMenuItem(SidebarItem):
+    def is_shown(self, request):
+        return request.user.has_perm("records.add_pupil")
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return ImportMenuItem(_("Import pupils"), reverse("records_import"), icon_name="upload",
+                          order=205)
