@@ -70,3 +70,27 @@ def test_family_page_budget(client_for, django_assert_max_num_queries):
     client = client_for("school1.parent")
     with django_assert_max_num_queries(12):
         client.get(reverse("records:family"))
+
+
+def test_the_admin_listing_of_a_thousand_pupils_keeps_its_budget(
+    client_for, django_assert_max_num_queries
+):
+    """Issue «Records»: the pupil listing with 1,000 pupils in the school."""
+    from records.models import Person
+
+    school_class = class_5a()
+    people = Person.objects.bulk_create([
+        Person(surname=f"Тестов{n}", name="Пётр", search_name=f"тестов{n} петр")
+        for n in range(1000)
+    ])
+    Pupil.objects.bulk_create([
+        Pupil(institution=school_class.institution, person=p, school_class=school_class)
+        for p in people
+    ])
+    assert Pupil.objects.filter(institution=school_class.institution).count() >= 1000
+    client = client_for("school1.secretary")
+    for url in [reverse("records_pupil:index"),
+                reverse("records_pupil:index") + f"?school_class={school_class.pk}",
+                reverse("records_pupil:index") + "?q=тестов"]:
+        with django_assert_max_num_queries(20):
+            assert client.get(url).status_code == 200
