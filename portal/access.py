@@ -236,17 +236,30 @@ class Scope:
     path: str | None
     ids: object = field(compare=False)
 
+    def lookups(self, model):
+        """The model's lookups for this scope's path: one, or several alternatives."""
+        lookups = model.access_paths.get(self.path) or ()
+        return (lookups,) if isinstance(lookups, str) else tuple(lookups)
+
+    @staticmethod
+    def condition(lookups, values):
+        parts = []
+        for lookup in lookups:
+            part = Q(**{f"{lookup}__in": values - {None}})
+            if None in values:  # SQL's IN never matches NULL
+                part |= Q(**{f"{lookup}__isnull": True})
+            parts.append(part)
+        return reduce(or_, parts)
+
     def q(self, model, context, role):
         values = self.ids(context, role)
         if values is None:
             return Q()
-        lookup = model.access_paths.get(self.path)
-        if lookup is None or not values:
+        lookups = self.lookups(model)
+        if not lookups or not values:
             return None
-        condition = Q(**{f"{lookup}__in": values - {None}})
-        if None in values:  # SQL's IN never matches NULL
-            condition |= Q(**{f"{lookup}__isnull": True})
-        if "__" in lookup:
+        condition = self.condition(lookups, values)
+        if any("__" in lookup for lookup in lookups):
             # A path through a to-many relation would repeat rows: filter by subquery.
             return Q(pk__in=model._base_manager.filter(condition).values("pk"))
         return condition
@@ -256,12 +269,14 @@ class Scope:
         if values is None:
             return True
         model = type(obj)
-        lookup = model.access_paths.get(self.path)
-        if lookup is None or not values:
+        lookups = self.lookups(model)
+        if not lookups or not values:
             return False
-        if "__" in lookup:
-            return model._base_manager.filter(pk=obj.pk, **{f"{lookup}__in": values}).exists()
-        return getattr(obj, lookup) in values
+        if any("__" in lookup for lookup in lookups):
+            return model._base_manager.filter(
+                Q(pk=obj.pk), self.condition(lookups, values)
+            ).exists()
+        return any(getattr(obj, lookup) in values for lookup in lookups)
 
 
 def _city(context, role):

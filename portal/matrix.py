@@ -11,6 +11,7 @@ ACTION_LABELS = {
     "change": _("change"),
     "delete": _("delete"),
     "issue": _("issue logins"),
+    "suspend": _("suspend and restore the login"),
 }
 
 

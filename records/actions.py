@@ -1,6 +1,7 @@
 """Named changes to records that also write the audit log."""
 
 from django.db import transaction
+from django.utils import timezone
 from wagtail.log_actions import log
 
 from portal.access import today
@@ -28,3 +29,26 @@ def withdraw_consent(consent: Consent, user):
             log(row, "wagtail.delete", user=user)
             row.delete()
     log(consent, "records.consent_withdrawn", user=user)
+
+
+@transaction.atomic
+def suspend_access(person, user, reason):
+    """R-PD-6: the login stops working at once; every open session of it ends at its
+    next request, because inactive users are not authenticated."""
+    login = person.user
+    login.is_active = False
+    login.suspended_at = timezone.now()
+    login.suspension_reason = reason
+    login.save(update_fields=["is_active", "suspended_at", "suspension_reason"])
+    log(login, "records.access_suspended", user=user, data={"reason": reason})
+
+
+@transaction.atomic
+def restore_access(person, user):
+    login = person.user
+    reason = login.suspension_reason
+    login.is_active = True
+    login.suspended_at = None
+    login.suspension_reason = ""
+    login.save(update_fields=["is_active", "suspended_at", "suspension_reason"])
+    log(login, "records.access_restored", user=user, data={"reason": reason})

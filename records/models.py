@@ -33,6 +33,11 @@ class User(AbstractUser):
         ),
     )
 
+    suspended_at = models.DateTimeField(_("access suspended at"), null=True, blank=True,
+                                        editable=False)
+    suspension_reason = models.TextField(_("reason for suspending access"), blank=True,
+                                         editable=False)
+
     objects = UserManager()
 
     class Meta:
@@ -96,7 +101,9 @@ class PersonQuerySet(ScopedQuerySet):
 
     def visible_to(self, user, perm=None):
         """People are not school-owned: a person is visible through a staff, pupil or
-        parent record the user may see."""
+        parent record the user may see. Other permissions on people are in the matrix."""
+        if perm is not None:
+            return super().visible_to(user, perm)
         if user.is_authenticated and user.is_superuser:
             return self
         return self.filter(
@@ -125,7 +132,12 @@ class Person(models.Model):
     search_name = models.CharField(max_length=310, editable=False, db_index=True)
 
     objects = PersonQuerySet.as_manager()
-    access_paths = {"person": "pk"}
+    access_paths = {
+        "person": "pk",
+        # A person belongs to every school where they have a record.
+        "institution": ("staff_records__institution_id", "pupil_records__institution_id",
+                        "parent_records__institution_id"),
+    }
 
     class Meta:
         verbose_name = _("person")

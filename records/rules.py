@@ -30,6 +30,7 @@ from .models import (
     DirectoryEntry,
     Institution,
     Parent,
+    Person,
     Pupil,
     PupilCharacteristic,
     PupilHealth,
@@ -103,6 +104,9 @@ grant("records.delete_parent", Parent, {Role.ADMIN: INSTITUTION})
 
 # R-PPL-5: logins for the pupils and parents of a class are issued by the list keepers.
 grant("records.issue_credentials", SchoolClass, cells(LIST_KEEPERS, INSTITUTION))
+
+# R-PD-6: the school administrator suspends and restores a person's login.
+grant("records.suspend_access", Person, {Role.ADMIN: INSTITUTION, Role.DEPT_ADMIN: CITY})
 
 # R-PD-1: consent is recorded by those who keep the lists.
 grant("records.view_consent", Consent, cells(WHOLE_SCHOOL, INSTITUTION))

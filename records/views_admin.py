@@ -14,10 +14,10 @@ from journal.models import SchoolClass
 from portal.pdf import render_pdf
 
 from . import imports
-from .actions import withdraw_consent
+from .actions import restore_access, suspend_access, withdraw_consent
 from .credentials import issue_logins
 from .forms import ImportForm, importable_institutions
-from .models import Consent, Institution, Parent, Pupil, Staff
+from .models import Consent, Institution, Parent, Person, Pupil, Staff
 
 
 def visible_consent(request, pk, perm):
@@ -147,3 +147,30 @@ def import_template(request):
     )
     response["Content-Disposition"] = 'attachment; filename="pupils-template.xlsx"'
     return response
+
+
+def access_suspension(request, person_pk):
+    """R-PD-6: suspend a person's login with a reason, or restore it."""
+    person = get_object_or_404(
+        Person.objects.visible_to(request.user).select_related("user"), pk=person_pk
+    )
+    if not request.user.has_perm("records.suspend_access", person):
+        raise PermissionDenied
+    if person.user is None:
+        raise Http404
+    error = ""
+    if request.method == "POST":
+        if person.user.is_active:
+            reason = request.POST.get("reason", "").strip()
+            if reason:
+                suspend_access(person, request.user, reason)
+                messages.success(request, _("Access suspended."))
+                return redirect(request.path)
+            error = _("Give the reason: it is kept with the suspension.")
+        else:
+            restore_access(person, request.user)
+            messages.success(request, _("Access restored."))
+            return redirect(request.path)
+    return TemplateResponse(request, "records/access_suspension.html", {
+        "person": person, "login": person.user, "error": error,
+    })

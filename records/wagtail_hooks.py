@@ -58,10 +58,22 @@ class InstitutionViewSet(ScopedModelViewSet):
     panels = fields("department", "name", "short_name", "address", "phone", "email")
 
 
+class PersonRecordIndexView(ScopedIndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        # The model-level check costs no query per row; the view checks the person.
+        if instance.person.user_id and self.request.user.has_perm("records.suspend_access"):
+            buttons.append(MenuItem(_("Suspend or restore access"), reverse(
+                "records_access", args=[instance.person_id]), icon_name="lock",
+                priority=40))
+        return buttons
+
+
 class PersonRecordViewSet(ScopedModelViewSet):
     """Staff, pupils and parents: listed by name, searched in Russian on both databases."""
 
     base_form_class = PersonRecordForm
+    index_view_class = PersonRecordIndexView
     search_fields = ["person__search_name"]
 
 
@@ -244,6 +256,10 @@ def register_records_log_actions(actions):
         "records.consent_withdrawn", _("Consent withdrawn"),
         _("Consent withdrawn: personal data beyond the minimum cleared"),
     )
+    actions.register_action("records.access_suspended", _("Access suspended"),
+                            _("Access suspended"))
+    actions.register_action("records.access_restored", _("Access restored"),
+                            _("Access restored"))
 
 
 @hooks.register("register_admin_urls")
@@ -252,6 +268,8 @@ def register_records_urls():
         path("records/credentials/<int:class_pk>/", views_admin.issue_credentials,
              name="records_issue_credentials"),
         path("records/import/", views_admin.import_pupils, name="records_import"),
+        path("records/access/<int:person_pk>/", views_admin.access_suspension,
+             name="records_access"),
         path("records/import/template.xlsx", views_admin.import_template,
              name="records_import_template"),
     ]

@@ -111,6 +111,9 @@ class World:
         for pupil in (pupil_a1, pupil_b1):
             self.add(ConsentFactory(person=pupil.person, institution=pupil.institution),
                      pupil.institution, None, None, pupil.person)
+        # People belong to the schools where they have a record.
+        for person, institution in [(pupil_a2.person, a), (other_staff_b.person, b)]:
+            self.add(person, institution, None, None, person)
 
         # The persona's child is pupil_a1 when the persona is a parent; the other
         # parent of that child is a third party all the same.
