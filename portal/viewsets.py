@@ -16,6 +16,7 @@ from wagtail.admin.panels import ObjectList, TabbedInterface
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from .access import permission
@@ -100,7 +101,18 @@ class ScopedIndexView(generic.IndexView):
         return super().search_queryset(queryset)
 
 
-class ScopedEditView(ScopedObjectMixin, generic.EditView):
+class ReadLogMixin:
+    """R-PD-3: opening a confidential card (a model with ``log_reads = True``) is
+    written to Wagtail's log: who, whose card, when. The card's history shows it."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if getattr(self.model, "log_reads", False):
+            log(self.object, "portal.card_opened", user=request.user)
+        return response
+
+
+class ScopedEditView(ReadLogMixin, ScopedObjectMixin, generic.EditView):
     object_action = "change"
 
 
@@ -108,7 +120,7 @@ class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
     object_action = "delete"
 
 
-class ScopedInspectView(ScopedObjectMixin, generic.InspectView):
+class ScopedInspectView(ReadLogMixin, ScopedObjectMixin, generic.InspectView):
     def get_fields(self):
         opts = self.model._meta
         view = permission(f"{opts.app_label}.view_{opts.model_name}")

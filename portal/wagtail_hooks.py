@@ -45,3 +45,8 @@ def register_matrix_menu_item():
     return MatrixMenuItem(
         _("Access matrix"), reverse("access_matrix"), icon_name="key", order=900
     )
+
+
+@hooks.register("register_log_actions")
+def register_portal_log_actions(actions):
+    actions.register_action("portal.card_opened", _("Card opened"), _("Card opened"))

@@ -355,6 +355,7 @@ class Staff(PersonalData):
     retirement_date = models.DateField(_("retirement date"), null=True, blank=True)
 
     objects = StaffQuerySet.as_manager()
+    log_reads = True  # R-PD-3
     # What department users may read (R-TEN-3).
     limited_fields = ["person", "institution", "position"]
     # What an employer keeps without consent: the employment itself.
@@ -421,6 +422,7 @@ class Pupil(PersonalData):
     exam_document = directory(DirectoryKind.EXAM_DOCUMENT, _("exam document type"))
 
     objects = PupilQuerySet.as_manager()
+    log_reads = True  # R-PD-3
     # What department users may read (R-TEN-3).
     limited_fields = ["person", "institution", "school_class"]
     # R-PPL-6: name, login, birth date, sex (on the person), address and phone.
@@ -482,6 +484,7 @@ class Parent(PersonalData):
     )
 
     objects = ParentQuerySet.as_manager()
+    log_reads = True  # R-PD-3
     # What department users may read (R-TEN-3).
     limited_fields = ["person", "institution"]
     # R-PPL-6: name, login and sex (on the person); a phone to reach them.
@@ -556,6 +559,7 @@ class PupilGroup(models.Model):
     objects = PupilGroupQuerySet.as_manager()
     access_paths = {"institution": "pupil__institution_id", "class": "pupil__school_class_id",
                     "pupil": "pupil_id"}
+    log_reads = True  # R-PD-3
 
     class Meta:
         abstract = True
