@@ -82,7 +82,6 @@ DEPARTMENT_ROLES = frozenset(
     {Role.DEPT_ADMIN, Role.CHIEF_SPECIALIST, Role.DEPUTY_HEAD, Role.CHIEF_ACCOUNTANT}
 )
 DERIVED_ROLES = frozenset({Role.PUPIL, Role.PARENT})
-ASSIGNABLE_ROLES = [r for r in Role if r not in DERIVED_ROLES]
 # Roles that work in the Wagtail admin; pupils and parents never enter it.
 ADMIN_ROLES = SCHOOL_STAFF_ROLES | DEPARTMENT_ROLES | {Role.EDITOR}
 
@@ -303,8 +302,6 @@ CITY = Scope("city", _("all schools"), None, _city)
 # views decide which fields that means.
 CITY_LIMITED = Scope("city_limited", _("all schools, limited fields"), None, _city)
 
-SCOPES = [INSTITUTION, INSTITUTION_AND_SHARED, LED_CLASS, TAUGHT_CLASS, CHILDREN, SELF, CITY,
-          CITY_LIMITED]
 
 
 @dataclass

@@ -179,8 +179,7 @@ class DirectoryKind(models.TextChoices):
 
 
 class DirectoryEntryQuerySet(ScopedQuerySet):
-    def of_kind(self, kind):
-        return self.filter(kind=kind)
+    pass
 
 
 class DirectoryEntry(models.Model):

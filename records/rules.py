@@ -1,7 +1,7 @@
 """The access matrix of records (R-TEN-1…6, R-PD-5). Read docs/architecture.md first.
 
-Each table says, for each role, which rows the permission reaches. Named predicates
-below are the same relationships for use in templates and views.
+Each table says, for each role, which rows the permission reaches; the relationships
+themselves (own class, own children, …) are the scopes of portal.access.
 """
 
 import rules
@@ -156,32 +156,6 @@ def works_in_admin(user):
     """Staff, department users and editors use the Wagtail admin; pupils and parents never."""
     context = access(user)
     return bool(context and context.all_roles & ADMIN_ROLES)
-
-
-@rules.predicate
-def is_parent(user):
-    context = access(user)
-    return bool(context and context.child_pupil_ids)
-
-
-@rules.predicate
-def is_pupil(user):
-    context = access(user)
-    return bool(context and context.own_pupil_ids)
-
-
-@rules.predicate
-def is_parent_of(user, pupil):
-    context = access(user)
-    return bool(context and pupil is not None and pupil.pk in context.child_pupil_ids)
-
-
-@rules.predicate
-def is_class_teacher_of(user, pupil):
-    context = access(user)
-    return bool(
-        context and pupil is not None and pupil.school_class_id in context.led_class_ids
-    )
 
 
 rules.add_perm("wagtailadmin.access_admin", works_in_admin)

@@ -99,11 +99,9 @@ ADMINISTRATION = [
 class CityBuilder:
     def __init__(self, size="small", seed=1, stdout=None):
         self.size = SIZES[size]
-        self.size_name = size
         self.random = random.Random(seed)
         self.stdout = stdout
         self.year_start = datetime.date(2026, 9, 1)
-        self.persons = []
         self.password = make_password(DEMO_PASSWORD)
 
     def say(self, message):
