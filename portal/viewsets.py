@@ -9,17 +9,22 @@ user may see.
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import path, re_path
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList, TabbedInterface
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
+from wagtail.admin.views.generic.mixins import RevisionsRevertMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
+from wagtail.models import RevisionMixin
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from .access import permission
+from .history import ensure_baseline
 
 
 class MatrixPermissionPolicy(ModelPermissionPolicy):
@@ -42,6 +47,30 @@ class MatrixPermissionPolicy(ModelPermissionPolicy):
         return result
 
 
+class AlternativePermissionPolicy(MatrixPermissionPolicy):
+    """A matrix policy where an action is also granted by other permissions: the edit
+    view of a pupil opens for whoever may change some group of the card's fields, and
+    the form decides which groups are editable."""
+
+    alternatives = {}  # action -> [permission names]
+
+    def _names(self, action):
+        return [self._get_permission_name(action), *self.alternatives.get(action, [])]
+
+    def user_has_permission(self, user, action):
+        return any(user.has_perm(name) for name in self._names(action))
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return any(user.has_perm(name, instance) for name in self._names(action))
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        result = self.model._default_manager.none()
+        for action in actions:
+            for name in self._names(action):
+                result = result | self.model._default_manager.visible_to(user, name)
+        return result
+
+
 class ScopedAdminForm(WagtailAdminModelForm):
     """Limits every choice of a related row to the rows the user may see, and refuses
     to save a row that would fall outside what the user may change."""
@@ -55,15 +84,17 @@ class ScopedAdminForm(WagtailAdminModelForm):
             if queryset is not None and hasattr(queryset, "visible_to"):
                 form_field.queryset = queryset.visible_to(self.for_user)
 
+    def save_allowed(self):
+        opts = self.instance._meta
+        action = "change" if self.instance.pk else "add"
+        return permission(f"{opts.app_label}.{action}_{opts.model_name}").allows(
+            self.for_user, self.instance)
+
     def _post_clean(self):
         super()._post_clean()
         if self.for_user is None or self.errors:
             return
-        opts = self.instance._meta
-        action = "change" if self.instance.pk else "add"
-        name = f"{opts.app_label}.{action}_{opts.model_name}"
-        allowed = permission(name).allows(self.for_user, self.instance)
-        if not allowed:
+        if not self.save_allowed():
             self.add_error(
                 None,
                 _("You may not save this record: it would fall outside the schools "
@@ -114,6 +145,36 @@ class ReadLogMixin:
 
 class ScopedEditView(ReadLogMixin, ScopedObjectMixin, generic.EditView):
     object_action = "change"
+    # Read by RevisionsRevertMixin; these models have no drafts.
+    draftstate_enabled = False
+
+    def save_instance(self):
+        # R-PD-2: a row seeded or imported in bulk has no revision yet; keep its stored
+        # state first, so the history shows what this edit changed.
+        ensure_baseline(self.object)
+        return super().save_instance()
+
+
+class ScopedRevisionsRevertView(RevisionsRevertMixin, ScopedEditView):
+    """Restores an older version: the edit form filled from that version, saved as a
+    new revision logged as a revert. The row's scope and the right to change it are
+    checked on the live row."""
+
+    view_name = "revisions_revert"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        # The mixin's warning names the version before the form is built.
+        self.object = self.get_object()
+
+
+class ScopedRevisionsCompareView(ScopedObjectMixin, PermissionCheckedMixin,
+                                 generic.RevisionsCompareView):
+    """Old and new values side by side, for those who may change the card: a past
+    version shows every field, so reading it is not granted to viewers with less."""
+
+    object_action = "change"
+    permission_required = "change"
 
 
 class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
@@ -139,7 +200,9 @@ class ScopedUsageView(ScopedObjectMixin, usage.UsageView):
 
 
 class ScopedModelViewSet(ModelViewSet):
-    """A ModelViewSet whose every view goes through the access matrix."""
+    """A ModelViewSet whose every view goes through the access matrix. Models with
+    Wagtail's ``RevisionMixin`` also get a diff between versions and restore (R-PD-2),
+    linked from their history."""
 
     index_view_class = ScopedIndexView
     edit_view_class = ScopedEditView
@@ -155,11 +218,54 @@ class ScopedModelViewSet(ModelViewSet):
     tabs = None
     # Relations the listing shows, loaded with the rows instead of once per row.
     list_select_related = ()
+    list_prefetch_related = ()
+
+    revisions_revert_view_class = ScopedRevisionsRevertView
+    revisions_compare_view_class = ScopedRevisionsCompareView
+
+    @cached_property
+    def revision_enabled(self):
+        return issubclass(self.model, RevisionMixin)
+
+    def get_history_view_kwargs(self, **kwargs):
+        if self.revision_enabled:
+            kwargs.setdefault("revisions_revert_url_name", self.get_url_name("revisions_revert"))
+            kwargs.setdefault("revisions_compare_url_name",
+                              self.get_url_name("revisions_compare"))
+        return super().get_history_view_kwargs(**kwargs)
+
+    @property
+    def revisions_revert_view(self):
+        return self.construct_view(
+            self.revisions_revert_view_class, **self.get_edit_view_kwargs(),
+            revisions_revert_url_name=self.get_url_name("revisions_revert"),
+        )
+
+    @property
+    def revisions_compare_view(self):
+        return self.construct_view(
+            self.revisions_compare_view_class, edit_handler=self._edit_handler,
+            template_name="wagtailadmin/generic/revisions/compare.html",
+        )
+
+    def get_urlpatterns(self):
+        urlpatterns = super().get_urlpatterns()
+        if self.revision_enabled:
+            urlpatterns += [
+                path("history/<str:pk>/revisions/<int:revision_id>/revert/",
+                     self.revisions_revert_view, name="revisions_revert"),
+                re_path(r"history/(?P<pk>[^/]+)/revisions/compare/"
+                        r"(?P<revision_id_a>live|earliest|\d+)\.\.\.(?P<revision_id_b>live|latest|\d+)/$",
+                        self.revisions_compare_view, name="revisions_compare"),
+            ]
+        return urlpatterns
 
     def get_index_view_kwargs(self, **kwargs):
         queryset = self.model._default_manager.all()
         if self.list_select_related:
             queryset = queryset.select_related(*self.list_select_related)
+        if self.list_prefetch_related:
+            queryset = queryset.prefetch_related(*self.list_prefetch_related)
         return super().get_index_view_kwargs(queryset=queryset, **kwargs)
 
     @cached_property

@@ -5,6 +5,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from portal.access import today
+from portal.history import ensure_baseline, record_change, scrub_revisions
 
 from .models import Consent, Parent, Pupil, PupilCharacteristic, PupilHealth, Staff
 
@@ -13,22 +14,33 @@ from .models import Consent, Parent, Pupil, PupilCharacteristic, PupilHealth, St
 def withdraw_consent(consent: Consent, user):
     """R-PD-1: once consent is withdrawn, the school keeps only the minimum fields of
     the person's records, and no medical or psychological details at all."""
+    ensure_baseline(consent)
     consent.withdrawn_on = today()
     consent.save(update_fields=["withdrawn_on"])
     scope = {"person_id": consent.person_id, "institution_id": consent.institution_id}
     for model in (Staff, Pupil, Parent):
         for record in model.objects.filter(**scope):
             cleared = [f.name for f in record.filled_personal_fields()]
-            record.save(update_fields=record.clear_personal_fields())
+            update_fields = record.clear_personal_fields()
             if isinstance(record, Pupil):
                 record.exam_subjects.clear()
-            log(record, "records.consent_withdrawn", user=user, data={"cleared": cleared})
+                update_fields.append("exam_subjects")
+            record.save(update_fields=update_fields)
+            for attached in record.files.all():
+                cleared.append(attached.title)
+                attached.file.delete(save=False)
+                attached.delete()
+            record_change(record, user, "records.consent_withdrawn", data={"cleared": cleared})
+            # Older versions of the card must not keep what the card may not.
+            scrub_revisions(record, record.personal_fields() + [
+                f for f in record._meta.many_to_many if f.name == "exam_subjects"],
+                child_relations=["files"])
     for model in (PupilHealth, PupilCharacteristic):
         for row in model.objects.filter(pupil__person_id=consent.person_id,
                                         pupil__institution_id=consent.institution_id):
             log(row, "wagtail.delete", user=user)
             row.delete()
-    log(consent, "records.consent_withdrawn", user=user)
+    record_change(consent, user, "records.consent_withdrawn")
 
 
 @transaction.atomic

@@ -14,15 +14,20 @@ from .models import (
     DirectoryKind,
     Guardianship,
     Institution,
+    InstitutionDocument,
+    InstitutionDocumentKind,
     Parent,
+    ParentFile,
     Person,
     Pupil,
     PupilCharacteristic,
+    PupilFile,
     PupilHealth,
     Relation,
     RoleAssignment,
     Sex,
     Staff,
+    StaffFile,
     User,
 )
 
@@ -147,3 +152,43 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     given_on = datetime.date(2026, 9, 1)
     given_by = "Иванова Мария Петровна"
+
+
+PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+
+
+class InstitutionDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InstitutionDocument
+
+    institution = factory.SubFactory(InstitutionFactory)
+    kind = InstitutionDocumentKind.LICENCE
+    number = factory.Sequence(lambda n: f"{n:04d}-Л")
+    issued_on = datetime.date(2020, 1, 15)
+    scan = factory.django.FileField(filename="licence.pdf", data=PDF)
+
+
+class AttachedFileFactory(factory.django.DjangoModelFactory):
+    title = "Справка"
+    file = factory.django.FileField(filename="document.pdf", data=PDF)
+
+
+class StaffFileFactory(AttachedFileFactory):
+    class Meta:
+        model = StaffFile
+
+    record = factory.SubFactory(StaffFactory)
+
+
+class PupilFileFactory(AttachedFileFactory):
+    class Meta:
+        model = PupilFile
+
+    record = factory.SubFactory(PupilFactory)
+
+
+class ParentFileFactory(AttachedFileFactory):
+    class Meta:
+        model = ParentFile
+
+    record = factory.SubFactory(ParentFactory)

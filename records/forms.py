@@ -44,6 +44,20 @@ class PersonRecordForm(ScopedAdminForm):
                     "person in this school. Record the consent first (Records → Consents)."
                 )
 
+    def clean(self):
+        cleaned_data = super().clean()
+        # R-PD-1: files are personal data beyond the minimum too. The inline rows are
+        # not yet tied to the card when they validate, so the card's form checks them.
+        files = self.formsets.get("files") if hasattr(self, "formsets") else None
+        if files is not None and not has_consent(self.instance.person_id,
+                                                 self.instance.institution_id):
+            if any(form.has_changed() for form in files.forms
+                   if not form.instance.pk):
+                self.add_error(None, _(
+                    "No consent to personal data processing is on record for this person "
+                    "in this school, so no files can be attached."))
+        return cleaned_data
+
     def save(self, commit=True):
         instance = super().save(commit=False)
         person = instance.person if instance.person_id else Person()
@@ -55,6 +69,32 @@ class PersonRecordForm(ScopedAdminForm):
             instance.save()
             self.save_m2m()
         return instance
+
+
+class PupilForm(PersonRecordForm):
+    """R-PPL-4: who changes the card as a whole also keeps the pupil list; a class teacher
+    edits the pupil details of their class and sees the list fields locked."""
+
+    list_fields = ["institution", *PERSON_FIELDS, "school_class", "personal_file_number",
+                   "enrolled_on", "left_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user is not None and self.instance.pk and not self.may_change_list():
+            for name in self.list_fields:
+                if name in self.fields:
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = _(
+                        "Kept by the secretary: the pupil list is changed by those who "
+                        "keep the lists of pupils.")
+
+    def may_change_list(self):
+        return self.for_user.has_perm("records.change_pupil", self.instance)
+
+    def save_allowed(self):
+        if self.instance.pk and not self.may_change_list():
+            return self.for_user.has_perm("records.change_pupil_details", self.instance)
+        return super().save_allowed()
 
 
 def importable_institutions(user):

@@ -16,9 +16,9 @@ import tablib
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.log_actions import log
 
 from journal.models import SchoolClass
+from portal.history import ensure_baseline, record_change
 
 from .models import Guardianship, Parent, Person, Pupil, Relation, Sex, normalize_name
 
@@ -249,13 +249,21 @@ def apply_plan(plan, institution, user):
             action = "wagtail.create"
         else:
             action = "wagtail.edit"
-        pupil.school_class = row.school_class
-        pupil.residence_address = row.address or pupil.residence_address
-        pupil.home_phone = row.phone or pupil.home_phone
-        pupil.personal_file_number = row.file_number or pupil.personal_file_number
-        pupil.full_clean()
-        pupil.save()
-        log(pupil, action, user=user)
+        values = {
+            "school_class": row.school_class,
+            "residence_address": row.address or pupil.residence_address,
+            "home_phone": row.phone or pupil.home_phone,
+            "personal_file_number": row.file_number or pupil.personal_file_number,
+        }
+        changed = pupil.pk is None or any(
+            getattr(pupil, name) != value for name, value in values.items())
+        if changed:
+            ensure_baseline(pupil)
+            for name, value in values.items():
+                setattr(pupil, name, value)
+            pupil.full_clean()
+            pupil.save()
+            record_change(pupil, user, action)
         for item in row.parents:
             # The same parent on two rows (siblings) is one record: found among the
             # pupil's parents by name, or in the school by name and phone.
@@ -269,11 +277,12 @@ def apply_plan(plan, institution, user):
                                                patronymic=item.patronymic, sex=item.sex)
                 parent = Parent.objects.create(institution=institution, person=person,
                                                mobile_phone=item.phone)
-                log(parent, "wagtail.create", user=user)
+                record_change(parent, user, "wagtail.create")
             elif item.phone and parent.mobile_phone != item.phone:
+                ensure_baseline(parent)
                 parent.mobile_phone = item.phone
                 parent.save(update_fields=["mobile_phone"])
-                log(parent, "wagtail.edit", user=user)
+                record_change(parent, user)
             Guardianship.objects.update_or_create(
                 parent=parent, pupil=pupil, defaults={"relation": item.relation}
             )

@@ -6,15 +6,24 @@ records: ``Staff``, ``Pupil`` and ``Parent`` each belong to exactly one institut
 so one person can teach in one school and be a parent in another (R-TEN-1, R-TEN-2).
 """
 
+import datetime
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.models import Orderable, RevisionMixin
 
 from portal.access import DEPARTMENT_ROLES, DERIVED_ROLES, SCHOOL_ROLES, Role, ScopedQuerySet, today
 
 from .files import private_storage, validate_document
+
+# A licence or accreditation ending within this many days is highlighted on the card.
+EXPIRY_WARNING_DAYS = 90
 
 
 def normalize_name(*parts):
@@ -70,8 +79,37 @@ class InstitutionQuerySet(ScopedQuerySet):
     pass
 
 
-class Institution(models.Model):
-    """A school (МОУ). The full card of R-INST-1 grows on this model."""
+class InstitutionType(models.TextChoices):
+    GENERAL = "general", _("general education organisation")
+    PRESCHOOL = "preschool", _("preschool education organisation")
+    ADDITIONAL = "additional", _("organisation of additional education")
+
+
+class InstitutionKind(models.TextChoices):
+    PRIMARY = "primary", _("primary general school")
+    BASIC = "basic", _("basic general school")
+    SECONDARY = "secondary", _("secondary general school")
+    ADVANCED = "advanced", _("secondary school with advanced study of subjects")
+    GYMNASIUM = "gymnasium", _("gymnasium")
+    LYCEUM = "lyceum", _("lyceum")
+    EVENING = "evening", _("evening (shift) school")
+    BOARDING = "boarding", _("boarding school")
+
+
+class LegalForm(models.TextChoices):
+    BUDGETARY = "budgetary", _("municipal budgetary institution")
+    AUTONOMOUS = "autonomous", _("municipal autonomous institution")
+    STATE_FUNDED = "state_funded", _("municipal state-funded (treasury) institution")
+
+
+def digits(count, message):
+    return RegexValidator(rf"^\d{{{count}}}$", message)
+
+
+class Institution(RevisionMixin, ClusterableModel):
+    """A school (МОУ) with the card of R-INST-1. Its licences, accreditation and
+    attestation are ``InstitutionDocument`` rows edited on the same card, so one
+    revision holds the whole card."""
 
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="institutions",
@@ -79,9 +117,39 @@ class Institution(models.Model):
     )
     name = models.CharField(_("full name"), max_length=500)
     short_name = models.CharField(_("short name"), max_length=150)
+    institution_type = models.CharField(_("type"), max_length=20,
+                                        choices=InstitutionType.choices, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=InstitutionKind.choices,
+                            blank=True)
+    legal_form = models.CharField(_("legal form"), max_length=20, choices=LegalForm.choices,
+                                  blank=True)
     address = models.CharField(_("postal address"), max_length=500, blank=True)
+    director_name = models.CharField(_("director"), max_length=300, blank=True)
+    deputy_academic_name = models.CharField(_("deputy director for academic work"),
+                                            max_length=300, blank=True)
+    deputy_administrative_name = models.CharField(
+        _("deputy director for administration"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
+    fax = models.CharField(_("fax"), max_length=50, blank=True)
     email = models.EmailField(_("email"), blank=True)
+    inn = models.CharField(_("INN"), max_length=10, blank=True,
+                           validators=[digits(10, _("The INN of an organisation is 10 digits."))])
+    okpo = models.CharField(_("OKPO code"), max_length=8, blank=True,
+                            validators=[digits(8, _("The OKPO code is 8 digits."))])
+    okato = models.CharField(_("OKATO code"), max_length=11, blank=True,
+                             validators=[digits(11, _("The OKATO code is 11 digits."))])
+    okogu = models.CharField(_("OKOGU code"), max_length=7, blank=True,
+                             validators=[digits(7, _("The OKOGU code is 7 digits."))])
+    specialisation = models.TextField(_("specialisation"), blank=True)
+    charter = models.FileField(_("charter"), storage=private_storage,
+                               upload_to="institutions/charters/", blank=True,
+                               validators=[validate_document])
+    development_programme = models.FileField(
+        _("development programme"), storage=private_storage,
+        upload_to="institutions/programmes/", blank=True, validators=[validate_document])
+    work_plan = models.FileField(_("work plan"), storage=private_storage,
+                                 upload_to="institutions/plans/", blank=True,
+                                 validators=[validate_document])
 
     objects = InstitutionQuerySet.as_manager()
     access_paths = {"institution": "pk"}
@@ -93,6 +161,62 @@ class Institution(models.Model):
 
     def __str__(self):
         return self.short_name
+
+
+class InstitutionDocumentKind(models.TextChoices):
+    LICENCE = "licence", _("licence for educational activity")
+    ACCREDITATION = "accreditation", _("state accreditation certificate")
+    ATTESTATION = "attestation", _("attestation")
+
+
+class InstitutionDocumentQuerySet(ScopedQuerySet):
+    def expiring(self, within_days=EXPIRY_WARNING_DAYS, on=None):
+        on = on or today()
+        return self.filter(valid_until__isnull=False,
+                           valid_until__lte=on + datetime.timedelta(days=within_days))
+
+
+class InstitutionDocument(Orderable):
+    """A licence, accreditation certificate or attestation of a school, with its
+    validity: the card highlights one that ends within ``EXPIRY_WARNING_DAYS``."""
+
+    institution = ParentalKey(Institution, on_delete=models.CASCADE, related_name="documents",
+                              verbose_name=_("institution"))
+    kind = models.CharField(_("document"), max_length=20,
+                            choices=InstitutionDocumentKind.choices)
+    number = models.CharField(_("number"), max_length=100)
+    issued_on = models.DateField(_("issued on"))
+    issued_by = models.CharField(_("issued by"), max_length=300, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True,
+                                   help_text=_("Empty for a document without a time limit."))
+    scan = models.FileField(_("scan"), storage=private_storage,
+                            upload_to="institutions/documents/", blank=True,
+                            validators=[validate_document])
+
+    objects = InstitutionDocumentQuerySet.as_manager()
+    access_paths = {"institution": "institution_id"}
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("licence, accreditation or attestation")
+        verbose_name_plural = _("licences, accreditation and attestation")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} № {self.number}"
+
+    def clean(self):
+        if self.issued_on and self.valid_until and self.valid_until < self.issued_on:
+            raise ValidationError({"valid_until": _("The document ends before it was issued.")})
+
+    @property
+    def status(self):
+        """'expired', 'expiring' or '' for the card's highlight."""
+        if self.valid_until is None:
+            return ""
+        if self.valid_until < today():
+            return "expired"
+        if self.valid_until <= today() + datetime.timedelta(days=EXPIRY_WARNING_DAYS):
+            return "expiring"
+        return ""
 
 
 class PersonQuerySet(ScopedQuerySet):
@@ -233,13 +357,17 @@ def has_consent(person_id, institution_id):
     ).exists()
 
 
-class PersonalData(models.Model):
+class PersonalData(RevisionMixin, ClusterableModel):
     """Fields §4.1 of the statute asks of staff, pupils and parents alike. They live on
     each school's record, not on the person: each school is the operator of what it
     collected, with its own consent.
 
     Without consent on record (R-PD-1) a record holds only its ``minimum_fields``
     (R-PPL-6); ``clean()`` refuses anything more, whichever way the data arrives.
+
+    Every change is a Wagtail revision (R-PD-2). The name, birth date and sex live on
+    the person, so each revision carries a copy of them: a diff and a restore then
+    cover the whole card the school edits.
     """
 
     minimum_fields = ()
@@ -258,9 +386,30 @@ class PersonalData(models.Model):
     class Meta:
         abstract = True
 
+    def serializable_data(self):
+        data = super().serializable_data()
+        if self.person_id:
+            data["person_snapshot"] = {
+                name: getattr(self.person, name) for name in PERSON_SNAPSHOT_FIELDS
+            }
+            if data["person_snapshot"]["birth_date"]:
+                data["person_snapshot"]["birth_date"] = self.person.birth_date.isoformat()
+        return data
+
+    def with_content_json(self, content):
+        obj = super().with_content_json(content)
+        snapshot = content.get("person_snapshot")
+        if snapshot and self.person_id:
+            person = Person.objects.get(pk=self.person_id)
+            for name, value in snapshot.items():
+                field = Person._meta.get_field(name)
+                setattr(person, name, field.to_python(value))
+            obj.person = person
+        return obj
+
     def personal_fields(self):
         """Fields beyond the minimum, with their names and current values."""
-        skip = {"id", "institution", "person", *self.minimum_fields}
+        skip = {"id", "institution", "person", "latest_revision", *self.minimum_fields}
         return [f for f in self._meta.concrete_fields if f.name not in skip]
 
     def filled_personal_fields(self):
@@ -282,6 +431,9 @@ class PersonalData(models.Model):
                   "this school, so only the minimum fields can be kept. Remove: %(fields)s.")
                 % {"fields": names}
             )
+
+
+PERSON_SNAPSHOT_FIELDS = ("surname", "name", "patronymic", "birth_date", "sex")
 
 
 class MaritalStatus(models.TextChoices):
@@ -322,7 +474,7 @@ class Staff(PersonalData):
     citizenship = directory(DirectoryKind.CITIZENSHIP, _("citizenship"))
     inn = models.CharField(_("INN"), max_length=12, blank=True)
     snils = models.CharField(_("pension insurance number (SNILS)"), max_length=14, blank=True)
-    subjects = models.ManyToManyField(
+    subjects = ParentalManyToManyField(
         "journal.Subject", blank=True, related_name="+", verbose_name=_("subjects taught")
     )
     teaches = models.BooleanField(_("teaching activity"), default=False)
@@ -376,6 +528,84 @@ class Staff(PersonalData):
         return f"{self.person.full_name} ({self.position})"
 
 
+class StaffAttestation(Orderable):
+    """An attestation of a staff member (Appendix 3 item 8): for a category or for
+    fitness for the position, with the order that confirmed it."""
+
+    staff = ParentalKey(Staff, on_delete=models.CASCADE, related_name="attestations",
+                        verbose_name=_("staff member"))
+    attested_on = models.DateField(_("date"))
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    category = directory(DirectoryKind.STAFF_CATEGORY, _("staff category"))
+    result = models.CharField(_("result"), max_length=300, blank=True)
+    order_number = models.CharField(_("order number"), max_length=50, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("attestation")
+        verbose_name_plural = _("attestations")
+
+    def __str__(self):
+        return f"{self.attested_on:%d.%m.%Y} {self.result}".strip()
+
+
+class MethodicalWork(Orderable):
+    """Methodical activity of a staff member (Appendix 3 item 8): open lessons,
+    reports, publications, the methodical theme of a year."""
+
+    staff = ParentalKey(Staff, on_delete=models.CASCADE, related_name="methodical_work",
+                        verbose_name=_("staff member"))
+    done_on = models.DateField(_("date"), null=True, blank=True)
+    form = models.CharField(_("form"), max_length=200,
+                            help_text=_("For example: open lesson, report, publication."))
+    topic = models.CharField(_("topic"), max_length=500)
+    result = models.TextField(_("result"), blank=True)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("methodical activity")
+        verbose_name_plural = _("methodical activity")
+
+    def __str__(self):
+        return self.topic
+
+
+class AttachedFileQuerySet(ScopedQuerySet):
+    pass
+
+
+class AttachedFile(Orderable):
+    """A file attached to a card (§4.1 "прикреплённые файлы"): kept in private storage,
+    served only to those who may read it, and only with consent on record."""
+
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), storage=private_storage, upload_to="records/files/%Y/",
+                            validators=[validate_document])
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = AttachedFileQuerySet.as_manager()
+
+    class Meta(Orderable.Meta):
+        abstract = True
+        verbose_name = _("attached file")
+        verbose_name_plural = _("attached files")
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        record = getattr(self, "record", None)
+        if record is not None and not has_consent(record.person_id, record.institution_id):
+            raise ValidationError(
+                _("No consent to personal data processing is on record for this person in "
+                  "this school, so no files can be attached."))
+
+
+class StaffFile(AttachedFile):
+    record = ParentalKey(Staff, on_delete=models.CASCADE, related_name="files",
+                         verbose_name=_("staff member"))
+    access_paths = {"institution": "record__institution_id", "person": "record__person_id"}
+
+
 class PupilQuerySet(SchoolRecordQuerySet):
     def current(self):
         return self.filter(left_on__isnull=True)
@@ -415,7 +645,7 @@ class Pupil(PersonalData):
     pc_at_home = models.BooleanField(_("PC at home"), default=False)
     family = models.TextField(_("family"), blank=True)
     additional_education = models.TextField(_("additional education"), blank=True)
-    exam_subjects = models.ManyToManyField(
+    exam_subjects = ParentalManyToManyField(
         "journal.Subject", blank=True, related_name="+", verbose_name=_("exam (ЕГЭ) subjects")
     )
     exam_document = directory(DirectoryKind.EXAM_DOCUMENT, _("exam document type"))
@@ -509,6 +739,22 @@ class Parent(PersonalData):
         return self.person.full_name
 
 
+class PupilFile(AttachedFile):
+    record = ParentalKey(Pupil, on_delete=models.CASCADE, related_name="files",
+                         verbose_name=_("pupil"))
+    access_paths = {"institution": "record__institution_id",
+                    "class": "record__school_class_id", "pupil": "record_id",
+                    "person": "record__person_id"}
+
+
+class ParentFile(AttachedFile):
+    record = ParentalKey(Parent, on_delete=models.CASCADE, related_name="files",
+                         verbose_name=_("parent"))
+    access_paths = {"institution": "record__institution_id",
+                    "class": "record__children__school_class_id",
+                    "pupil": "record__children__pk", "person": "record__person_id"}
+
+
 class Relation(models.TextChoices):
     MOTHER = "mother", _("mother")
     FATHER = "father", _("father")
@@ -551,7 +797,7 @@ class PupilGroupQuerySet(ScopedQuerySet):
         return self.filter(pupil__person__search_name__contains=normalize_name(text))
 
 
-class PupilGroup(models.Model):
+class PupilGroup(RevisionMixin, models.Model):
     """A group of a pupil's fields kept apart because it has its own readers and editors
     (R-PPL-4), and kept only with consent (R-PD-1)."""
 
@@ -619,7 +865,7 @@ class ConsentQuerySet(ScopedQuerySet):
         return self.filter(person__search_name__contains=normalize_name(text))
 
 
-class Consent(models.Model):
+class Consent(RevisionMixin, models.Model):
     """Written consent to personal data processing (R-PD-1), given to one school."""
 
     institution = models.ForeignKey(
@@ -674,7 +920,7 @@ class RoleAssignmentQuerySet(ScopedQuerySet):
         return self.filter(Q(valid_from__lte=on), Q(valid_to__isnull=True) | Q(valid_to__gte=on))
 
 
-class RoleAssignment(models.Model):
+class RoleAssignment(RevisionMixin, models.Model):
     """A role or right held by a person in an institution, or department-wide."""
 
     person = models.ForeignKey(

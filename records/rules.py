@@ -29,13 +29,17 @@ from .models import (
     Consent,
     DirectoryEntry,
     Institution,
+    InstitutionDocument,
     Parent,
+    ParentFile,
     Person,
     Pupil,
     PupilCharacteristic,
+    PupilFile,
     PupilHealth,
     RoleAssignment,
     Staff,
+    StaffFile,
 )
 
 # Staff who work with every pupil of their school.
@@ -62,6 +66,12 @@ grant("records.add_institution", Institution, {Role.DEPT_ADMIN: CITY})
 grant("records.change_institution", Institution, {Role.ADMIN: INSTITUTION, Role.DEPT_ADMIN: CITY})
 grant("records.delete_institution", Institution, {Role.DEPT_ADMIN: CITY})
 
+# The licences and accreditation are part of the card and read with it.
+grant("records.view_institutiondocument", InstitutionDocument, {
+    **cells(SCHOOL_STAFF_ROLES, INSTITUTION),
+    **cells(DEPARTMENT_ROLES, CITY),
+})
+
 grant("records.view_staff", Staff, {
     **cells(SCHOOL_STAFF_ROLES, INSTITUTION),
     **cells(DEPARTMENT_ROLES, CITY_LIMITED),
@@ -85,6 +95,14 @@ grant("records.change_pupil", Pupil, {
     **cells(LIST_KEEPERS, INSTITUTION),
     Role.EDIT_OWN_CLASS: LED_CLASS,
 })
+# R-PPL-4: the pupil list (who is in which class, the personal file) is kept by the
+# secretary; the pupil details (documents, contacts, family) also by the class teacher
+# of the pupil's class. The Appendix 4 right gives a class teacher the whole card.
+grant("records.change_pupil_details", Pupil, {
+    **cells(LIST_KEEPERS, INSTITUTION),
+    Role.CLASS_TEACHER: LED_CLASS,
+    Role.EDIT_OWN_CLASS: LED_CLASS,
+})
 grant("records.delete_pupil", Pupil, {Role.ADMIN: INSTITUTION})
 
 grant("records.view_parent", Parent, {
@@ -101,6 +119,16 @@ grant("records.change_parent", Parent, {
     Role.EDIT_OWN_CLASS: LED_CLASS,
 })
 grant("records.delete_parent", Parent, {Role.ADMIN: INSTITUTION})
+
+# Attached files are edited on the card; they are read by those who edit the card, so a
+# subject teacher who may look a pupil up does not open the pupil's documents.
+grant("records.view_stafffile", StaffFile, cells(STAFF_KEEPERS, INSTITUTION))
+for model in (PupilFile, ParentFile):
+    grant(f"records.view_{model._meta.model_name}", model, {
+        **cells(LIST_KEEPERS, INSTITUTION),
+        Role.CLASS_TEACHER: LED_CLASS,
+        Role.EDIT_OWN_CLASS: LED_CLASS,
+    })
 
 # R-PPL-5: logins for the pupils and parents of a class are issued by the list keepers.
 grant("records.issue_credentials", SchoolClass, cells(LIST_KEEPERS, INSTITUTION))

@@ -1,10 +1,13 @@
+import mimetypes
+
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from journal.models import TeachingAssignment
-from portal.access import access
+from portal.access import REGISTRY, access
 
+from .files import private_file_fields
 from .models import Parent, Pupil
 
 
@@ -60,3 +63,26 @@ def pupil_detail(request, pk):
         "can_edit": user.has_perm("records.change_pupil", pupil)
         and user.has_perm("wagtailadmin.access_admin"),
     })
+
+
+@login_required
+def private_file(request, name):
+    """A file of the private storage (consent scans, licences, attached files), served
+    only if the row holding it is one the user may read in full. Anything else is 404,
+    so a guessed name confirms nothing."""
+    for model, field in private_file_fields():
+        opts = model._meta
+        perm = REGISTRY.get(f"{opts.app_label}.view_{opts.model_name}")
+        if perm is None or perm.is_limited_for(request.user):
+            continue
+        row = model._default_manager.visible_to(request.user, perm.name).filter(
+            **{field.name: name}).first()
+        if row is None:
+            continue
+        file = getattr(row, field.attname)
+        content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        response = FileResponse(file.open("rb"), content_type=content_type)
+        response["Content-Disposition"] = "inline"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+    raise Http404

@@ -1,11 +1,10 @@
 """Admin views of records beyond Wagtail's generic ones."""
 
 import base64
-import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -42,18 +41,6 @@ def consent_withdraw(request, pk):
         "consent": consent,
         "cleared": [(r, [f.verbose_name for f in r.filled_personal_fields()]) for r in records],
     })
-
-
-def consent_scan(request, pk):
-    """The scan, served only to those who may see the consent."""
-    consent = visible_consent(request, pk, "records.view_consent")
-    if not consent.scan:
-        raise Http404
-    content_type = mimetypes.guess_type(consent.scan.name)[0] or "application/octet-stream"
-    response = FileResponse(consent.scan.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def issue_credentials(request, class_pk):

@@ -2,12 +2,18 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem as SidebarItem
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
-from portal.viewsets import MatrixPermissionPolicy, ScopedIndexView, ScopedModelViewSet
+from portal.viewsets import (
+    AlternativePermissionPolicy,
+    MatrixPermissionPolicy,
+    ScopedIndexView,
+    ScopedModelViewSet,
+)
 
 from . import views_admin
 from .filters import (
@@ -18,7 +24,7 @@ from .filters import (
     RoleAssignmentFilterSet,
     StaffFilterSet,
 )
-from .forms import PERSON_FIELDS, PersonRecordForm
+from .forms import PERSON_FIELDS, PersonRecordForm, PupilForm
 from .models import (
     Consent,
     DirectoryEntry,
@@ -30,32 +36,77 @@ from .models import (
     RoleAssignment,
     Staff,
 )
+from .panels import PersonFieldPanel
 
-for model in (Institution, Staff, Pupil, Parent, RoleAssignment, PupilHealth,
+for model in (Institution, Staff, Parent, RoleAssignment, PupilHealth,
               PupilCharacteristic, DirectoryEntry, Consent):
     register_permission_policy(model, MatrixPermissionPolicy(model))
+
+
+class PupilPermissionPolicy(AlternativePermissionPolicy):
+    alternatives = {"change": ["records.change_pupil_details"]}
+
+
+register_permission_policy(Pupil, PupilPermissionPolicy(Pupil))
 
 
 def fields(*names):
     return [FieldPanel(name) for name in names]
 
 
-PERSON_PANELS = fields(*PERSON_FIELDS)
+PERSON_PANELS = [PersonFieldPanel(name) for name in PERSON_FIELDS]
 PASSPORT = MultiFieldPanel([
     FieldRowPanel(fields("passport_series", "passport_number", "passport_issued_on")),
     FieldPanel("passport_issued_by"),
 ], heading=_("Passport"))
 CONTACTS = fields("residence_address", "registration_address", "home_phone", "email")
+FILES = (_("Files"), [InlinePanel("files", heading=_("Attached files"),
+                                  panels=fields("title", "file"))])
+
+
+class DocumentsColumn(Column):
+    """The licence, accreditation and attestation of a school; one ending within
+    EXPIRY_WARNING_DAYS, or past its end, is highlighted."""
+
+    cell_template_name = "records/admin/documents_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["documents"] = list(instance.documents.all())  # prefetched
+        return context
 
 
 class InstitutionViewSet(ScopedModelViewSet):
     model = Institution
     icon = "home"
     menu_label = _("Institutions")
-    list_display = ["short_name", "name", "address", "phone"]
+    list_display = ["short_name", "kind", "director_name", "phone",
+                    DocumentsColumn("documents", label=_("Licence and accreditation"))]
     search_fields = ["name", "short_name"]
-    list_export = ["short_name", "name", "address", "phone", "email"]
-    panels = fields("department", "name", "short_name", "address", "phone", "email")
+    list_export = ["short_name", "name", "institution_type", "kind", "legal_form", "address",
+                   "director_name", "phone", "email", "inn", "okpo", "okato", "okogu"]
+    inspect_view_fields = [
+        "name", "short_name", "institution_type", "kind", "legal_form", "address",
+        "director_name", "deputy_academic_name", "deputy_administrative_name", "phone",
+        "fax", "email", "inn", "okpo", "okato", "okogu", "specialisation", "charter",
+        "development_programme", "work_plan",
+    ]
+    tabs = [
+        (_("Main"), fields("department", "name", "short_name", "institution_type", "kind",
+                           "legal_form", "specialisation")),
+        (_("Management and contacts"), fields(
+            "director_name", "deputy_academic_name", "deputy_administrative_name",
+            "address", "phone", "fax", "email")),
+        (_("Codes"), [FieldRowPanel(fields("inn", "okpo")),
+                      FieldRowPanel(fields("okato", "okogu"))]),
+        (_("Licence and accreditation"), [InlinePanel(
+            "documents", heading=_("Licences, accreditation and attestation"),
+            panels=[FieldRowPanel(fields("kind", "number")),
+                    FieldRowPanel(fields("issued_on", "valid_until")),
+                    *fields("issued_by", "scan")])]),
+        (_("Documents"), fields("charter", "development_programme", "work_plan")),
+    ]
+    list_prefetch_related = ["documents"]
 
 
 class PersonRecordIndexView(ScopedIndexView):
@@ -99,12 +150,21 @@ class StaffViewSet(PersonRecordViewSet):
             "education", "graduated_from", "diploma_number", "diploma_issued_on",
             "diploma_speciality", "rank_and_degree", "awards", "professional_courses",
             "distance_courses")),
+        (_("Attestation and methodical work"), [
+            InlinePanel("attestations", heading=_("Attestations"), panels=[
+                FieldRowPanel(fields("attested_on", "valid_until")),
+                *fields("position", "category", "result", "order_number")]),
+            InlinePanel("methodical_work", heading=_("Methodical activity"), panels=[
+                FieldRowPanel(fields("done_on", "form")), *fields("topic", "result")]),
+        ]),
         (_("Family and other"), fields("marital_status", "family", "pc_at_home", "comment")),
+        FILES,
     ]
 
 
 class PupilViewSet(PersonRecordViewSet):
     model = Pupil
+    base_form_class = PupilForm
     icon = "group"
     menu_label = _("Pupils")
     list_display = ["person", "school_class", "institution"]
@@ -125,6 +185,7 @@ class PupilViewSet(PersonRecordViewSet):
         (_("Contacts"), [*CONTACTS, *fields("extra_contacts")]),
         (_("Family and education"), fields(
             "family", "foreign_language", "additional_education", "pc_at_home", "comment")),
+        FILES,
     ]
 
 
@@ -145,6 +206,7 @@ class ParentViewSet(PersonRecordViewSet):
             "education", "workplace", "job_position", "work_phone", "fax")),
         (_("Help to the school"), fields(
             "help_to_school", "help_requested_on", "help_request_result", "comment")),
+        FILES,
     ]
 
 
@@ -183,8 +245,8 @@ class ConsentIndexView(ScopedIndexView):
         buttons = super().get_list_more_buttons(instance)
         user = self.request.user
         if instance.scan:
-            buttons.append(MenuItem(_("Open the scan"), reverse(
-                "records_consent:scan", args=[instance.pk]), icon_name="doc-full", priority=20))
+            buttons.append(MenuItem(_("Open the scan"), instance.scan.url, icon_name="doc-full",
+                                    priority=20))
         if instance.withdrawn_on is None and user.has_perm("records.change_consent", instance):
             buttons.append(MenuItem(_("Withdraw"), reverse(
                 "records_consent:withdraw", args=[instance.pk]), icon_name="warning",
@@ -208,7 +270,6 @@ class ConsentViewSet(ScopedModelViewSet):
         return [
             *super().get_urlpatterns(),
             path("withdraw/<int:pk>/", views_admin.consent_withdraw, name="withdraw"),
-            path("scan/<int:pk>/", views_admin.consent_scan, name="scan"),
         ]
 
 

@@ -12,12 +12,14 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from journal.models import AcademicYear, SchoolClass, Subject, TeachingAssignment
-from portal.access import Role
+from portal.access import Role, today
 from records.models import (
     Consent,
     Department,
     Guardianship,
     Institution,
+    InstitutionDocument,
+    MethodicalWork,
     Parent,
     Person,
     Pupil,
@@ -27,6 +29,7 @@ from records.models import (
     RoleAssignment,
     Sex,
     Staff,
+    StaffAttestation,
     User,
     normalize_name,
 )
@@ -138,7 +141,7 @@ class CityBuilder:
             name="Управление образования Окружной администрации города",
             short_name="Управление образования",
         )
-        institutions = Institution.objects.bulk_create([
+        institutions = [
             Institution(
                 department=self.department,
                 name=f"Муниципальное общеобразовательное бюджетное учреждение "
@@ -151,6 +154,13 @@ class CityBuilder:
                 email=f"school{n}@edu.example.ru",
             )
             for n in range(1, self.size.schools + 1)
+        ]
+        for number, institution in enumerate(institutions, start=1):
+            self.details.institution(institution, number)
+        Institution.objects.bulk_create(institutions)
+        InstitutionDocument.objects.bulk_create([
+            document for institution in institutions
+            for document in self.details.institution_documents(institution, today())
         ])
         self.say(f"Department and {len(institutions)} schools")
         self.schools = []
@@ -158,6 +168,8 @@ class CityBuilder:
             self.schools.append(self.build_school(institution))
             if number % 5 == 0 or number == len(institutions):
                 self.say(f"  schools built: {number}/{len(institutions)}")
+        Institution.objects.bulk_update(institutions, [
+            "director_name", "deputy_academic_name", "deputy_administrative_name"])
         self.write_people()
         self.build_demo_accounts()
 
@@ -188,6 +200,11 @@ class CityBuilder:
 
         for role, position in ADMINISTRATION:
             hire(position, [role])
+        hire("Заместитель директора по АХР", [])
+        management = {s.position: s.person.full_name for s in school["staff"]}
+        institution.director_name = management["Директор"]
+        institution.deputy_academic_name = management["Заместитель директора по УВР"]
+        institution.deputy_administrative_name = management["Заместитель директора по АХР"]
         classes = []
         class_teachers = []
         for grade, letter in self.size.classes:
@@ -223,6 +240,13 @@ class CityBuilder:
                            valid_from=self.year_start - datetime.timedelta(days=90))
             for school in self.schools for person, role in school["roles"]
         ], batch_size=BATCH)
+        history = [
+            row for school in self.schools for staff in school["staff"] if staff.teaches
+            for row in self.details.staff_history(staff, self.year_start)
+        ]
+        for model in (StaffAttestation, MethodicalWork):
+            model.objects.bulk_create([row for row in history if isinstance(row, model)],
+                                      batch_size=BATCH)
         self.say(f"Staff: {len(staff_persons)}")
 
         subjects, assignments = [], []

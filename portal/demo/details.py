@@ -2,7 +2,18 @@
 
 import datetime
 
-from records.models import DirectoryEntry, DirectoryKind, MaritalStatus
+from records.models import (
+    DirectoryEntry,
+    DirectoryKind,
+    InstitutionDocument,
+    InstitutionDocumentKind,
+    InstitutionKind,
+    InstitutionType,
+    LegalForm,
+    MaritalStatus,
+    MethodicalWork,
+    StaffAttestation,
+)
 
 from .names import STREETS
 
@@ -19,6 +30,14 @@ WORKPLACES = [
     ("Окружная администрация города Якутска", "специалист"),
     ("ООО «Северный строитель»", "прораб"), ("МБДОУ «Детский сад № 12»", "воспитатель"),
     ("ГУП «Жилищное хозяйство»", "мастер"), ("АК «АЛРОСА»", "геолог"),
+]
+METHODICAL_FORMS = ["Открытый урок", "Доклад на методическом объединении", "Публикация",
+                    "Мастер-класс", "Участие в конкурсе «Учитель года»"]
+METHODICAL_TOPICS = [
+    "Формирование функциональной грамотности на уроках",
+    "Проектная деятельность учащихся", "Обновлённые ФГОС: первые итоги",
+    "Цифровые образовательные ресурсы на уроке", "Работа с одарёнными детьми",
+    "Подготовка к ОГЭ и ЕГЭ", "Смысловое чтение в основной школе",
 ]
 CLUBS = ["Шахматы", "Хомус", "Вольная борьба", "Хоровое пение", "Робототехника",
          "Национальные прыжки", "Художественная школа", "Музыкальная школа"]
@@ -95,6 +114,63 @@ class Details:
         staff.on_maternity_leave = False
         staff.retirement_date = None
         staff.comment = ""
+
+    def institution(self, institution, number):
+        rnd = self.random
+        institution.institution_type = InstitutionType.GENERAL
+        institution.kind = (InstitutionKind.GYMNASIUM if number % 10 == 2 else
+                            InstitutionKind.LYCEUM if number % 10 == 7 else
+                            InstitutionKind.SECONDARY)
+        institution.legal_form = (LegalForm.AUTONOMOUS if number % 6 == 0
+                                  else LegalForm.BUDGETARY)
+        institution.fax = institution.phone
+        institution.inn = "1435" + self.digits(6)
+        institution.okpo = self.digits(8)
+        institution.okato = "98401000000"  # Якутск
+        institution.okogu = "4210007"  # municipal bodies of education
+        institution.specialisation = {
+            InstitutionKind.GYMNASIUM: "Углублённое изучение иностранных языков",
+            InstitutionKind.LYCEUM: "Физико-математический и инженерный профили",
+        }.get(institution.kind, rnd.choice(["", "Профильное обучение в 10–11 классах",
+                                            "Робототехника и IT-классы"]))
+
+    def institution_documents(self, institution, today):
+        """A licence without a time limit and an accreditation certificate; some end
+        within the next months, so the highlight shows in the demo."""
+        rnd = self.random
+        licence_year = rnd.randint(2012, 2020)
+        accredited = datetime.date(rnd.randint(2015, 2022), rnd.randint(1, 12), 15)
+        valid_until = accredited.replace(year=accredited.year + 12)
+        if rnd.random() < 0.15:
+            valid_until = today + datetime.timedelta(days=rnd.randint(20, 80))
+        return [
+            InstitutionDocument(
+                institution=institution, kind=InstitutionDocumentKind.LICENCE, sort_order=0,
+                number=f"{rnd.randint(100, 2999)}", issued_on=datetime.date(licence_year, 3, 1),
+                issued_by="Министерство образования и науки РС(Я)"),
+            InstitutionDocument(
+                institution=institution, kind=InstitutionDocumentKind.ACCREDITATION,
+                sort_order=1, number=f"{rnd.randint(100, 1999)}", issued_on=accredited,
+                valid_until=valid_until,
+                issued_by="Министерство образования и науки РС(Я)"),
+        ]
+
+    def staff_history(self, staff, year_start):
+        """An attestation and some methodical work of a teacher (Appendix 3 item 8)."""
+        rnd = self.random
+        attested = datetime.date(rnd.randint(2021, 2026), rnd.choice([3, 5, 11, 12]), 20)
+        rows = [StaffAttestation(
+            staff=staff, sort_order=0, attested_on=attested, position=staff.position,
+            category=staff.category, result="Соответствует категории",
+            order_number=f"№ 01-10/{rnd.randint(100, 999)}",
+            valid_until=attested.replace(year=attested.year + 5))]
+        for n in range(rnd.choice([0, 1, 1, 2])):
+            rows.append(MethodicalWork(
+                staff=staff, sort_order=n, form=rnd.choice(METHODICAL_FORMS),
+                done_on=year_start - datetime.timedelta(days=rnd.randint(30, 700)),
+                topic=rnd.choice(METHODICAL_TOPICS), result=rnd.choice(["", "Сертификат",
+                                                                         "Публикация"])))
+        return rows
 
     def pupil(self, pupil, grade, address):
         rnd, person = self.random, pupil.person

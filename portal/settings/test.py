@@ -14,8 +14,8 @@ PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="sgo-private-"))
 STORAGES = {
     **STORAGES,  # noqa: F405
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+        "BACKEND": "records.files.PrivateStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

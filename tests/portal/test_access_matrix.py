@@ -32,14 +32,18 @@ from records.factories import (
     ConsentFactory,
     DirectoryEntryFactory,
     GuardianshipFactory,
+    InstitutionDocumentFactory,
     InstitutionFactory,
     ParentFactory,
+    ParentFileFactory,
     PersonFactory,
     PupilCharacteristicFactory,
     PupilFactory,
+    PupilFileFactory,
     PupilHealthFactory,
     RoleAssignmentFactory,
     StaffFactory,
+    StaffFileFactory,
     UserFactory,
 )
 
@@ -76,6 +80,13 @@ class World:
             a1.save()
         other_staff_a = self.add(StaffFactory(institution=a), a, None, None, "other")
         other_staff_b = self.add(StaffFactory(institution=b), b, None, None, "other")
+        for staff, institution in [(own_staff, a), (other_staff_a, a), (other_staff_b, b)]:
+            if staff is not None:
+                self.add(StaffFileFactory(record=staff), institution, None, None,
+                         staff.person)
+        for institution in (a, b):
+            self.add(InstitutionDocumentFactory(institution=institution), institution, None,
+                     None, None)
 
         for row, institution, school_class in [
             (year_a, a, None), (year_b, b, None), (a1, a, a1), (a2, a, a2), (b1, b, b1)
@@ -105,6 +116,8 @@ class World:
             self.add(PupilHealthFactory(pupil=pupil), institution, school_class, pupil, None)
             self.add(PupilCharacteristicFactory(pupil=pupil), institution, school_class, pupil,
                      None)
+            self.add(PupilFileFactory(record=pupil), institution, school_class, pupil,
+                     pupil.person)
         for institution in (None, a, b):
             self.add(DirectoryEntryFactory(institution=institution), institution, None, None,
                      None)
@@ -123,6 +136,8 @@ class World:
             parent = ParentFactory(institution=parent_of.institution, person=person)
             GuardianshipFactory(parent=parent, pupil=parent_of)
             self.add(parent, parent_of.institution, parent_of.school_class, parent_of, person)
+            self.add(ParentFileFactory(record=parent), parent_of.institution,
+                     parent_of.school_class, parent_of, person)
         self.child = pupil_a1
 
     def add(self, row, institution, school_class, pupil, person):
@@ -195,6 +210,9 @@ def test_key_cells_are_what_the_regulation_says():
     assert set(cells["records.view_pupilhealth"]) == {Role.MEDIC, Role.ADMIN}
     assert set(cells["records.view_pupilcharacteristic"]) == {
         Role.PSYCHOLOGIST, Role.SOCIAL_PEDAGOGUE}
+    assert cells["records.change_pupil_details"][Role.CLASS_TEACHER] is LED_CLASS
+    assert Role.CLASS_TEACHER not in cells["records.change_pupil"]
+    assert Role.SUBJECT_TEACHER not in cells["records.change_pupil_details"]
     for role in DEPARTMENT_ROLES:
         assert cells["records.view_pupil"][role] is CITY_LIMITED
         assert role not in cells["records.change_pupil"]

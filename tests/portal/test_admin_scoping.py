@@ -6,6 +6,7 @@ from django.urls import reverse
 from journal.models import SchoolClass
 from portal.access import Role
 from records.models import Institution, Person, Pupil, RoleAssignment
+from tests.forms import no_inline_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ def pupil_form(school_class, **overrides):
         "institution": school_class.institution_id, "surname": "Ласточкина", "name": "Алиса",
         "patronymic": "Игоревна", "birth_date": "2015-04-12", "sex": "f",
         "school_class": school_class.pk, "personal_file_number": "Н-1",
-        "enrolled_on": "2026-09-01", "left_on": "",
+        "enrolled_on": "2026-09-01", "left_on": "", **no_inline_rows("files"),
     }
     data.update(overrides)
     return data

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from records.models import Pupil, PupilCharacteristic, PupilHealth
+from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +90,56 @@ def test_the_secretary_reads_the_whole_card(client_for):
     pupil.save()
     card = client.get(reverse("records_pupil:inspect", args=[pupil.pk]))
     assert "777111" in card.content.decode()
+
+
+def led_pupil(demo_user, username="school1.classteacher"):
+    teacher = demo_user(username)
+    return Pupil.objects.filter(school_class__class_teacher__person__user=teacher,
+                                person__consents__withdrawn_on__isnull=True
+                                ).select_related("person").first()
+
+
+def test_the_class_teacher_edits_pupil_details_but_not_the_pupil_list(client_for, demo_user):
+    """R-PPL-4: pupil details by the class teacher of the pupil's class; the pupil list
+    (class, personal file, names) by the secretary."""
+    client = client_for("school1.classteacher")
+    pupil = led_pupil(demo_user)
+    url = reverse("records_pupil:edit", args=[pupil.pk])
+    form = client.get(url).context["form"]
+    for name in ("school_class", "personal_file_number", "surname", "enrolled_on"):
+        assert form.fields[name].disabled, name
+    assert "секретар" in str(form.fields["school_class"].help_text)
+    assert not form.fields["extra_contacts"].disabled
+    data = form_data(form, extra_contacts="Бабушка: +7 914 000-00-00",
+                     school_class="", personal_file_number="ПОДМЕНА", surname="Подменный")
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    pupil.refresh_from_db()
+    pupil.person.refresh_from_db()
+    assert pupil.extra_contacts == "Бабушка: +7 914 000-00-00"
+    assert pupil.school_class_id is not None
+    assert pupil.personal_file_number != "ПОДМЕНА"
+    assert pupil.person.surname != "Подменный"
+
+
+def test_the_secretary_edits_the_pupil_list(client_for, demo_user):
+    client = client_for("school1.secretary")
+    pupil = led_pupil(demo_user)
+    url = reverse("records_pupil:edit", args=[pupil.pk])
+    form = client.get(url).context["form"]
+    assert not form.fields["school_class"].disabled
+    response = client.post(url, form_data(form, personal_file_number="Л-77"))
+    assert response.status_code == 302
+    pupil.refresh_from_db()
+    assert pupil.personal_file_number == "Л-77"
+
+
+def test_a_class_teacher_edits_only_their_own_class(client_for, demo_user):
+    client = client_for("school1.classteacher")
+    own = led_pupil(demo_user)
+    other = Pupil.objects.filter(institution=own.institution).exclude(
+        school_class=own.school_class).first()
+    assert client.get(reverse("records_pupil:edit", args=[other.pk])).status_code == 404
+    subject_teacher = client_for("school1.teacher")
+    response = subject_teacher.get(reverse("records_pupil:edit", args=[own.pk]))
+    assert response.status_code in (302, 403, 404)

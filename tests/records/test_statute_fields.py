@@ -8,12 +8,19 @@ from django.core.exceptions import FieldDoesNotExist
 
 from records.models import (
     Guardianship,
+    Institution,
+    InstitutionDocument,
+    MethodicalWork,
     Parent,
+    ParentFile,
     Person,
     Pupil,
     PupilCharacteristic,
+    PupilFile,
     PupilHealth,
     Staff,
+    StaffAttestation,
+    StaffFile,
 )
 
 PERSON = ["surname", "name", "patronymic", "birth_date", "sex"]
@@ -52,7 +59,12 @@ STAFF = {
     "наличие ПК дома": [(Staff, "pc_at_home")],
     "декретный отпуск": [(Staff, "on_maternity_leave")],
     "дата выхода на пенсию": [(Staff, "retirement_date")],
+    "прикреплённые файлы": [(StaffFile, "file"), (StaffFile, "record")],
     "комментарии": [(Staff, "comment")],
+    # Appendix 3 item 8.
+    "методическая деятельность": [(MethodicalWork, f) for f in ("staff", "form", "topic")],
+    "аттестация": [(StaffAttestation, f) for f in ("staff", "attested_on", "category",
+                                                   "result")],
 }
 
 PUPIL = {
@@ -82,6 +94,7 @@ PUPIL = {
     "девиантное поведение": [(PupilCharacteristic, "deviant_behaviour")],
     "предметы для ЕГЭ": [(Pupil, "exam_subjects")],
     "тип документа для ЕГЭ": [(Pupil, "exam_document")],
+    "прикреплённые файлы": [(PupilFile, "file"), (PupilFile, "record")],
     "комментарий": [(Pupil, "comment")],
 }
 
@@ -103,11 +116,36 @@ PARENT = {
     "помощь школе": [(Parent, "help_to_school")],
     "дата и результат обращения за помощью": [(Parent, "help_requested_on"),
                                               (Parent, "help_request_result")],
+    "прикреплённые файлы": [(ParentFile, "file"), (ParentFile, "record")],
     "комментарий": [(Parent, "comment")],
 }
 
 
-@pytest.mark.parametrize("items", [STAFF, PUPIL, PARENT], ids=["staff", "pupil", "parent"])
+# R-INST-1: the institution card.
+INSTITUTION = {
+    "полное наименование": [(Institution, "name")],
+    "тип": [(Institution, "institution_type")],
+    "вид": [(Institution, "kind")],
+    "организационно-правовая форма": [(Institution, "legal_form")],
+    "почтовый адрес": [(Institution, "address")],
+    "директор, заместители по УВР и АХР": [
+        (Institution, "director_name"), (Institution, "deputy_academic_name"),
+        (Institution, "deputy_administrative_name")],
+    "телефоны, факс, электронная почта": [(Institution, "phone"), (Institution, "fax"),
+                                          (Institution, "email")],
+    "ИНН, ОКПО, ОКАТО, ОКОГУ": [(Institution, f) for f in ("inn", "okpo", "okato", "okogu")],
+    "специализация": [(Institution, "specialisation")],
+    "лицензирование, аттестация, аккредитация (номер, дата, срок, скан)": [
+        (InstitutionDocument, f) for f in ("kind", "number", "issued_on", "valid_until",
+                                           "scan")],
+    "устав, программа развития, план работы": [
+        (Institution, "charter"), (Institution, "development_programme"),
+        (Institution, "work_plan")],
+}
+
+
+@pytest.mark.parametrize("items", [STAFF, PUPIL, PARENT, INSTITUTION],
+                         ids=["staff", "pupil", "parent", "institution"])
 def test_every_item_of_the_statute_has_a_field(items):
     missing = []
     for item, places in items.items():
