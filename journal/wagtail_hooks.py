@@ -1,6 +1,7 @@
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem as SidebarItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSetGroup
@@ -8,11 +9,47 @@ from wagtail.permissions import register_permission_policy
 
 from portal.viewsets import MatrixPermissionPolicy, ScopedIndexView, ScopedModelViewSet
 
-from .filters import SchoolClassFilterSet, TeachingAssignmentFilterSet
-from .models import AcademicYear, SchoolClass, Subject, TeachingAssignment
+from . import views_admin
+from .filters import (
+    CurriculumLineFilterSet,
+    CurriculumProfileFilterSet,
+    GradePeriodTypeFilterSet,
+    GradingScaleFilterSet,
+    HolidayFilterSet,
+    LoadLimitFilterSet,
+    MarkTypeFilterSet,
+    PeriodFilterSet,
+    PeriodTypeFilterSet,
+    SchoolClassFilterSet,
+    TeachingAssignmentFilterSet,
+)
+from .forms import InstitutionSettingsForm
+from .models import (
+    AcademicYear,
+    CurriculumLine,
+    CurriculumProfile,
+    GradePeriodType,
+    GradingScale,
+    Holiday,
+    InstitutionSettings,
+    LoadLimit,
+    MarkType,
+    Period,
+    PeriodType,
+    SchoolClass,
+    Subject,
+    TeachingAssignment,
+)
+from .rules import RUN_SETUP_WIZARD
 
-for model in (AcademicYear, SchoolClass, Subject, TeachingAssignment):
+for model in (AcademicYear, SchoolClass, Subject, TeachingAssignment, PeriodType, GradingScale,
+              MarkType, Holiday, LoadLimit, InstitutionSettings, CurriculumProfile, Period,
+              GradePeriodType, CurriculumLine):
     register_permission_policy(model, MatrixPermissionPolicy(model))
+
+
+def fields(*names):
+    return [FieldPanel(name) for name in names]
 
 
 class AcademicYearViewSet(ScopedModelViewSet):
@@ -69,13 +106,172 @@ class TeachingAssignmentViewSet(ScopedModelViewSet):
     list_select_related = ["institution", "teacher__person", "school_class", "subject"]
 
 
+class CurriculumProfileViewSet(ScopedModelViewSet):
+    model = CurriculumProfile
+    icon = "tag"
+    menu_label = _("Curriculum profiles")
+    list_display = ["name", "institution"]
+    filterset_class = CurriculumProfileFilterSet
+    panels = fields("institution", "name")
+    list_select_related = ["institution"]
+
+
+class PeriodViewSet(ScopedModelViewSet):
+    model = Period
+    icon = "date"
+    menu_label = _("Periods")
+    list_display = ["period_type", "number", "starts_on", "ends_on", "academic_year",
+                    "institution"]
+    list_export = ["institution", "academic_year", "period_type", "number", "starts_on",
+                   "ends_on"]
+    filterset_class = PeriodFilterSet
+    panels = fields("institution", "academic_year", "period_type", "number", "starts_on",
+                    "ends_on")
+    list_select_related = ["institution", "academic_year", "period_type"]
+
+
+class GradePeriodTypeViewSet(ScopedModelViewSet):
+    model = GradePeriodType
+    icon = "date"
+    menu_label = _("Period types of grades")
+    list_display = ["grade", "period_type", "academic_year", "institution"]
+    filterset_class = GradePeriodTypeFilterSet
+    panels = fields("institution", "academic_year", "grade", "period_type")
+    list_select_related = ["institution", "academic_year", "period_type"]
+
+
+class CurriculumLineViewSet(ScopedModelViewSet):
+    model = CurriculumLine
+    icon = "table"
+    menu_label = _("Curriculum plan")
+    list_display = ["grade", "subject", "profile", "component", "hours_per_week",
+                    "academic_year", "institution"]
+    list_export = ["institution", "academic_year", "grade", "profile", "subject", "component",
+                   "hours_per_week"]
+    filterset_class = CurriculumLineFilterSet
+    panels = fields("institution", "academic_year", "grade", "profile", "subject", "component",
+                    "hours_per_week")
+    list_select_related = ["institution", "academic_year", "profile", "subject"]
+
+
 class CurriculumViewSetGroup(ModelViewSetGroup):
     menu_label = _("Curriculum")
     menu_icon = "table"
     menu_order = 210
-    items = (AcademicYearViewSet, SchoolClassViewSet, SubjectViewSet, TeachingAssignmentViewSet)
+    items = (AcademicYearViewSet, SchoolClassViewSet, SubjectViewSet, TeachingAssignmentViewSet,
+             CurriculumProfileViewSet, PeriodViewSet, GradePeriodTypeViewSet,
+             CurriculumLineViewSet)
+
+
+# School settings (R-INST-3): the department's rows and each school's additions.
+
+
+class PeriodTypeViewSet(ScopedModelViewSet):
+    model = PeriodType
+    icon = "date"
+    menu_label = _("Period types")
+    list_display = ["name", "periods_count", "institution"]
+    filterset_class = PeriodTypeFilterSet
+    panels = fields("institution", "name", "periods_count")
+    list_select_related = ["institution"]
+
+
+class GradingScaleViewSet(ScopedModelViewSet):
+    model = GradingScale
+    icon = "list-ol"
+    menu_label = _("Grading scales")
+    list_display = ["name", "marks", "lowest_passing_mark", "institution"]
+    filterset_class = GradingScaleFilterSet
+    panels = fields("institution", "name", "marks", "lowest_passing_mark")
+    list_select_related = ["institution"]
+
+
+class MarkTypeViewSet(ScopedModelViewSet):
+    model = MarkType
+    icon = "pick"
+    menu_label = _("Mark types")
+    list_display = ["name", "short_name", "weight", "institution"]
+    list_export = ["name", "short_name", "weight", "institution"]
+    search_fields = ["name"]
+    filterset_class = MarkTypeFilterSet
+    panels = fields("institution", "name", "short_name", "weight")
+    list_select_related = ["institution"]
+
+
+class HolidayViewSet(ScopedModelViewSet):
+    model = Holiday
+    icon = "date"
+    menu_label = _("Holidays")
+    list_display = ["name", "first_day", "last_day", "institution"]
+    list_export = ["name", "first_day", "last_day", "institution"]
+    filterset_class = HolidayFilterSet
+    panels = fields("institution", "name", "first_day", "last_day")
+    list_select_related = ["institution"]
+
+
+class LoadLimitViewSet(ScopedModelViewSet):
+    model = LoadLimit
+    icon = "time"
+    menu_label = _("Load limits")
+    list_display = ["grade", "week_days", "max_hours", "institution"]
+    list_export = ["grade", "week_days", "max_hours", "institution"]
+    filterset_class = LoadLimitFilterSet
+    panels = fields("institution", "grade", "week_days", "max_hours")
+    list_select_related = ["institution"]
+
+
+class InstitutionSettingsViewSet(ScopedModelViewSet):
+    model = InstitutionSettings
+    icon = "cog"
+    menu_label = _("School settings")
+    base_form_class = InstitutionSettingsForm
+    list_display = ["institution", "grading_scale", "default_period_type", "week_days",
+                    "no_marks_in_first_grade", "rounding_threshold"]
+    panels = fields("institution", "grading_scale", "default_period_type", "week_days",
+                    "no_marks_in_first_grade", "rounding_threshold")
+    list_select_related = ["institution", "grading_scale", "default_period_type"]
+
+
+class SchoolSettingsViewSetGroup(ModelViewSetGroup):
+    menu_label = _("School settings")
+    menu_icon = "cog"
+    menu_order = 220
+    items = (InstitutionSettingsViewSet, PeriodTypeViewSet, GradingScaleViewSet,
+             MarkTypeViewSet, HolidayViewSet, LoadLimitViewSet)
 
 
 @hooks.register("register_admin_viewset")
 def register_journal_viewsets():
     return CurriculumViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_school_settings_viewsets():
+    return SchoolSettingsViewSetGroup()
+
+
+# The data-entry wizard (R-WIZ-1).
+
+
+@hooks.register("register_admin_urls")
+def register_setup_wizard_urls():
+    return [
+        path("journal/setup/", views_admin.setup_index, name="journal_setup"),
+        path("journal/setup/<int:institution_pk>/", views_admin.setup_resume,
+             name="journal_setup_resume"),
+        path("journal/setup/<int:institution_pk>/lock/", views_admin.setup_lock,
+             name="journal_setup_lock"),
+        path("journal/setup/<int:institution_pk>/<slug:step>/", views_admin.setup_step,
+             name="journal_setup_step"),
+    ]
+
+
+class SetupWizardMenuItem(SidebarItem):
+    def is_shown(self, request):
+        return request.user.has_perm(RUN_SETUP_WIZARD)
+
+
+@hooks.register("register_admin_menu_item")
+def register_setup_wizard_menu_item():
+    return SetupWizardMenuItem(_("School setup wizard"), reverse("journal_setup"),
+                               icon_name="wagtail", order=215)

@@ -297,7 +297,6 @@ class DirectoryKind(models.TextChoices):
     STAFF_CATEGORY = "staff_category", _("staff category")
     EDUCATION_LEVEL = "education_level", _("education level")
     ABSENCE_REASON = "absence_reason", _("absence reason")
-    MARK_TYPE = "mark_type", _("mark type")
     FOREIGN_LANGUAGE = "foreign_language", _("foreign language")
     EXAM_DOCUMENT = "exam_document", _("exam document type")
 

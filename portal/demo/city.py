@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from journal import demo as journal_demo
 from journal.models import AcademicYear, SchoolClass, Subject, TeachingAssignment
 from portal.access import Role, today
 from records.models import (
@@ -223,6 +224,8 @@ class CityBuilder:
             specialists[subject].append(hire(f"Учитель ({SUBJECT_NAME.get(subject, subject)})",
                                              [Role.SUBJECT_TEACHER]))
         school.update(classes=classes, class_teachers=class_teachers, specialists=specialists)
+        # Settings, periods and a completed setup wizard (journal/demo.py).
+        journal_demo.seed_school_settings(institution, year, {g for g, _ in self.size.classes})
         return school
 
     def write_people(self):
@@ -264,6 +267,10 @@ class CityBuilder:
             [c for school in self.schools for c in school["classes"]], batch_size=BATCH
         )
         Subject.objects.bulk_create(subjects, batch_size=BATCH)
+        # The curriculum plan needs the subjects written (journal/demo.py).
+        for school in self.schools:
+            journal_demo.seed_curriculum(school["institution"], school["year"],
+                                         {g for g, _ in self.size.classes}, school["subjects"])
         for school in self.schools:
             turn = {}
             for teacher, school_class in zip(school["class_teachers"], school["classes"],
@@ -490,6 +497,9 @@ def reset():
     for model in (Guardianship, TeachingAssignment, RoleAssignment, PupilHealth,
                   PupilCharacteristic, Consent, Pupil, Parent):
         model.objects.all().delete()
+    # The journal's school rows; the department-wide settings stay (a migration seeds them).
+    for model in journal_demo.SCHOOL_MODELS:
+        model.objects.filter(institution__isnull=False).delete()
     SchoolClass.objects.all().delete()
     for model in (Staff, Subject, AcademicYear, Person, Institution, Department):
         model.objects.all().delete()

@@ -84,3 +84,37 @@ def test_import_then_logins_then_first_login(page: Page, tmp_path):
     expect(page).to_have_url(re.compile(r"/accounts/password/change/$"))
     page.goto("/family/")
     expect(page).to_have_url(re.compile(r"/accounts/password/change/$"))
+
+
+@pytest.mark.browser
+def test_a_change_is_compared_and_the_older_version_restored(page: Page):
+    """R-PD-2 as the secretary meets it: edit a card, see the diff, restore."""
+    pupil = Pupil.objects.filter(
+        institution__short_name="СОШ № 1", person__consents__withdrawn_on__isnull=True,
+    ).exclude(home_phone="").first()
+    old_phone = pupil.home_phone
+    log_in(page, "school1.secretary", "/dashboard/")
+
+    page.goto(f"/admin/records/pupil/edit/{pupil.pk}/")
+    page.get_by_role("tab", name="Контакты").click()
+    page.locator("#id_home_phone").fill("+7 4112 55-55-55")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Сохранить").first.click()
+    pupil.refresh_from_db()
+    assert pupil.home_phone == "+7 4112 55-55-55"
+
+    page.goto(f"/admin/records/pupil/history/{pupil.pk}/")
+    with page.expect_navigation():
+        page.locator("a[href*='/revisions/compare/']").first.click()
+    expect(page.locator(".deletion").first).to_contain_text(old_phone.split()[-1])
+    expect(page.locator(".addition").first).to_contain_text("55-55-55")
+
+    page.goto(f"/admin/records/pupil/history/{pupil.pk}/")
+    with page.expect_navigation():
+        page.locator("a[href*='/revert/']").first.click()
+    page.get_by_role("tab", name="Контакты").click()
+    expect(page.locator("#id_home_phone")).to_have_value(old_phone)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Сохранить").first.click()
+    pupil.refresh_from_db()
+    assert pupil.home_phone == old_phone

@@ -11,7 +11,18 @@ import pytest
 
 from journal.factories import (
     AcademicYearFactory,
+    CurriculumLineFactory,
+    CurriculumProfileFactory,
+    GradePeriodTypeFactory,
+    GradingScaleFactory,
+    HolidayFactory,
+    InstitutionSettingsFactory,
+    LoadLimitFactory,
+    MarkTypeFactory,
+    PeriodFactory,
+    PeriodTypeFactory,
     SchoolClassFactory,
+    SetupWizardFactory,
     SubjectFactory,
     TeachingAssignmentFactory,
 )
@@ -138,6 +149,26 @@ class World:
             self.add(parent, parent_of.institution, parent_of.school_class, parent_of, person)
             self.add(ParentFileFactory(record=parent), parent_of.institution,
                      parent_of.school_class, parent_of, person)
+        # Journal settings (R-INST-3): department-wide rows and each school's additions.
+        for institution in (None, a, b):
+            for factory in (PeriodTypeFactory, GradingScaleFactory, MarkTypeFactory,
+                            HolidayFactory):
+                self.add(factory(institution=institution), institution, None, None, None)
+            # Grade 1 has no six-day limit among the seeded department rows.
+            self.add(LoadLimitFactory(institution=institution, grade=1, week_days=6),
+                     institution, None, None, None)
+        # The school-owned curriculum rows and the setup wizard.
+        for institution, year, subject in [(a, year_a, subject_a), (b, year_b, subject_b)]:
+            self.add(InstitutionSettingsFactory(institution=institution), institution, None,
+                     None, None)
+            self.add(CurriculumProfileFactory(institution=institution), institution, None,
+                     None, None)
+            for factory in (PeriodFactory, GradePeriodTypeFactory):
+                self.add(factory(institution=institution, academic_year=year), institution,
+                         None, None, None)
+            self.add(CurriculumLineFactory(institution=institution, academic_year=year,
+                                           subject=subject), institution, None, None, None)
+            self.add(SetupWizardFactory(institution=institution), institution, None, None, None)
         self.child = pupil_a1
 
     def add(self, row, institution, school_class, pupil, person):

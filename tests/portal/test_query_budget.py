@@ -94,3 +94,17 @@ def test_the_admin_listing_of_a_thousand_pupils_keeps_its_budget(
                 reverse("records_pupil:index") + "?q=тестов"]:
         with django_assert_max_num_queries(20):
             assert client.get(url).status_code == 200
+
+
+def test_the_institution_listing_does_not_grow_with_schools_and_their_documents(client_for):
+    from records.factories import InstitutionDocumentFactory, InstitutionFactory
+    from records.models import Department
+
+    client = client_for("dept")
+    url = reverse("records_institution:index")
+    before = count_queries(client, url)
+    department = Department.objects.get()
+    for _ in range(5):
+        institution = InstitutionFactory(department=department)
+        InstitutionDocumentFactory.create_batch(2, institution=institution)
+    assert count_queries(client, url) == before
