@@ -20,7 +20,11 @@ def ensure_baseline(instance):
     stored = type(instance)._default_manager.filter(pk=instance.pk).first()
     if stored is None:
         return
-    instance.latest_revision = stored.save_revision(clean=False, changed=False)
+    revision = stored.save_revision(clean=False, changed=False)
+    # Logged, so the history lists it with «Review this version» like any other.
+    log(stored, "portal.version_kept", revision=revision, content_changed=True,
+        timestamp=revision.created_at)
+    instance.latest_revision = revision
 
 
 def record_change(instance, user, action="wagtail.edit", data=None):

@@ -8,6 +8,7 @@ user may see.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.urls import path, re_path
 from django.utils.functional import cached_property
@@ -149,10 +150,12 @@ class ScopedEditView(ReadLogMixin, ScopedObjectMixin, generic.EditView):
     draftstate_enabled = False
 
     def save_instance(self):
-        # R-PD-2: a row seeded or imported in bulk has no revision yet; keep its stored
-        # state first, so the history shows what this edit changed.
-        ensure_baseline(self.object)
-        return super().save_instance()
+        with transaction.atomic():
+            if self.form.has_changed():
+                # R-PD-2: a row seeded or imported in bulk has no revision yet; keep its
+                # stored state first, so the history shows what this edit changed.
+                ensure_baseline(self.object)
+            return super().save_instance()
 
 
 class ScopedRevisionsRevertView(RevisionsRevertMixin, ScopedEditView):
@@ -167,8 +170,19 @@ class ScopedRevisionsRevertView(RevisionsRevertMixin, ScopedEditView):
         # The mixin's warning names the version before the form is built.
         self.object = self.get_object()
 
+    def get_object(self, queryset=None):
+        version = super().get_object(queryset)
+        # A restore brings back what the form edits. What only named actions change
+        # (a consent's withdrawal, a login's suspension) stays as the live row has it.
+        live = self.model._default_manager.get(pk=version.pk)
+        for field in self.model._meta.concrete_fields:
+            if not field.editable:
+                setattr(version, field.attname, getattr(live, field.attname))
+        version._live = live
+        return version
 
-class ScopedRevisionsCompareView(ScopedObjectMixin, PermissionCheckedMixin,
+
+class ScopedRevisionsCompareView(ReadLogMixin, ScopedObjectMixin, PermissionCheckedMixin,
                                  generic.RevisionsCompareView):
     """Old and new values side by side, for those who may change the card: a past
     version shows every field, so reading it is not granted to viewers with less."""
@@ -251,10 +265,12 @@ class ScopedModelViewSet(ModelViewSet):
     def get_urlpatterns(self):
         urlpatterns = super().get_urlpatterns()
         if self.revision_enabled:
+            conv = self.pk_path_converter
+            pk_pattern = r"\d+" if conv == "int" else r"[^/]+"
             urlpatterns += [
-                path("history/<str:pk>/revisions/<int:revision_id>/revert/",
+                path(f"history/<{conv}:pk>/revisions/<int:revision_id>/revert/",
                      self.revisions_revert_view, name="revisions_revert"),
-                re_path(r"history/(?P<pk>[^/]+)/revisions/compare/"
+                re_path(rf"history/(?P<pk>{pk_pattern})/revisions/compare/"
                         r"(?P<revision_id_a>live|earliest|\d+)\.\.\.(?P<revision_id_b>live|latest|\d+)/$",
                         self.revisions_compare_view, name="revisions_compare"),
             ]

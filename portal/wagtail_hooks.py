@@ -50,3 +50,5 @@ def register_matrix_menu_item():
 @hooks.register("register_log_actions")
 def register_portal_log_actions(actions):
     actions.register_action("portal.card_opened", _("Card opened"), _("Card opened"))
+    actions.register_action("portal.version_kept", _("Version before the first change"),
+                            _("The card as it was before its first recorded change"))

@@ -1,5 +1,7 @@
 """Named changes to records that also write the audit log."""
 
+from functools import partial
+
 from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
@@ -26,11 +28,14 @@ def withdraw_consent(consent: Consent, user):
                 record.exam_subjects.clear()
                 update_fields.append("exam_subjects")
             record.save(update_fields=update_fields)
-            for attached in record.files.all():
-                cleared.append(attached.title)
-                attached.file.delete(save=False)
-                attached.delete()
-            record_change(record, user, "records.consent_withdrawn", data={"cleared": cleared})
+            attached = list(record.files.all())
+            for row in attached:
+                row.delete()
+                # Only once the withdrawal is committed: a rollback keeps rows and files.
+                transaction.on_commit(partial(row.file.storage.delete, row.file.name))
+            # Titles of files can be personal data themselves: the log keeps a count.
+            record_change(record, user, "records.consent_withdrawn",
+                          data={"cleared": cleared, "files_removed": len(attached)})
             # Older versions of the card must not keep what the card may not.
             scrub_revisions(record, record.personal_fields() + [
                 f for f in record._meta.many_to_many if f.name == "exam_subjects"],

@@ -27,6 +27,29 @@ class PersonRecordForm(ScopedAdminForm):
             for field in PERSON_FIELDS:
                 self.initial.setdefault(field, getattr(self.instance.person, field))
         self.lock_fields_without_consent()
+        self.lock_fields()
+        self.keep_locked_values()
+
+    def lock_fields(self):
+        """Disable the fields this user may not change (subclasses)."""
+
+    def keep_locked_values(self):
+        """A locked field keeps the live row's value, also when the form shows an older
+        version to restore: a restore must not change what the user may not change."""
+        live = getattr(self.instance, "_live", None)
+        if live is None:
+            return
+        for name, field in self.fields.items():
+            if not field.disabled:
+                continue
+            if name in PERSON_FIELDS:
+                self.initial[name] = getattr(live.person, name)
+            else:
+                model_field = self.instance._meta.get_field(name)
+                value = model_field.value_from_object(live)
+                if model_field.many_to_many:
+                    value = [obj.pk for obj in value]
+                self.initial[name] = value
 
     def lock_fields_without_consent(self):
         """R-PD-1: without consent on record only the minimum fields can be filled; the
@@ -52,7 +75,7 @@ class PersonRecordForm(ScopedAdminForm):
         if files is not None and not has_consent(self.instance.person_id,
                                                  self.instance.institution_id):
             if any(form.has_changed() for form in files.forms
-                   if not form.instance.pk):
+                   if not form.data.get(form.add_prefix("DELETE"))):
                 self.add_error(None, _(
                     "No consent to personal data processing is on record for this person "
                     "in this school, so no files can be attached."))
@@ -78,8 +101,7 @@ class PupilForm(PersonRecordForm):
     list_fields = ["institution", *PERSON_FIELDS, "school_class", "personal_file_number",
                    "enrolled_on", "left_on"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def lock_fields(self):
         if self.for_user is not None and self.instance.pk and not self.may_change_list():
             for name in self.list_fields:
                 if name in self.fields:
@@ -89,7 +111,9 @@ class PupilForm(PersonRecordForm):
                         "keep the lists of pupils.")
 
     def may_change_list(self):
-        return self.for_user.has_perm("records.change_pupil", self.instance)
+        # Asked of the live row: in a restore, the instance is an older version.
+        live = getattr(self.instance, "_live", self.instance)
+        return self.for_user.has_perm("records.change_pupil", live)
 
     def save_allowed(self):
         if self.instance.pk and not self.may_change_list():

@@ -401,8 +401,8 @@ class PersonalData(RevisionMixin, ClusterableModel):
         if snapshot and self.person_id:
             person = Person.objects.get(pk=self.person_id)
             for name, value in snapshot.items():
-                field = Person._meta.get_field(name)
-                setattr(person, name, field.to_python(value))
+                if name in PERSON_SNAPSHOT_FIELDS:  # a key of an older layout is skipped
+                    setattr(person, name, Person._meta.get_field(name).to_python(value))
             obj.person = person
         return obj
 

@@ -121,14 +121,18 @@ grant("records.change_parent", Parent, {
 grant("records.delete_parent", Parent, {Role.ADMIN: INSTITUTION})
 
 # Attached files are edited on the card; they are read by those who edit the card, so a
-# subject teacher who may look a pupil up does not open the pupil's documents.
+# subject teacher who may look a pupil up does not open the pupil's documents. The class
+# teacher edits the pupil details (R-PPL-4), files included, but not parents' cards.
 grant("records.view_stafffile", StaffFile, cells(STAFF_KEEPERS, INSTITUTION))
-for model in (PupilFile, ParentFile):
-    grant(f"records.view_{model._meta.model_name}", model, {
-        **cells(LIST_KEEPERS, INSTITUTION),
-        Role.CLASS_TEACHER: LED_CLASS,
-        Role.EDIT_OWN_CLASS: LED_CLASS,
-    })
+grant("records.view_pupilfile", PupilFile, {
+    **cells(LIST_KEEPERS, INSTITUTION),
+    Role.CLASS_TEACHER: LED_CLASS,
+    Role.EDIT_OWN_CLASS: LED_CLASS,
+})
+grant("records.view_parentfile", ParentFile, {
+    **cells(LIST_KEEPERS, INSTITUTION),
+    Role.EDIT_OWN_CLASS: LED_CLASS,
+})
 
 # R-PPL-5: logins for the pupils and parents of a class are issued by the list keepers.
 grant("records.issue_credentials", SchoolClass, cells(LIST_KEEPERS, INSTITUTION))

@@ -81,7 +81,10 @@ def private_file(request, name):
             continue
         file = getattr(row, field.attname)
         content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-        response = FileResponse(file.open("rb"), content_type=content_type)
+        try:
+            response = FileResponse(file.open("rb"), content_type=content_type)
+        except FileNotFoundError:
+            raise Http404 from None
         response["Content-Disposition"] = "inline"
         response["X-Content-Type-Options"] = "nosniff"
         return response

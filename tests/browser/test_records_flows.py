@@ -103,15 +103,19 @@ def test_a_change_is_compared_and_the_older_version_restored(page: Page):
     pupil.refresh_from_db()
     assert pupil.home_phone == "+7 4112 55-55-55"
 
+    # The history lists each version's actions in its «Действия» menu.
     page.goto(f"/admin/records/pupil/history/{pupil.pk}/")
+    page.get_by_role("button", name="Действия").first.click()
     with page.expect_navigation():
-        page.locator("a[href*='/revisions/compare/']").first.click()
+        page.get_by_role("link", name="Сравнить с предыдущей версией").click()
     expect(page.locator(".deletion").first).to_contain_text(old_phone.split()[-1])
     expect(page.locator(".addition").first).to_contain_text("55-55-55")
 
     page.goto(f"/admin/records/pupil/history/{pupil.pk}/")
+    page.locator("tr", has_text="Карточка до первого записанного изменения").get_by_role(
+        "button", name="Действия").click()
     with page.expect_navigation():
-        page.locator("a[href*='/revert/']").first.click()
+        page.get_by_role("link", name="Проверить эту версию").click()
     page.get_by_role("tab", name="Контакты").click()
     expect(page.locator("#id_home_phone")).to_have_value(old_phone)
     with page.expect_navigation():

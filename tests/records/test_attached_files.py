@@ -7,8 +7,8 @@ from django.urls import reverse
 from wagtail.models import Revision
 
 from records.actions import withdraw_consent
-from records.factories import PDF
-from records.models import Consent, Pupil, PupilFile, Staff
+from records.factories import PDF, ParentFileFactory, StaffFileFactory
+from records.models import Consent, Parent, Pupil, PupilFile, Staff
 from tests.forms import add_inline, form_data
 
 pytestmark = pytest.mark.django_db
@@ -53,14 +53,16 @@ def test_only_documents_are_accepted_by_their_content(client_for, demo_user):
     assert not PupilFile.objects.filter(record=pupil).exists()
 
 
-def test_no_files_without_consent_and_withdrawal_removes_them(client_for, demo_user):
+def test_no_files_without_consent_and_withdrawal_removes_them(
+        client_for, demo_user, django_capture_on_commit_callbacks):
     pupil = consenting_pupil(demo_user)
     client = client_for("school1.secretary")
     assert attach(client, pupil).status_code == 302
     attached = PupilFile.objects.get(record=pupil)
     storage, name = attached.file.storage, attached.file.name
     consent = Consent.objects.active().get(person=pupil.person, institution=pupil.institution)
-    withdraw_consent(consent, demo_user("school1.secretary"))
+    with django_capture_on_commit_callbacks(execute=True):
+        withdraw_consent(consent, demo_user("school1.secretary"))
     assert not PupilFile.objects.filter(record=pupil).exists()
     assert not storage.exists(name)
     for revision in Revision.objects.for_instance(pupil):
@@ -90,3 +92,36 @@ def test_staff_attestation_and_methodical_work_are_kept_on_the_card(client_for):
     assert staff.methodical_work.filter(topic="Дроби в 5 классе").exists()
     content = Revision.objects.for_instance(staff).last().content
     assert "Соответствует высшей категории" in [a["result"] for a in content["attestations"]]
+
+
+@pytest.mark.parametrize("factory, record, allowed, refused", [
+    ("staff", lambda: Staff.objects.filter(institution__short_name="СОШ № 1").first(),
+     ["school1.secretary", "school1.director", "school1.admin"],
+     ["school1.teacher", "school1.classteacher", "school1.deputy", "dept", "school2.admin",
+      "school1.parent"]),
+    ("parent", lambda: Parent.objects.filter(institution__short_name="СОШ № 1").first(),
+     ["school1.secretary", "school1.admin"],
+     ["school1.classteacher", "school1.teacher", "school1.medic", "dept", "school2.admin",
+      "school1.pupil"]),
+])
+def test_files_of_staff_and_parents_are_served_to_their_card_keepers(
+        client_for, factory, record, allowed, refused):
+    make = {"staff": StaffFileFactory, "parent": ParentFileFactory}[factory]
+    url = make(record=record()).file.url
+    for username in allowed:
+        assert client_for(username).get(url).status_code == 200, username
+    for username in refused:
+        assert client_for(username).get(url).status_code == 404, username
+
+
+def test_a_licence_scan_is_served_with_the_card_and_a_lost_file_is_404(client_for):
+    from records.factories import InstitutionDocumentFactory
+    from records.models import Institution
+
+    document = InstitutionDocumentFactory(
+        institution=Institution.objects.get(short_name="СОШ № 1"))
+    url = document.scan.url
+    assert client_for("school1.teacher").get(url).status_code == 200
+    assert client_for("school2.teacher").get(url).status_code == 404
+    document.scan.storage.delete(document.scan.name)
+    assert client_for("school1.teacher").get(url).status_code == 404

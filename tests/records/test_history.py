@@ -101,3 +101,65 @@ def test_withdrawing_consent_clears_old_versions_too(client_for, demo_user):
         assert passport not in str(revision.content)
     assert ModelLogEntry.objects.for_instance(pupil).filter(
         action="records.consent_withdrawn", revision__isnull=False).exists()
+
+
+def test_restoring_a_consent_does_not_undo_its_withdrawal(client_for, demo_user):
+    pupil = consenting_pupil()
+    consent = Consent.objects.active().get(person=pupil.person, institution=pupil.institution)
+    withdraw_consent(consent, demo_user("school1.secretary"))
+    first = Revision.objects.for_instance(consent).order_by("created_at", "pk").first()
+    assert first.content["withdrawn_on"] is None
+    client = client_for("school1.secretary")
+    url = reverse("records_consent:revisions_revert", args=[consent.pk, first.pk])
+    response = client.post(url, form_data(client.get(url).context["form"]))
+    assert response.status_code in (200, 302)
+    consent.refresh_from_db()
+    assert consent.withdrawn_on is not None
+    assert not Consent.objects.active().filter(person=pupil.person,
+                                               institution=pupil.institution).exists()
+
+
+def test_a_class_teacher_cannot_restore_the_pupil_list(client_for, demo_user):
+    teacher = demo_user("school1.classteacher")
+    pupil = Pupil.objects.filter(school_class__class_teacher__person__user=teacher,
+                                 person__consents__withdrawn_on__isnull=True).first()
+    edit(client_for("school1.secretary"), pupil, personal_file_number="Л-100",
+         surname="Переименованная")
+    first = Revision.objects.for_instance(pupil).order_by("created_at", "pk").first()
+    client = client_for("school1.classteacher")
+    url = reverse("records_pupil:revisions_revert", args=[pupil.pk, first.pk])
+    form = client.get(url).context["form"]
+    assert form["personal_file_number"].value() == "Л-100"  # locked: the live value
+    response = client.post(url, form_data(form, personal_file_number="X", surname="Y"))
+    assert response.status_code == 302, response.context["form"].errors
+    pupil.refresh_from_db()
+    pupil.person.refresh_from_db()
+    assert (pupil.personal_file_number, pupil.person.surname) == ("Л-100", "Переименованная")
+
+
+def test_comparing_versions_is_logged_as_opening_the_card(client_for):
+    pupil = consenting_pupil()
+    client = client_for("school1.secretary")
+    edit(client, pupil, home_phone="+7 4112 44-44-44")
+    a, b = Revision.objects.for_instance(pupil).order_by("created_at", "pk")[:2]
+    opened = ModelLogEntry.objects.for_instance(pupil).filter(action="portal.card_opened")
+    before = opened.count()
+    client.get(reverse("records_pupil:revisions_compare", args=[pupil.pk, a.pk, b.pk]))
+    assert opened.count() == before + 1
+
+
+def test_a_save_without_changes_keeps_no_extra_version(client_for):
+    pupil = consenting_pupil()
+    edit(client_for("school1.secretary"), pupil)
+    assert not Revision.objects.for_instance(pupil).filter(
+        pk__in=ModelLogEntry.objects.for_instance(pupil).filter(
+            action="portal.version_kept").values("revision")).exists()
+
+
+@pytest.mark.parametrize("url", [
+    "/admin/records/pupil/history/abc/revisions/compare/earliest...latest/",
+    "/admin/records/pupil/history/abc/revisions/1/revert/",
+    "/admin/records/institution/history/abc/revisions/compare/earliest...latest/",
+])
+def test_a_malformed_address_is_404(client_for, url):
+    assert client_for("school1.admin").get(url).status_code == 404
