@@ -7,6 +7,7 @@ from records.factories import InstitutionFactory, StaffFactory
 
 from .models import (
     AcademicYear,
+    ClassMembership,
     CurriculumLine,
     CurriculumProfile,
     GradePeriodType,
@@ -19,7 +20,10 @@ from .models import (
     PeriodType,
     SchoolClass,
     SetupWizard,
+    Subgroup,
+    SubgroupMembership,
     Subject,
+    Tariffication,
     TeachingAssignment,
 )
 
@@ -181,3 +185,46 @@ class SetupWizardFactory(factory.django.DjangoModelFactory):
         model = SetupWizard
 
     institution = factory.SubFactory(InstitutionFactory)
+
+
+class SubgroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subgroup
+
+    school_class = factory.SubFactory(SchoolClassFactory)
+    institution = factory.SelfAttribute("school_class.institution")
+    subject = factory.SubFactory(SubjectFactory, institution=factory.SelfAttribute(
+        "..institution"))
+    name = factory.Sequence(lambda n: f"группа {n}")
+
+
+class ClassMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClassMembership
+
+    school_class = factory.SubFactory(SchoolClassFactory)
+    institution = factory.SelfAttribute("school_class.institution")
+    pupil = factory.SubFactory("records.factories.PupilFactory",
+                               institution=factory.SelfAttribute("..institution"),
+                               school_class=factory.SelfAttribute("..school_class"))
+    starts_on = datetime.date(2026, 9, 1)
+
+
+class SubgroupMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SubgroupMembership
+
+    subgroup = factory.SubFactory(SubgroupFactory)
+    institution = factory.SelfAttribute("subgroup.institution")
+    pupil = factory.SubFactory("records.factories.PupilFactory",
+                               institution=factory.SelfAttribute("..institution"),
+                               school_class=factory.SelfAttribute("..subgroup.school_class"))
+    starts_on = datetime.date(2026, 9, 1)
+
+
+class TarifficationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tariffication
+
+    academic_year = factory.SubFactory(AcademicYearFactory)
+    institution = factory.SelfAttribute("academic_year.institution")

@@ -6,6 +6,7 @@ from records.filters import visible_classes, visible_institutions
 
 from .models import (
     AcademicYear,
+    ClassMembership,
     CurriculumLine,
     CurriculumProfile,
     GradePeriodType,
@@ -16,6 +17,7 @@ from .models import (
     Period,
     PeriodType,
     SchoolClass,
+    Subgroup,
     TeachingAssignment,
 )
 
@@ -141,3 +143,19 @@ class GradePeriodTypeFilterSet(WagtailFilterSet):
     class Meta:
         model = GradePeriodType
         fields = ["institution", "academic_year", "grade"]
+
+
+class SubgroupFilterSet(WagtailFilterSet):
+    school_class = django_filters.ModelChoiceFilter(queryset=visible_classes, label=_("class"))
+
+    class Meta:
+        model = Subgroup
+        fields = ["school_class", "subject"]
+
+
+class ClassMembershipFilterSet(WagtailFilterSet):
+    school_class = django_filters.ModelChoiceFilter(queryset=visible_classes, label=_("class"))
+
+    class Meta:
+        model = ClassMembership
+        fields = ["school_class"]

@@ -88,6 +88,19 @@ class SchoolClass(models.Model):
         "records.Staff", on_delete=models.SET_NULL, null=True, blank=True,
         related_name="led_classes", verbose_name=_("class teacher"),
     )
+    profile = models.ForeignKey(
+        "journal.CurriculumProfile", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="classes", verbose_name=_("profile"),
+    )
+    home_room = models.ForeignKey(
+        "schedule.Room", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="home_classes", verbose_name=_("home room"),
+    )
+    bell_schedule = models.ForeignKey(
+        "schedule.BellSchedule", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="classes", verbose_name=_("lesson times"),
+        help_text=_("Empty: the school's first lesson times (the first shift)."),
+    )
 
     objects = SchoolClassQuerySet.as_manager()
     access_paths = {"institution": "institution_id", "class": "pk"}
@@ -111,8 +124,76 @@ class SchoolClass(models.Model):
             errors["academic_year"] = _("The academic year belongs to another school.")
         if self.class_teacher_id and self.class_teacher.institution_id != self.institution_id:
             errors["class_teacher"] = _("The class teacher works in another school.")
+        errors.update(_same_school(self, "profile", "home_room", "bell_schedule"))
         if errors:
             raise ValidationError(errors)
+
+    def subjects(self):
+        """The subjects of the class from the plan: its grade's lines without a profile
+        and those of its profile (R-CLS-1)."""
+        lines = CurriculumLine.objects.filter(academic_year_id=self.academic_year_id,
+                                              grade=self.grade)
+        lines = lines.filter(models.Q(profile__isnull=True) | models.Q(profile_id=self.profile_id))
+        return Subject.objects.filter(pk__in=lines.values("subject_id"))
+
+
+class DatedQuerySet(ScopedQuerySet):
+    def on(self, day):
+        return self.filter(models.Q(starts_on__lte=day),
+                           models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=day))
+
+    def overlapping(self, starts_on, ends_on):
+        """Rows whose dates meet the span [starts_on, ends_on]."""
+        rows = self.filter(models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=starts_on))
+        return rows.filter(starts_on__lte=ends_on) if ends_on else rows
+
+
+class ClassMembershipQuerySet(DatedQuerySet):
+    pass
+
+
+class ClassMembership(models.Model):
+    """A pupil in a class from one date to another (R-CLS-1): a transfer closes one
+    membership and opens the next, so the journal can show each pupil for their dates.
+    ``Pupil.school_class`` is the current one, kept for the access matrix."""
+
+    institution = models.ForeignKey(
+        "records.Institution", on_delete=models.PROTECT, related_name="class_memberships",
+        verbose_name=_("institution"),
+    )
+    pupil = models.ForeignKey("records.Pupil", on_delete=models.CASCADE,
+                              related_name="class_memberships", verbose_name=_("pupil"))
+    school_class = models.ForeignKey(SchoolClass, on_delete=models.CASCADE,
+                                     related_name="memberships", verbose_name=_("class"))
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"), null=True, blank=True)
+
+    objects = ClassMembershipQuerySet.as_manager()
+    access_paths = {"institution": "institution_id", "class": "school_class_id",
+                    "pupil": "pupil_id", "person": "pupil__person_id"}
+
+    class Meta:
+        verbose_name = _("pupil in a class")
+        verbose_name_plural = _("pupils in classes")
+        ordering = ["school_class__grade", "school_class__letter", "pupil__person__search_name",
+                    "starts_on"]
+        indexes = [models.Index(fields=["school_class", "starts_on"])]
+
+    def __str__(self):
+        return f"{self.pupil} — {self.school_class}"
+
+    def clean(self):
+        errors = _same_school(self, "school_class")
+        if self.pupil_id and self.pupil.institution_id != self.institution_id:
+            errors["pupil"] = _("This belongs to another school.")
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("The end date is before the start date.")
+        if errors:
+            raise ValidationError(errors)
+        if self.pupil_id and self.starts_on:
+            others = ClassMembership.objects.filter(pupil_id=self.pupil_id).exclude(pk=self.pk)
+            if others.overlapping(self.starts_on, self.ends_on).exists():
+                raise ValidationError(_("The pupil is already in a class on these dates."))
 
 
 class SubjectQuerySet(ScopedQuerySet):
@@ -169,6 +250,11 @@ class TeachingAssignment(models.Model):
         _("hours per week"), max_digits=4, decimal_places=1, default=1,
         validators=[MinValueValidator(0)],
     )
+    subgroup = models.ForeignKey(
+        "journal.Subgroup", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="teaching_assignments", verbose_name=_("subgroup"),
+        help_text=_("Empty when the teacher teaches the whole class."),
+    )
 
     objects = TeachingAssignmentQuerySet.as_manager()
     access_paths = {"institution": "institution_id", "class": "school_class_id",
@@ -179,13 +265,20 @@ class TeachingAssignment(models.Model):
         verbose_name_plural = _("teaching assignments")
         ordering = ["school_class__grade", "school_class__letter", "subject__name"]
         constraints = [
+            # Two constraints, because a unique index treats every NULL as distinct.
             models.UniqueConstraint(
-                fields=["school_class", "subject", "teacher"], name="assignment_unique"
-            )
+                fields=["school_class", "subject", "teacher"],
+                condition=models.Q(subgroup__isnull=True), name="assignment_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["subgroup", "teacher"], condition=models.Q(subgroup__isnull=False),
+                name="assignment_unique_in_subgroup",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.school_class} — {self.subject} — {self.teacher.person.short_name}"
+        where = self.subgroup.name if self.subgroup_id else self.school_class
+        return f"{where} — {self.subject} — {self.teacher.person.short_name}"
 
     def clean(self):
         schools = {
@@ -195,6 +288,14 @@ class TeachingAssignment(models.Model):
         } - {None}
         if schools - {self.institution_id}:
             raise ValidationError(_("Teacher, class and subject must belong to this school."))
+        if self.subgroup_id and (self.subgroup.school_class_id != self.school_class_id
+                                 or self.subgroup.subject_id != self.subject_id):
+            raise ValidationError({"subgroup": _(
+                "The subgroup belongs to another class or subject.")})
+        if self.school_class_id and Tariffication.is_locked(self.school_class.academic_year_id):
+            raise ValidationError(_(
+                "The tariffication of this year is approved: start a new version to change "
+                "the teaching load."))
 
 
 # Regional settings (R-INST-3) ---------------------------------------------------------
@@ -202,6 +303,145 @@ class TeachingAssignment(models.Model):
 # The department keeps the values every school uses (a row without an institution);
 # a school may add its own. A school chooses only among the department's rows and its
 # own, never another school's.
+
+
+class SubgroupQuerySet(ScopedQuerySet):
+    pass
+
+
+class Subgroup(models.Model):
+    """A group of a class for one subject, e.g. English, group 1 (R-CLS-1), with its
+    own teacher and pupils."""
+
+    institution = models.ForeignKey(
+        "records.Institution", on_delete=models.PROTECT, related_name="subgroups",
+        verbose_name=_("institution"),
+    )
+    school_class = models.ForeignKey(SchoolClass, on_delete=models.CASCADE,
+                                     related_name="subgroups", verbose_name=_("class"))
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="subgroups",
+                                verbose_name=_("subject"))
+    name = models.CharField(_("title"), max_length=100, help_text=_("For example: group 1."))
+    teacher = models.ForeignKey(
+        "records.Staff", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="subgroups", verbose_name=_("teacher"),
+    )
+
+    objects = SubgroupQuerySet.as_manager()
+    access_paths = {"institution": "institution_id", "class": "school_class_id"}
+
+    class Meta:
+        verbose_name = _("subgroup")
+        verbose_name_plural = _("subgroups")
+        ordering = ["school_class__grade", "school_class__letter", "subject__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["school_class", "subject", "name"],
+                                               name="subgroup_unique_name")]
+
+    def __str__(self):
+        return f"{self.school_class} {self.subject}: {self.name}"
+
+    def clean(self):
+        errors = _same_school(self, "school_class", "subject", "teacher")
+        if errors:
+            raise ValidationError(errors)
+
+
+class SubgroupMembershipQuerySet(DatedQuerySet):
+    pass
+
+
+class SubgroupMembership(models.Model):
+    """A pupil in a subgroup from one date to another."""
+
+    institution = models.ForeignKey(
+        "records.Institution", on_delete=models.PROTECT, related_name="subgroup_memberships",
+        verbose_name=_("institution"),
+    )
+    subgroup = models.ForeignKey(Subgroup, on_delete=models.CASCADE, related_name="memberships",
+                                 verbose_name=_("subgroup"))
+    pupil = models.ForeignKey("records.Pupil", on_delete=models.CASCADE,
+                              related_name="subgroup_memberships", verbose_name=_("pupil"))
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"), null=True, blank=True)
+
+    objects = SubgroupMembershipQuerySet.as_manager()
+    access_paths = {"institution": "institution_id", "class": "subgroup__school_class_id",
+                    "pupil": "pupil_id", "person": "pupil__person_id"}
+
+    class Meta:
+        verbose_name = _("pupil in a subgroup")
+        verbose_name_plural = _("pupils in subgroups")
+        ordering = ["subgroup", "pupil__person__search_name", "starts_on"]
+
+    def __str__(self):
+        return f"{self.pupil} — {self.subgroup}"
+
+    def clean(self):
+        errors = {}
+        if self.subgroup_id and self.subgroup.institution_id != self.institution_id:
+            errors["subgroup"] = _("This belongs to another school.")
+        if self.pupil_id and self.pupil.institution_id != self.institution_id:
+            errors["pupil"] = _("This belongs to another school.")
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("The end date is before the start date.")
+        if errors:
+            raise ValidationError(errors)
+        if self.pupil_id and self.subgroup_id and self.starts_on:
+            same_subject = SubgroupMembership.objects.filter(
+                pupil_id=self.pupil_id, subgroup__school_class_id=self.subgroup.school_class_id,
+                subgroup__subject_id=self.subgroup.subject_id).exclude(pk=self.pk)
+            if same_subject.overlapping(self.starts_on, self.ends_on).exists():
+                raise ValidationError(
+                    _("The pupil is already in a subgroup of this subject on these dates."))
+
+
+class TarifficationQuerySet(ScopedQuerySet):
+    def approved(self):
+        return self.filter(approved_at__isnull=False)
+
+
+class Tariffication(models.Model):
+    """One version of a school year's teacher load (R-CUR-3). While the latest version
+    is approved, the teaching assignments of that year cannot change: the deputy starts
+    a new version, and the approved one keeps its snapshot."""
+
+    institution = models.ForeignKey(
+        "records.Institution", on_delete=models.PROTECT, related_name="tariffications",
+        verbose_name=_("institution"),
+    )
+    academic_year = models.ForeignKey(AcademicYear, on_delete=models.CASCADE,
+                                      related_name="tariffications",
+                                      verbose_name=_("academic year"))
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        "records.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("approved by"),
+    )
+    snapshot = models.JSONField(_("approved load"), default=list, blank=True, editable=False)
+
+    objects = TarifficationQuerySet.as_manager()
+    access_paths = {"institution": "institution_id"}
+
+    class Meta:
+        verbose_name = _("tariffication")
+        verbose_name_plural = _("tariffications")
+        ordering = ["institution__short_name", "-academic_year__starts_on", "-version"]
+        constraints = [models.UniqueConstraint(fields=["academic_year", "version"],
+                                               name="tariffication_unique_version")]
+
+    def __str__(self):
+        return _("Tariffication %(year)s, version %(version)s") % {
+            "year": self.academic_year, "version": self.version}
+
+    @classmethod
+    def latest_for(cls, academic_year_id):
+        return cls.objects.filter(academic_year_id=academic_year_id).order_by("-version").first()
+
+    @classmethod
+    def is_locked(cls, academic_year_id):
+        latest = cls.latest_for(academic_year_id)
+        return latest is not None and latest.approved_at is not None
 
 
 class SharedQuerySet(ScopedQuerySet):

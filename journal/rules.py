@@ -8,6 +8,7 @@ from portal.access import (
     LED_CLASS,
     SCHOOL_STAFF_ROLES,
     SELF,
+    TAUGHT_CLASS,
     Role,
     cells,
     grant,
@@ -15,6 +16,7 @@ from portal.access import (
 
 from .models import (
     AcademicYear,
+    ClassMembership,
     CurriculumLine,
     CurriculumProfile,
     GradePeriodType,
@@ -27,7 +29,10 @@ from .models import (
     PeriodType,
     SchoolClass,
     SetupWizard,
+    Subgroup,
+    SubgroupMembership,
     Subject,
+    Tariffication,
     TeachingAssignment,
 )
 
@@ -90,3 +95,37 @@ for model in (CurriculumProfile, Period, GradePeriodType, CurriculumLine):
 # R-WIZ-1: the data-entry wizard of a new school.
 RUN_SETUP_WIZARD = "journal.run_setup_wizard"
 grant(RUN_SETUP_WIZARD, SetupWizard, cells(PLANNERS, INSTITUTION))
+
+# R-CLS-1: subgroups are planned by the deputy; who is in which class or subgroup on
+# which dates is read by those who read the pupils, and kept by the list keepers.
+grant("journal.view_subgroup", Subgroup, {
+    **cells(SCHOOL_STAFF_ROLES, INSTITUTION),
+    **cells(DEPARTMENT_ROLES, CITY),
+})
+for action in ("add", "change", "delete"):
+    grant(f"journal.{action}_subgroup", Subgroup, cells(PLANNERS, INSTITUTION))
+MEMBERSHIP_READERS = {
+    **cells([*LEADERSHIP, Role.SECRETARY, Role.MAINTAIN_LISTS, Role.COORDINATOR],
+            INSTITUTION),
+    Role.CLASS_TEACHER: LED_CLASS,
+    Role.EDIT_OWN_CLASS: LED_CLASS,
+    Role.SUBJECT_TEACHER: TAUGHT_CLASS,
+}
+LIST_KEEPERS = [Role.ADMIN, Role.SECRETARY, Role.MAINTAIN_LISTS]
+for model in (ClassMembership, SubgroupMembership):
+    name = model._meta.model_name
+    grant(f"journal.view_{name}", model, MEMBERSHIP_READERS)
+    for action in ("add", "change", "delete"):
+        grant(f"journal.{action}_{name}", model,
+              cells([*LIST_KEEPERS, Role.DEPUTY_ACADEMIC], INSTITUTION))
+
+# R-CUR-3: the deputy prepares the tariffication, the director approves it, the
+# department reads it.
+grant("journal.view_tariffication", Tariffication, {
+    **cells(LEADERSHIP, INSTITUTION),
+    **cells(DEPARTMENT_ROLES, CITY),
+})
+for action in ("add", "change"):
+    grant(f"journal.{action}_tariffication", Tariffication, cells(PLANNERS, INSTITUTION))
+grant("journal.approve_tariffication", Tariffication,
+      cells([Role.DIRECTOR, Role.ADMIN], INSTITUTION))

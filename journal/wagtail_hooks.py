@@ -11,6 +11,7 @@ from portal.viewsets import MatrixPermissionPolicy, ScopedIndexView, ScopedModel
 
 from . import views_admin
 from .filters import (
+    ClassMembershipFilterSet,
     CurriculumLineFilterSet,
     CurriculumProfileFilterSet,
     GradePeriodTypeFilterSet,
@@ -21,11 +22,13 @@ from .filters import (
     PeriodFilterSet,
     PeriodTypeFilterSet,
     SchoolClassFilterSet,
+    SubgroupFilterSet,
     TeachingAssignmentFilterSet,
 )
 from .forms import InstitutionSettingsForm
 from .models import (
     AcademicYear,
+    ClassMembership,
     CurriculumLine,
     CurriculumProfile,
     GradePeriodType,
@@ -37,14 +40,18 @@ from .models import (
     Period,
     PeriodType,
     SchoolClass,
+    Subgroup,
+    SubgroupMembership,
     Subject,
+    Tariffication,
     TeachingAssignment,
 )
 from .rules import RUN_SETUP_WIZARD
 
 for model in (AcademicYear, SchoolClass, Subject, TeachingAssignment, PeriodType, GradingScale,
               MarkType, Holiday, LoadLimit, InstitutionSettings, CurriculumProfile, Period,
-              GradePeriodType, CurriculumLine):
+              GradePeriodType, CurriculumLine, Subgroup, ClassMembership, SubgroupMembership,
+              Tariffication):
     register_permission_policy(model, MatrixPermissionPolicy(model))
 
 
@@ -81,7 +88,8 @@ class SchoolClassViewSet(ScopedModelViewSet):
     list_export = ["__str__", "institution", "academic_year", "class_teacher"]
     filterset_class = SchoolClassFilterSet
     panels = [FieldPanel(f) for f in ("institution", "academic_year", "grade", "letter",
-                                      "class_teacher")]
+                                      "class_teacher", "profile", "home_room",
+                                      "bell_schedule")]
     list_select_related = ["institution", "academic_year", "class_teacher__person"]
 
 
@@ -154,13 +162,53 @@ class CurriculumLineViewSet(ScopedModelViewSet):
     list_select_related = ["institution", "academic_year", "profile", "subject"]
 
 
+class SubgroupViewSet(ScopedModelViewSet):
+    model = Subgroup
+    icon = "group"
+    menu_label = _("Subgroups")
+    list_display = ["school_class", "subject", "name", "teacher"]
+    list_select_related = ["school_class", "subject", "teacher__person"]
+    filterset_class = SubgroupFilterSet
+    panels = fields("institution", "school_class", "subject", "name", "teacher")
+
+
+class ClassMembershipViewSet(ScopedModelViewSet):
+    model = ClassMembership
+    icon = "user"
+    menu_label = _("Pupils in classes")
+    list_display = ["pupil", "school_class", "starts_on", "ends_on"]
+    list_select_related = ["pupil__person", "school_class"]
+    filterset_class = ClassMembershipFilterSet
+    search_fields = ["pupil__person__search_name"]
+    panels = fields("institution", "pupil", "school_class", "starts_on", "ends_on")
+
+
+class SubgroupMembershipViewSet(ScopedModelViewSet):
+    model = SubgroupMembership
+    icon = "user"
+    menu_label = _("Pupils in subgroups")
+    list_display = ["pupil", "subgroup", "starts_on", "ends_on"]
+    list_select_related = ["pupil__person", "subgroup__school_class", "subgroup__subject"]
+    panels = fields("institution", "subgroup", "pupil", "starts_on", "ends_on")
+
+
+class TarifficationViewSet(ScopedModelViewSet):
+    model = Tariffication
+    icon = "doc-full-inverse"
+    menu_label = _("Tariffication")
+    list_display = ["academic_year", "version", "approved_at", "approved_by", "institution"]
+    list_select_related = ["academic_year", "approved_by", "institution"]
+    panels = fields("institution", "academic_year", "version")
+
+
 class CurriculumViewSetGroup(ModelViewSetGroup):
     menu_label = _("Curriculum")
     menu_icon = "table"
     menu_order = 210
-    items = (AcademicYearViewSet, SchoolClassViewSet, SubjectViewSet, TeachingAssignmentViewSet,
-             CurriculumProfileViewSet, PeriodViewSet, GradePeriodTypeViewSet,
-             CurriculumLineViewSet)
+    items = (AcademicYearViewSet, SchoolClassViewSet, SubgroupViewSet, ClassMembershipViewSet,
+             SubgroupMembershipViewSet, SubjectViewSet, TeachingAssignmentViewSet,
+             TarifficationViewSet, CurriculumProfileViewSet, PeriodViewSet,
+             GradePeriodTypeViewSet, CurriculumLineViewSet)
 
 
 # School settings (R-INST-3): the department's rows and each school's additions.

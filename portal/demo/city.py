@@ -34,6 +34,7 @@ from records.models import (
     User,
     normalize_name,
 )
+from schedule import demo as schedule_demo
 
 from .details import Details
 from .names import FEMALE_NAMES, MALE_NAMES, STREETS, SURNAMES, feminine, patronymic
@@ -363,6 +364,23 @@ class CityBuilder:
         self.families = families
         self.write_pupil_groups(families)
         self.say(f"Pupils: {len(pupils)}, parents: {len(parents)}")
+        self.write_timetables(pupils)
+
+    def write_timetables(self, pupils):
+        """Rooms, lesson times, the weekly timetable and the year's lessons of every
+        school (schedule/demo.py)."""
+        by_class = {}
+        for pupil in pupils:
+            by_class.setdefault(pupil.school_class_id, []).append(pupil.pk)
+        lessons = 0
+        for number, school in enumerate(self.schools, start=1):
+            report = schedule_demo.seed_timetable(
+                school["institution"], school["year"], school["classes"], by_class,
+                self.random)
+            lessons += report.created
+            if number % 5 == 0 or number == len(self.schools):
+                self.say(f"  timetables built: {number}/{len(self.schools)}, "
+                         f"lessons: {lessons}")
 
     def write_pupil_groups(self, families):
         """Medical details, characteristics and exam subjects of every pupil."""
@@ -494,6 +512,8 @@ def reset():
     from wagtail.models import Revision
 
     Revision.objects.filter(base_content_type__app_label__in=["records", "journal"]).delete()
+    for model in schedule_demo.SCHOOL_MODELS:
+        model.objects.all().delete()
     for model in (Guardianship, TeachingAssignment, RoleAssignment, PupilHealth,
                   PupilCharacteristic, Consent, Pupil, Parent):
         model.objects.all().delete()

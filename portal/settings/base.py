@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "portal",
     "records",
     "journal",
+    "schedule",
     "sgo_pages",
     "announcements",
     "forum",

@@ -11,6 +11,7 @@ import pytest
 
 from journal.factories import (
     AcademicYearFactory,
+    ClassMembershipFactory,
     CurriculumLineFactory,
     CurriculumProfileFactory,
     GradePeriodTypeFactory,
@@ -23,7 +24,10 @@ from journal.factories import (
     PeriodTypeFactory,
     SchoolClassFactory,
     SetupWizardFactory,
+    SubgroupFactory,
+    SubgroupMembershipFactory,
     SubjectFactory,
+    TarifficationFactory,
     TeachingAssignmentFactory,
 )
 from portal.access import (
@@ -56,6 +60,15 @@ from records.factories import (
     StaffFactory,
     StaffFileFactory,
     UserFactory,
+)
+from schedule.factories import (
+    BellScheduleFactory,
+    EventFactory,
+    LessonFactory,
+    RoomFactory,
+    ThematicPlanFactory,
+    TimetableChangeFactory,
+    TimetableEntryFactory,
 )
 
 
@@ -169,6 +182,47 @@ class World:
             self.add(CurriculumLineFactory(institution=institution, academic_year=year,
                                            subject=subject), institution, None, None, None)
             self.add(SetupWizardFactory(institution=institution), institution, None, None, None)
+        # Classes, subgroups and memberships with dates; the tariffication (R-CLS-1, R-CUR-3).
+        for pupil, institution, school_class in [
+            (pupil_a1, a, a1), (pupil_a2, a, a2), (pupil_b1, b, b1)
+        ]:
+            self.add(ClassMembershipFactory(institution=institution, pupil=pupil,
+                                            school_class=school_class),
+                     institution, school_class, pupil, pupil.person)
+        subgroup_a1 = self.add(SubgroupFactory(school_class=a1, subject=subject_a), a, a1,
+                               None, None)
+        subgroup_b1 = self.add(SubgroupFactory(school_class=b1, subject=subject_b), b, b1,
+                               None, None)
+        for subgroup, pupil in [(subgroup_a1, pupil_a1), (subgroup_b1, pupil_b1)]:
+            self.add(SubgroupMembershipFactory(subgroup=subgroup, pupil=pupil),
+                     pupil.institution, pupil.school_class, pupil, pupil.person)
+        for institution, year in [(a, year_a), (b, year_b)]:
+            self.add(TarifficationFactory(academic_year=year), institution, None, None, None)
+        # The timetable: rooms, lesson times, entries and their changes, lessons, events
+        # of the school and of a class, thematic plans (R-SCH-1…4, R-KTP-1).
+        for institution in (a, b):
+            self.add(RoomFactory(institution=institution), institution, None, None, None)
+            self.add(BellScheduleFactory(institution=institution), institution, None, None,
+                     None)
+            self.add(EventFactory(institution=institution), institution, None, None, None)
+        for school_class, teacher, subject in [(a1, teacher_a1, subject_a),
+                                               (a2, other_staff_a, subject_a),
+                                               (b1, other_staff_b, subject_b)]:
+            institution = school_class.institution
+            entry = self.add(TimetableEntryFactory(school_class=school_class, teacher=teacher,
+                                                   subject=subject),
+                             institution, school_class, None, teacher.person)
+            self.add(TimetableChangeFactory(entry=entry), institution, school_class, None,
+                     None)
+            self.add(LessonFactory(school_class=school_class, teacher=teacher, subject=subject,
+                                   entry=entry), institution, school_class, None,
+                     teacher.person)
+            self.add(EventFactory(institution=institution, school_class=school_class),
+                     institution, school_class, None, None)
+            self.add(ThematicPlanFactory(academic_year=school_class.academic_year,
+                                         subject=subject, author=teacher,
+                                         school_class=school_class),
+                     institution, school_class, None, teacher.person)
         self.child = pupil_a1
 
     def add(self, row, institution, school_class, pupil, person):

@@ -1,0 +1,162 @@
+"""Dated lessons from the weekly timetable and its changes (R-SCH-1).
+
+``generate_lessons`` is safe to run again after any change of the timetable: a lesson
+keeps its row (and whatever the journal hangs on it) while its slot still exists; a slot
+that no longer exists loses its lesson, unless the lesson holds journal data, in which
+case it is kept and reported for the deputy to sort out.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+
+from journal.models import Holiday
+
+from .conflicts import SlotTimes
+from .models import ChangeKind, Lesson, ThematicPlan, TimetableChange, TimetableEntry
+
+BATCH = 2000
+UPDATED_FIELDS = ["date", "lesson_number", "starts_at", "ends_at", "teacher",
+                  "replaced_teacher", "room", "is_cancelled", "school_class", "subgroup",
+                  "subject"]
+
+
+@dataclass
+class Report:
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    kept: list = field(default_factory=list)  # lessons with journal data and no slot
+
+
+def holidays_of(institution_id, first_day, last_day):
+    days = set()
+    rows = Holiday.objects.filter(Q(institution__isnull=True) | Q(institution_id=institution_id))
+    for holiday in rows.between(first_day, last_day):
+        day = holiday.first_day
+        while day <= holiday.last_day:
+            days.add(day)
+            day += datetime.timedelta(days=1)
+    return days
+
+
+def dates_of(entry, holidays):
+    day = entry.valid_from + datetime.timedelta(days=(entry.weekday - 1
+                                                      - entry.valid_from.weekday()) % 7)
+    while day <= entry.valid_to:
+        if day not in holidays:
+            yield day
+        day += datetime.timedelta(days=7)
+
+
+def planned_lessons(academic_year, entries=None):
+    """{(entry pk, date in the timetable): Lesson} as the timetable and its changes give
+    them, not yet saved."""
+    institution_id = academic_year.institution_id
+    times = SlotTimes(institution_id)
+    holidays = holidays_of(institution_id, academic_year.starts_on, academic_year.ends_on)
+    if entries is None:
+        entries = TimetableEntry.objects.filter(academic_year=academic_year)
+    entries = entries.select_related("school_class")
+    changes = {(c.entry_id, c.date): c for c in
+               TimetableChange.objects.filter(entry__academic_year=academic_year)}
+    planned = {}
+    for entry in entries:
+        for day in dates_of(entry, holidays):
+            change = changes.get((entry.pk, day))
+            number, date = entry.lesson_number, day
+            teacher, replaced, room = entry.teacher_id, None, entry.room_id
+            cancelled = False
+            if change is not None:
+                if change.kind == ChangeKind.CANCELLED:
+                    cancelled = True
+                elif change.kind == ChangeKind.REPLACEMENT:
+                    teacher, replaced = change.replacement_teacher_id, entry.teacher_id
+                elif change.kind == ChangeKind.MOVED:
+                    date, number = change.new_date, change.new_lesson_number
+                if change.new_room_id:
+                    room = change.new_room_id
+            slot = times.of(entry.school_class, number) or (None, None)
+            planned[(entry.pk, day)] = Lesson(
+                institution_id=institution_id, academic_year_id=academic_year.pk,
+                school_class_id=entry.school_class_id, subgroup_id=entry.subgroup_id,
+                subject_id=entry.subject_id, teacher_id=teacher, replaced_teacher_id=replaced,
+                room_id=room, date=date, lesson_number=number, starts_at=slot[0],
+                ends_at=slot[1], entry_id=entry.pk, scheduled_on=day, is_cancelled=cancelled,
+            )
+    return planned
+
+
+@transaction.atomic
+def generate_lessons(academic_year, entries=None):
+    """Brings the year's lessons in line with its timetable; returns a Report.
+    ``entries`` limits the work to some timetable rows (e.g. one class's)."""
+    report = Report()
+    planned = planned_lessons(academic_year, entries)
+    existing = Lesson.objects.filter(academic_year=academic_year, entry__isnull=False)
+    if entries is not None:
+        existing = existing.filter(entry__in=entries)
+    with_data = set(existing.with_journal_data().values_list("pk", flat=True))
+    to_update, to_delete = [], []
+    for lesson in existing.iterator(chunk_size=BATCH):
+        target = planned.pop((lesson.entry_id, lesson.scheduled_on), None)
+        if target is None:
+            if lesson.pk in with_data:
+                report.kept.append(lesson)
+            else:
+                to_delete.append(lesson.pk)
+            continue
+        if any(getattr(lesson, f"{name}_id", getattr(lesson, name, None))
+               != getattr(target, f"{name}_id", getattr(target, name, None))
+               for name in UPDATED_FIELDS):
+            for name in UPDATED_FIELDS:
+                attname = Lesson._meta.get_field(name).attname
+                setattr(lesson, attname, getattr(target, attname))
+            to_update.append(lesson)
+    for start in range(0, len(to_delete), BATCH):
+        Lesson.objects.filter(pk__in=to_delete[start:start + BATCH]).delete()
+    Lesson.objects.bulk_update(to_update, UPDATED_FIELDS, batch_size=BATCH)
+    Lesson.objects.bulk_create(planned.values(), batch_size=BATCH)
+    report.created, report.updated, report.deleted = len(planned), len(to_update), len(to_delete)
+    assign_topics(academic_year)
+    return report
+
+
+def assign_topics(academic_year, school_class=None):
+    """R-KTP-1: the n-th lesson of a subject in a class (or subgroup) takes the n-th hour
+    of its thematic plan. Topics a teacher entered by hand stay."""
+    plans = ThematicPlan.objects.filter(academic_year=academic_year).prefetch_related("topics")
+    by_class, by_grade = {}, {}
+    for plan in plans:
+        slots = plan.lesson_slots()
+        if plan.school_class_id:
+            by_class[(plan.school_class_id, plan.subject_id)] = slots
+        else:
+            by_grade[(plan.grade, plan.subject_id)] = slots
+    lessons = (Lesson.objects.filter(academic_year=academic_year, is_cancelled=False)
+               .select_related("school_class")
+               .order_by("school_class_id", "subgroup_id", "subject_id", "date",
+                         "lesson_number"))
+    if school_class is not None:
+        lessons = lessons.filter(school_class=school_class)
+    changed, position, group = [], 0, None
+    for lesson in lessons.iterator(chunk_size=BATCH):
+        key = (lesson.school_class_id, lesson.subgroup_id, lesson.subject_id)
+        if key != group:
+            group, position = key, 0
+        slots = by_class.get((lesson.school_class_id, lesson.subject_id))
+        if slots is None:
+            slots = by_grade.get((lesson.school_class.grade, lesson.subject_id), [])
+        topic = slots[position] if position < len(slots) else None
+        position += 1
+        if lesson.topic_edited:
+            continue
+        title = topic.title if topic else ""
+        topic_id = topic.pk if topic else None
+        if lesson.planned_topic_id != topic_id or lesson.topic != title:
+            lesson.planned_topic_id, lesson.topic = topic_id, title
+            changed.append(lesson)
+    Lesson.objects.bulk_update(changed, ["planned_topic", "topic"], batch_size=BATCH)
+    return len(changed)

@@ -1,0 +1,481 @@
+"""The timetable of a school (R-SCH-1…4, R-KTP-1): lesson times and rooms, the weekly
+timetable with its dated changes, the dated lessons the journal stands on, events, and
+the thematic plans whose topics flow into the lessons.
+
+A ``TimetableEntry`` is a weekly slot (class or subgroup, weekday, lesson number,
+subject, teacher, room) valid between two dates. ``TimetableChange`` moves, cancels or
+replaces one of its lessons on a date. ``Lesson`` rows are generated from both over the
+periods of the year, skipping holidays (``schedule.lessons``).
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.models import Orderable
+
+from portal.access import ScopedQuerySet
+
+
+def same_school(row, *related):
+    """Field names of related rows that belong to another school than ``row``."""
+    wrong = {}
+    for name in related:
+        if getattr(row, f"{name}_id", None) is None:
+            continue
+        owner = getattr(getattr(row, name), "institution_id", None)
+        if owner is not None and owner != row.institution_id:
+            wrong[name] = _("This belongs to another school.")
+    return wrong
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 1, _("Monday")
+    TUESDAY = 2, _("Tuesday")
+    WEDNESDAY = 3, _("Wednesday")
+    THURSDAY = 4, _("Thursday")
+    FRIDAY = 5, _("Friday")
+    SATURDAY = 6, _("Saturday")
+
+
+class RoomQuerySet(ScopedQuerySet):
+    pass
+
+
+class Room(models.Model):
+    institution = models.ForeignKey(
+        "records.Institution", on_delete=models.PROTECT, related_name="rooms",
+        verbose_name=_("institution"),
+    )
+    name = models.CharField(_("room"), max_length=50, help_text=_("For example: 214."))
+    capacity = models.PositiveSmallIntegerField(_("seats"), null=True, blank=True)
+
+    objects = RoomQuerySet.as_manager()
+    access_paths = {"institution": "institution_id"}
+
+    class Meta:
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        ordering = ["institution__short_name", "name"]
+        constraints = [models.UniqueConstraint(fields=["institution", "name"],
+                                               name="room_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class BellScheduleQuerySet(ScopedQuerySet):
+    def default_for(self, institution_id):
+        return self.filter(institution_id=institution_id).order_by("pk").first()
+
+
+class BellSchedule(ClusterableModel):
+    """The lesson times of a school, one per shift or day plan (R-SCH-1)."""
+
+    institution = models.ForeignKey(
+        "records.Institution", on_delete=models.PROTECT, related_name="bell_schedules",
+        verbose_name=_("institution"),
+    )
+    name = models.CharField(_("title"), max_length=100, help_text=_("For example: 1st shift."))
+
+    objects = BellScheduleQuerySet.as_manager()
+    access_paths = {"institution": "institution_id"}
+
+    class Meta:
+        verbose_name = _("lesson times")
+        verbose_name_plural = _("lesson times")
+        ordering = ["institution__short_name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["institution", "name"],
+                                               name="bell_schedule_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+    def times(self):
+        """{lesson number: (start, end)}"""
+        return {t.number: (t.starts_at, t.ends_at) for t in self.lesson_times.all()}
+
+
+class LessonTime(Orderable):
+    schedule = ParentalKey(BellSchedule, on_delete=models.CASCADE, related_name="lesson_times",
+                           verbose_name=_("lesson times"))
+    number = models.PositiveSmallIntegerField(
+        _("lesson"), validators=[MinValueValidator(0), MaxValueValidator(12)])
+    starts_at = models.TimeField(_("starts at"))
+    ends_at = models.TimeField(_("ends at"))
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("lesson time")
+        verbose_name_plural = _("lesson times")
+        constraints = [models.UniqueConstraint(fields=["schedule", "number"],
+                                               name="lesson_time_unique_number")]
+
+    def __str__(self):
+        return f"{self.number}. {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("A lesson must end after it starts.")})
+
+
+class TimetableEntryQuerySet(ScopedQuerySet):
+    def valid_on(self, day):
+        return self.filter(valid_from__lte=day, valid_to__gte=day)
+
+    def overlapping(self, starts_on, ends_on):
+        return self.filter(valid_from__lte=ends_on, valid_to__gte=starts_on)
+
+
+class TimetableEntry(models.Model):
+    """A weekly lesson of a class or one of its subgroups (R-SCH-1), valid between two
+    dates of the academic year."""
+
+    institution = models.ForeignKey(
+        "records.Institution", on_delete=models.PROTECT, related_name="timetable_entries",
+        verbose_name=_("institution"),
+    )
+    academic_year = models.ForeignKey("journal.AcademicYear", on_delete=models.CASCADE,
+                                      related_name="timetable_entries",
+                                      verbose_name=_("academic year"))
+    school_class = models.ForeignKey("journal.SchoolClass", on_delete=models.CASCADE,
+                                     related_name="timetable_entries", verbose_name=_("class"))
+    subgroup = models.ForeignKey("journal.Subgroup", on_delete=models.CASCADE, null=True,
+                                 blank=True, related_name="timetable_entries",
+                                 verbose_name=_("subgroup"))
+    subject = models.ForeignKey("journal.Subject", on_delete=models.PROTECT,
+                                related_name="timetable_entries", verbose_name=_("subject"))
+    teacher = models.ForeignKey("records.Staff", on_delete=models.PROTECT,
+                                related_name="timetable_entries", verbose_name=_("teacher"))
+    room = models.ForeignKey(Room, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="timetable_entries", verbose_name=_("room"))
+    weekday = models.PositiveSmallIntegerField(_("day of the week"), choices=Weekday.choices)
+    lesson_number = models.PositiveSmallIntegerField(
+        _("lesson"), validators=[MinValueValidator(0), MaxValueValidator(12)])
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+
+    objects = TimetableEntryQuerySet.as_manager()
+    access_paths = {"institution": "institution_id", "class": "school_class_id",
+                    "person": "teacher__person_id"}
+
+    class Meta:
+        verbose_name = _("timetable lesson")
+        verbose_name_plural = _("timetable")
+        ordering = ["school_class__grade", "school_class__letter", "weekday", "lesson_number"]
+        indexes = [models.Index(fields=["institution", "weekday", "lesson_number"])]
+        constraints = [models.CheckConstraint(condition=Q(valid_to__gte=models.F("valid_from")),
+                                              name="timetable_entry_dates_in_order")]
+
+    def __str__(self):
+        return (f"{self.school_class} {self.get_weekday_display()} {self.lesson_number}: "
+                f"{self.subject}")
+
+    def clean(self):
+        from .conflicts import clashes
+
+        errors = same_school(self, "academic_year", "school_class", "subject", "teacher", "room")
+        if self.subgroup_id and self.school_class_id and (
+                self.subgroup.school_class_id != self.school_class_id):
+            errors["subgroup"] = _("The subgroup belongs to another class.")
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            errors["valid_to"] = _("The end date is before the start date.")
+        if self.academic_year_id and self.valid_from and self.valid_to and (
+                self.valid_from < self.academic_year.starts_on
+                or self.valid_to > self.academic_year.ends_on):
+            errors["valid_to"] = _("The dates must lie within the academic year.")
+        if errors:
+            raise ValidationError(errors)
+        found = clashes(self)
+        if found:
+            raise ValidationError(found)
+
+
+class ChangeKind(models.TextChoices):
+    REPLACEMENT = "replacement", _("replacement teacher")
+    MOVED = "moved", _("moved lesson")
+    CANCELLED = "cancelled", _("cancelled lesson")
+    ROOM = "room", _("another room")
+
+
+class TimetableChangeQuerySet(ScopedQuerySet):
+    pass
+
+
+class TimetableChange(models.Model):
+    """One lesson of a timetable entry changed on one date (R-SCH-1)."""
+
+    institution = models.ForeignKey(
+        "records.Institution", on_delete=models.PROTECT, related_name="timetable_changes",
+        verbose_name=_("institution"),
+    )
+    entry = models.ForeignKey(TimetableEntry, on_delete=models.CASCADE, related_name="changes",
+                              verbose_name=_("timetable lesson"))
+    date = models.DateField(_("date of the lesson"))
+    kind = models.CharField(_("change"), max_length=20, choices=ChangeKind.choices)
+    replacement_teacher = models.ForeignKey(
+        "records.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("replacement teacher"))
+    new_date = models.DateField(_("moved to the date"), null=True, blank=True)
+    new_lesson_number = models.PositiveSmallIntegerField(
+        _("moved to the lesson"), null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(12)])
+    new_room = models.ForeignKey(Room, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+", verbose_name=_("room"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = TimetableChangeQuerySet.as_manager()
+    access_paths = {"institution": "institution_id", "class": "entry__school_class_id"}
+
+    class Meta:
+        verbose_name = _("timetable change")
+        verbose_name_plural = _("timetable changes")
+        ordering = ["-date", "entry__lesson_number"]
+        constraints = [models.UniqueConstraint(fields=["entry", "date"],
+                                               name="timetable_change_one_per_lesson")]
+
+    def __str__(self):
+        return f"{self.date:%d.%m.%Y} {self.entry}: {self.get_kind_display()}"
+
+    def clean(self):
+        from .conflicts import change_clashes
+
+        errors = same_school(self, "entry", "replacement_teacher", "new_room")
+        if self.entry_id and self.date:
+            entry = self.entry
+            if self.date.isoweekday() != entry.weekday or not (
+                    entry.valid_from <= self.date <= entry.valid_to):
+                errors["date"] = _("The lesson does not take place on this date.")
+        required = {ChangeKind.REPLACEMENT: "replacement_teacher", ChangeKind.MOVED: "new_date",
+                    ChangeKind.ROOM: "new_room"}.get(self.kind)
+        if required and not getattr(self, f"{required}_id" if required != "new_date"
+                                    else required):
+            errors[required] = _("Fill this in for this kind of change.")
+        if self.kind == ChangeKind.MOVED and self.new_lesson_number is None:
+            errors["new_lesson_number"] = _("Fill this in for this kind of change.")
+        if errors:
+            raise ValidationError(errors)
+        found = change_clashes(self)
+        if found:
+            raise ValidationError(found)
+
+
+class LessonQuerySet(ScopedQuerySet):
+    def of_class(self, school_class):
+        return self.filter(school_class=school_class)
+
+    def between(self, first_day, last_day):
+        return self.filter(date__gte=first_day, date__lte=last_day)
+
+    def held(self, on=None):
+        from portal.access import today
+
+        return self.filter(is_cancelled=False, date__lte=on or today())
+
+    def with_journal_data(self):
+        """Lessons that hold what a teacher entered: regenerating the timetable keeps
+        them (and reports them) instead of deleting them."""
+        condition = Q(topic_edited=True)
+        for model, lesson_field in JOURNAL_DATA:
+            condition |= Q(pk__in=model.objects.values(lesson_field))
+        return self.filter(condition)
+
+
+# (model, field) pairs of rows that hang on a lesson and are the journal's data
+# (marks, attendance, homework): the journal app adds its models here.
+JOURNAL_DATA = []
+
+
+class Lesson(models.Model):
+    """A dated lesson (R-SCH-1): what the journal, the diary and the calendars show."""
+
+    institution = models.ForeignKey(
+        "records.Institution", on_delete=models.PROTECT, related_name="lessons",
+        verbose_name=_("institution"),
+    )
+    academic_year = models.ForeignKey("journal.AcademicYear", on_delete=models.CASCADE,
+                                      related_name="lessons", verbose_name=_("academic year"))
+    school_class = models.ForeignKey("journal.SchoolClass", on_delete=models.CASCADE,
+                                     related_name="lessons", verbose_name=_("class"))
+    subgroup = models.ForeignKey("journal.Subgroup", on_delete=models.CASCADE, null=True,
+                                 blank=True, related_name="lessons", verbose_name=_("subgroup"))
+    subject = models.ForeignKey("journal.Subject", on_delete=models.PROTECT,
+                                related_name="lessons", verbose_name=_("subject"))
+    teacher = models.ForeignKey("records.Staff", on_delete=models.PROTECT,
+                                related_name="lessons", verbose_name=_("teacher"))
+    # The timetable's teacher when a replacement teacher gives the lesson.
+    replaced_teacher = models.ForeignKey("records.Staff", on_delete=models.PROTECT, null=True,
+                                         blank=True, related_name="replaced_lessons",
+                                         verbose_name=_("replaced teacher"))
+    room = models.ForeignKey(Room, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="lessons", verbose_name=_("room"))
+    date = models.DateField(_("date"))
+    lesson_number = models.PositiveSmallIntegerField(_("lesson"))
+    starts_at = models.TimeField(_("starts at"), null=True, blank=True)
+    ends_at = models.TimeField(_("ends at"), null=True, blank=True)
+    entry = models.ForeignKey(TimetableEntry, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="lessons", verbose_name=_("timetable lesson"))
+    # The date the timetable gave it: the key a regeneration finds it by after a move.
+    scheduled_on = models.DateField(_("date in the timetable"))
+    is_cancelled = models.BooleanField(_("cancelled"), default=False)
+    topic = models.CharField(_("topic"), max_length=500, blank=True)
+    planned_topic = models.ForeignKey("schedule.PlannedTopic", on_delete=models.SET_NULL,
+                                      null=True, blank=True, related_name="lessons",
+                                      verbose_name=_("topic of the plan"))
+    topic_edited = models.BooleanField(_("topic entered by the teacher"), default=False)
+
+    objects = LessonQuerySet.as_manager()
+    access_paths = {"institution": "institution_id", "class": "school_class_id",
+                    "person": ("teacher__person_id", "replaced_teacher__person_id")}
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+        ordering = ["date", "lesson_number", "school_class__grade", "school_class__letter"]
+        indexes = [
+            models.Index(fields=["school_class", "date"]),
+            models.Index(fields=["teacher", "date"]),
+            models.Index(fields=["room", "date"]),
+            models.Index(fields=["institution", "date"]),
+        ]
+        constraints = [models.UniqueConstraint(fields=["entry", "scheduled_on"],
+                                               name="lesson_one_per_entry_and_date")]
+
+    def __str__(self):
+        return f"{self.date:%d.%m.%Y} {self.lesson_number}. {self.school_class} {self.subject}"
+
+
+class EventQuerySet(ScopedQuerySet):
+    def for_class(self, school_class):
+        """The class's own events and its school's events."""
+        return self.filter(Q(school_class=school_class)
+                           | Q(school_class__isnull=True,
+                               institution_id=school_class.institution_id))
+
+    def between(self, first_day, last_day):
+        return self.filter(starts_on__lte=last_day, ends_on__gte=first_day)
+
+
+class Event(models.Model):
+    """A school event (by the deputy for educational work) or a class event (by the class
+    teacher), shown in the calendars and diaries of those concerned (R-SCH-4)."""
+
+    institution = models.ForeignKey(
+        "records.Institution", on_delete=models.PROTECT, related_name="events",
+        verbose_name=_("institution"),
+    )
+    school_class = models.ForeignKey(
+        "journal.SchoolClass", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="events", verbose_name=_("class"),
+        help_text=_("Empty for an event of the whole school."))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    starts_at = models.TimeField(_("starts at"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+
+    objects = EventQuerySet.as_manager()
+    access_paths = {"institution": "institution_id", "class": "school_class_id"}
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["starts_on", "starts_at", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        errors = same_school(self, "school_class")
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("The event ends before it starts.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ThematicPlanQuerySet(ScopedQuerySet):
+    def for_lesson_group(self, school_class, subject, academic_year):
+        """The plan of a class, or of its parallel when the class has none."""
+        own = self.filter(school_class=school_class, subject=subject,
+                          academic_year=academic_year)
+        return own if own.exists() else self.filter(
+            school_class__isnull=True, grade=school_class.grade, subject=subject,
+            academic_year=academic_year)
+
+
+class ThematicPlan(ClusterableModel):
+    """A calendar-thematic plan (R-KTP-1): the ordered topics of a subject for a class,
+    or for every class of a grade (parallel), in one year."""
+
+    institution = models.ForeignKey(
+        "records.Institution", on_delete=models.PROTECT, related_name="thematic_plans",
+        verbose_name=_("institution"),
+    )
+    academic_year = models.ForeignKey("journal.AcademicYear", on_delete=models.CASCADE,
+                                      related_name="thematic_plans",
+                                      verbose_name=_("academic year"))
+    subject = models.ForeignKey("journal.Subject", on_delete=models.PROTECT,
+                                related_name="thematic_plans", verbose_name=_("subject"))
+    school_class = models.ForeignKey(
+        "journal.SchoolClass", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="thematic_plans", verbose_name=_("class"),
+        help_text=_("Empty for a plan of every class of the grade."))
+    grade = models.PositiveSmallIntegerField(
+        _("grade"), null=True, blank=True, validators=[MinValueValidator(1),
+                                                       MaxValueValidator(11)])
+    author = models.ForeignKey("records.Staff", on_delete=models.SET_NULL, null=True,
+                               blank=True, related_name="thematic_plans",
+                               verbose_name=_("teacher"))
+
+    objects = ThematicPlanQuerySet.as_manager()
+    access_paths = {"institution": "institution_id", "class": "school_class_id",
+                    "person": "author__person_id"}
+
+    class Meta:
+        verbose_name = _("thematic plan")
+        verbose_name_plural = _("thematic plans")
+        ordering = ["institution__short_name", "subject__name", "grade"]
+
+    def __str__(self):
+        target = self.school_class or _("grade %(grade)s") % {"grade": self.grade}
+        return f"{self.subject}, {target}, {self.academic_year}"
+
+    def clean(self):
+        errors = same_school(self, "academic_year", "subject", "school_class", "author")
+        if self.school_class_id:
+            self.grade = self.school_class.grade
+        elif not self.grade:
+            errors["grade"] = _("Choose a class or a grade.")
+        if errors:
+            raise ValidationError(errors)
+
+    def lesson_slots(self):
+        """The plan's topics, each repeated for its hours, in order: the n-th lesson of
+        the subject takes the n-th slot."""
+        return [topic for topic in self.topics.all() for _hour in range(topic.hours)]
+
+
+class PlannedTopic(Orderable):
+    plan = ParentalKey(ThematicPlan, on_delete=models.CASCADE, related_name="topics",
+                       verbose_name=_("thematic plan"))
+    title = models.CharField(_("topic"), max_length=500)
+    hours = models.PositiveSmallIntegerField(_("hours"), default=1,
+                                             validators=[MinValueValidator(1)])
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("topic of the plan")
+        verbose_name_plural = _("topics of the plan")
+
+    def __str__(self):
+        return self.title
+
+
+def week_of(day):
+    """Monday and Saturday of the school week of ``day``."""
+    monday = day - datetime.timedelta(days=day.weekday())
+    return monday, monday + datetime.timedelta(days=5)

@@ -1,0 +1,129 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
+from wagtail.admin.viewsets.model import ModelViewSetGroup
+from wagtail.permissions import register_permission_policy
+
+from portal.viewsets import MatrixPermissionPolicy, ScopedModelViewSet
+
+from .filters import (
+    EventFilterSet,
+    LessonFilterSet,
+    RoomFilterSet,
+    ThematicPlanFilterSet,
+    TimetableChangeFilterSet,
+    TimetableEntryFilterSet,
+)
+from .forms import LessonForm
+from .models import BellSchedule, Event, Lesson, Room, ThematicPlan, TimetableChange, TimetableEntry
+
+for model in (Room, BellSchedule, TimetableEntry, TimetableChange, Lesson, Event, ThematicPlan):
+    register_permission_policy(model, MatrixPermissionPolicy(model))
+
+
+def fields(*names):
+    return [FieldPanel(name) for name in names]
+
+
+class RoomViewSet(ScopedModelViewSet):
+    model = Room
+    icon = "home"
+    menu_label = _("Rooms")
+    list_display = ["name", "capacity", "institution"]
+    list_select_related = ["institution"]
+    filterset_class = RoomFilterSet
+    panels = fields("institution", "name", "capacity")
+
+
+class BellScheduleViewSet(ScopedModelViewSet):
+    model = BellSchedule
+    icon = "time"
+    menu_label = _("Lesson times")
+    list_display = ["name", "institution"]
+    list_select_related = ["institution"]
+    panels = [*fields("institution", "name"), InlinePanel(
+        "lesson_times", heading=_("Lessons"),
+        panels=[FieldRowPanel(fields("number", "starts_at", "ends_at"))])]
+
+
+class TimetableEntryViewSet(ScopedModelViewSet):
+    model = TimetableEntry
+    icon = "table"
+    menu_label = _("Timetable")
+    list_display = ["school_class", "weekday", "lesson_number", "subject", "teacher", "room",
+                    "subgroup"]
+    list_export = ["school_class", "weekday", "lesson_number", "subject", "teacher", "room",
+                   "subgroup", "valid_from", "valid_to"]
+    list_select_related = ["school_class", "subject", "teacher__person", "room", "subgroup"]
+    filterset_class = TimetableEntryFilterSet
+    panels = [
+        *fields("institution", "academic_year", "school_class", "subgroup"),
+        FieldRowPanel(fields("weekday", "lesson_number")),
+        *fields("subject", "teacher", "room"),
+        FieldRowPanel(fields("valid_from", "valid_to")),
+    ]
+
+
+class TimetableChangeViewSet(ScopedModelViewSet):
+    model = TimetableChange
+    icon = "warning"
+    menu_label = _("Timetable changes")
+    list_display = ["date", "entry", "kind", "replacement_teacher", "new_date",
+                    "new_lesson_number", "new_room"]
+    list_select_related = ["entry__school_class", "entry__subject",
+                           "replacement_teacher__person", "new_room"]
+    filterset_class = TimetableChangeFilterSet
+    panels = [*fields("institution", "entry", "date", "kind", "replacement_teacher"),
+              FieldRowPanel(fields("new_date", "new_lesson_number")),
+              *fields("new_room", "note")]
+
+
+class LessonViewSet(ScopedModelViewSet):
+    model = Lesson
+    icon = "doc-full"
+    menu_label = _("Lessons")
+    add_view_enabled = False
+    list_display = ["date", "lesson_number", "school_class", "subject", "teacher", "room",
+                    "topic", "is_cancelled"]
+    list_select_related = ["school_class", "subject", "teacher__person", "room"]
+    filterset_class = LessonFilterSet
+    base_form_class = LessonForm
+    panels = fields("topic")
+
+
+class EventViewSet(ScopedModelViewSet):
+    model = Event
+    icon = "date"
+    menu_label = _("Events")
+    list_display = ["title", "starts_on", "ends_on", "school_class", "institution"]
+    list_select_related = ["school_class", "institution"]
+    filterset_class = EventFilterSet
+    panels = [*fields("institution", "school_class", "title"),
+              FieldRowPanel(fields("starts_on", "ends_on", "starts_at")),
+              *fields("place", "description")]
+
+
+class ThematicPlanViewSet(ScopedModelViewSet):
+    model = ThematicPlan
+    icon = "list-ol"
+    menu_label = _("Thematic plans")
+    list_display = ["subject", "school_class", "grade", "academic_year", "author"]
+    list_select_related = ["subject", "school_class", "academic_year", "author__person"]
+    filterset_class = ThematicPlanFilterSet
+    panels = [*fields("institution", "academic_year", "subject", "school_class", "grade",
+                      "author"),
+              InlinePanel("topics", heading=_("Topics"),
+                          panels=[FieldRowPanel(fields("title", "hours"))])]
+
+
+class TimetableViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Timetable")
+    menu_icon = "time"
+    menu_order = 215
+    items = (TimetableEntryViewSet, TimetableChangeViewSet, LessonViewSet, BellScheduleViewSet,
+             RoomViewSet, EventViewSet, ThematicPlanViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_schedule_viewsets():
+    return TimetableViewSetGroup()
