@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q
 
-from journal.models import Holiday
+from journal.models import Holiday, SchoolClass
 
 from .conflicts import SlotTimes
 from .models import ChangeKind, Lesson, ThematicPlan, TimetableChange, TimetableEntry
@@ -94,6 +94,7 @@ def generate_lessons(academic_year, entries=None):
     """Brings the year's lessons in line with its timetable; returns a Report.
     ``entries`` limits the work to some timetable rows (e.g. one class's)."""
     report = Report()
+    fresh = not Lesson.objects.filter(academic_year=academic_year).exists()
     planned = planned_lessons(academic_year, entries)
     existing = Lesson.objects.filter(academic_year=academic_year, entry__isnull=False)
     if entries is not None:
@@ -118,45 +119,71 @@ def generate_lessons(academic_year, entries=None):
     for start in range(0, len(to_delete), BATCH):
         Lesson.objects.filter(pk__in=to_delete[start:start + BATCH]).delete()
     Lesson.objects.bulk_update(to_update, UPDATED_FIELDS, batch_size=BATCH)
-    Lesson.objects.bulk_create(planned.values(), batch_size=BATCH)
     report.created, report.updated, report.deleted = len(planned), len(to_update), len(to_delete)
-    assign_topics(academic_year)
+    if not fresh:
+        Lesson.objects.bulk_create(planned.values(), batch_size=BATCH)
+        assign_topics(academic_year)
+    else:
+        # The first generation: topics go in with the rows, not in a second pass.
+        grades = dict(SchoolClass.objects.filter(academic_year=academic_year)
+                      .values_list("pk", "grade"))
+        set_topics(sorted(planned.values(), key=lesson_order), plan_slots(academic_year),
+                   grades)
+        Lesson.objects.bulk_create(planned.values(), batch_size=BATCH)
     return report
+
+
+def plan_slots(academic_year):
+    """{(class pk or None, grade, subject pk): [PlannedTopic per hour]} of the year."""
+    slots = {}
+    for plan in ThematicPlan.objects.filter(academic_year=academic_year).prefetch_related(
+            "topics"):
+        slots[(plan.school_class_id, plan.grade, plan.subject_id)] = plan.lesson_slots()
+    return slots
+
+
+def set_topics(lessons, slots, grades):
+    """Gives lessons (sorted by class, subgroup, subject, date, number) the topics of
+    their plan in order; returns the lessons whose topic changed. ``grades`` maps class
+    pks to grades."""
+    changed, position, group = [], 0, None
+    for lesson in lessons:
+        if lesson.is_cancelled:
+            continue
+        key = (lesson.school_class_id, lesson.subgroup_id, lesson.subject_id)
+        if key != group:
+            group, position = key, 0
+        grade = grades[lesson.school_class_id]
+        topics = slots.get((lesson.school_class_id, grade, lesson.subject_id))
+        if topics is None:
+            topics = slots.get((None, grade, lesson.subject_id), [])
+        topic = topics[position] if position < len(topics) else None
+        position += 1
+        if lesson.topic_edited:
+            continue
+        title, topic_id = (topic.title, topic.pk) if topic else ("", None)
+        if lesson.planned_topic_id != topic_id or lesson.topic != title:
+            lesson.planned_topic_id, lesson.topic = topic_id, title
+            changed.append(lesson)
+    return changed
+
+
+def lesson_order(lesson):
+    return (lesson.school_class_id, lesson.subgroup_id or 0, lesson.subject_id, lesson.date,
+            lesson.lesson_number)
 
 
 def assign_topics(academic_year, school_class=None):
     """R-KTP-1: the n-th lesson of a subject in a class (or subgroup) takes the n-th hour
     of its thematic plan. Topics a teacher entered by hand stay."""
-    plans = ThematicPlan.objects.filter(academic_year=academic_year).prefetch_related("topics")
-    by_class, by_grade = {}, {}
-    for plan in plans:
-        slots = plan.lesson_slots()
-        if plan.school_class_id:
-            by_class[(plan.school_class_id, plan.subject_id)] = slots
-        else:
-            by_grade[(plan.grade, plan.subject_id)] = slots
-    lessons = (Lesson.objects.filter(academic_year=academic_year, is_cancelled=False)
-               .select_related("school_class")
-               .order_by("school_class_id", "subgroup_id", "subject_id", "date",
-                         "lesson_number"))
+    lessons = Lesson.objects.filter(academic_year=academic_year).select_related(
+        "school_class").only(
+        "school_class__grade", "school_class_id", "subgroup_id", "subject_id", "date",
+        "lesson_number", "is_cancelled", "topic_edited", "topic", "planned_topic_id")
     if school_class is not None:
         lessons = lessons.filter(school_class=school_class)
-    changed, position, group = [], 0, None
-    for lesson in lessons.iterator(chunk_size=BATCH):
-        key = (lesson.school_class_id, lesson.subgroup_id, lesson.subject_id)
-        if key != group:
-            group, position = key, 0
-        slots = by_class.get((lesson.school_class_id, lesson.subject_id))
-        if slots is None:
-            slots = by_grade.get((lesson.school_class.grade, lesson.subject_id), [])
-        topic = slots[position] if position < len(slots) else None
-        position += 1
-        if lesson.topic_edited:
-            continue
-        title = topic.title if topic else ""
-        topic_id = topic.pk if topic else None
-        if lesson.planned_topic_id != topic_id or lesson.topic != title:
-            lesson.planned_topic_id, lesson.topic = topic_id, title
-            changed.append(lesson)
+    lessons = sorted(lessons, key=lesson_order)
+    grades = {lesson.school_class_id: lesson.school_class.grade for lesson in lessons}
+    changed = set_topics(lessons, plan_slots(academic_year), grades)
     Lesson.objects.bulk_update(changed, ["planned_topic", "topic"], batch_size=BATCH)
     return len(changed)
