@@ -517,3 +517,54 @@ STEP_FORMS = {
     "periods": PeriodsStep,
     "classes": ClassesStep,
 }
+
+
+# The class page (R-CLS-1): a transfer, and the pupils of a subgroup.
+
+
+class PupilChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.person.full_name
+
+
+class TransferForm(forms.Form):
+    pupil = PupilChoiceField(queryset=None, label=_("pupil"))
+    to_class = forms.ModelChoiceField(queryset=None, label=_("to the class"))
+    on = date_field(label=_("from the date"))
+
+    def __init__(self, *args, pupils, classes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pupil"].queryset = pupils
+        self.fields["to_class"].queryset = classes
+
+    def clean_on(self):
+        from portal.access import today
+
+        on = self.cleaned_data["on"]
+        # Pupil.school_class is the class of today: a transfer is entered once it applies.
+        if on > today():
+            raise ValidationError(_("A transfer is entered on or after its date."))
+        return on
+
+
+class SubgroupAddForm(forms.Form):
+    pupil = PupilChoiceField(queryset=None, label=_("pupil"))
+    starts_on = date_field(label=_("from"))
+
+    def __init__(self, *args, pupils, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pupil"].queryset = pupils
+
+
+class MembershipChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.pupil.person.full_name} ({obj.starts_on:%d.%m.%Y})"
+
+
+class SubgroupEndForm(forms.Form):
+    membership = MembershipChoiceField(queryset=None, label=_("pupil"))
+    ends_on = date_field(label=_("last day in the group"))
+
+    def __init__(self, *args, memberships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = memberships

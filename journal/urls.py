@@ -5,4 +5,6 @@ from . import views
 app_name = "journal"
 urlpatterns = [
     path("classes/<int:pk>/", views.class_detail, name="class"),
+    path("classes/<int:pk>/transfer/", views.transfer, name="transfer"),
+    path("subgroups/<int:pk>/", views.subgroup_detail, name="subgroup"),
 ]

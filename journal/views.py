@@ -1,35 +1,171 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
+from portal.access import today
 from records.models import Pupil
 
-from .models import SchoolClass, TeachingAssignment
+from . import actions
+from .forms import SubgroupAddForm, SubgroupEndForm, TransferForm
+from .models import (
+    ClassMembership,
+    SchoolClass,
+    Subgroup,
+    SubgroupMembership,
+    TeachingAssignment,
+)
+from .planning import plan_hours_by_class
 from .tables import ClassPupilTable
+
+
+def visible_class(user, pk):
+    return get_object_or_404(
+        SchoolClass.objects.visible_to(user).select_related(
+            "institution", "academic_year", "class_teacher__person", "profile", "home_room"
+        ),
+        pk=pk,
+    )
 
 
 @login_required
 def class_detail(request, pk):
     user = request.user
-    school_class = get_object_or_404(
-        SchoolClass.objects.visible_to(user).select_related(
-            "institution", "academic_year", "class_teacher__person"
-        ),
-        pk=pk,
-    )
+    school_class = visible_class(user, pk)
     pupils = (
         Pupil.objects.visible_to(user).of_class(school_class).current()
         .select_related("person")
     )
     table = ClassPupilTable(pupils)
     RequestConfig(request, paginate=False).configure(table)
-    teaching = (
+    teaching = list(
         TeachingAssignment.objects.filter(school_class=school_class)
-        .select_related("subject", "teacher__person")
-        .order_by("subject__name")
+        .select_related("subject", "teacher__person", "subgroup")
+        .order_by("subject__name", "subgroup__name")
     )
+    # R-CLS-1: the subjects of the class come from the plan; the teachers from the load.
+    plan = plan_hours_by_class(school_class.academic_year, [school_class])
+    teachers = {}
+    for t in teaching:
+        if t.subgroup_id is None:
+            teachers.setdefault(t.subject_id, []).append(t.teacher.person.full_name)
+    subjects = sorted(
+        ((subject, hours, teachers.get(subject.pk, []))
+         for (_class, _pk), (subject, hours) in plan.items()),
+        key=lambda item: item[0].name,
+    )
+    members = Prefetch(
+        "memberships",
+        queryset=SubgroupMembership.objects.visible_to(user).on(today())
+        .select_related("pupil__person").order_by("pupil__person__search_name"),
+        to_attr="current_members",
+    )
+    subgroups = (
+        Subgroup.objects.filter(school_class=school_class)
+        .select_related("subject", "teacher__person")
+        .prefetch_related(members)
+        .order_by("subject__name", "name")
+    )
+    probe = ClassMembership(institution_id=school_class.institution_id,
+                            school_class_id=school_class.pk)
     return render(request, "journal/class_detail.html", {
         "school_class": school_class,
         "table": table,
         "teaching": teaching,
+        "subjects": subjects,
+        "subgroups": subgroups,
+        "may_transfer": user.has_perm("journal.change_classmembership", probe),
+        "may_manage_subgroups": user.has_perm(
+            "journal.change_subgroupmembership",
+            SubgroupMembership(institution_id=school_class.institution_id)),
+    })
+
+
+@login_required
+def transfer(request, pk):
+    """R-CLS-1: a pupil of this class moves to another class of the school on a date."""
+    user = request.user
+    school_class = visible_class(user, pk)
+    probe = ClassMembership(institution_id=school_class.institution_id,
+                            school_class_id=school_class.pk)
+    if not user.has_perm("journal.change_classmembership", probe):
+        raise PermissionDenied
+    pupils = (Pupil.objects.visible_to(user).of_class(school_class).current()
+              .select_related("person"))
+    classes = (SchoolClass.objects.visible_to(user)
+               .filter(institution_id=school_class.institution_id,
+                       academic_year_id=school_class.academic_year_id)
+               .exclude(pk=school_class.pk).order_by("grade", "letter"))
+    form = TransferForm(request.POST or None, pupils=pupils, classes=classes)
+    if request.method == "POST" and form.is_valid():
+        pupil = form.cleaned_data["pupil"]
+        to_class = form.cleaned_data["to_class"]
+        try:
+            actions.transfer_pupil(pupil, to_class, form.cleaned_data["on"], user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(pupil)s is transferred to class %(to)s.") % {
+                "pupil": pupil.person.full_name, "to": to_class})
+            return redirect("journal:class", pk=school_class.pk)
+    return render(request, "journal/transfer.html", {"school_class": school_class,
+                                                     "form": form})
+
+
+@login_required
+def subgroup_detail(request, pk):
+    """The pupils of a subgroup with their dates; the list keepers add and remove them."""
+    user = request.user
+    subgroup = get_object_or_404(
+        Subgroup.objects.visible_to(user).select_related(
+            "school_class", "subject", "teacher__person"),
+        pk=pk,
+    )
+    # The subgroup's pupils are read only by those who may read the class's lists.
+    if not user.has_perm("journal.view_subgroupmembership",
+                         SubgroupMembership(institution_id=subgroup.institution_id,
+                                            subgroup=subgroup)):
+        raise PermissionDenied
+    may_change = user.has_perm("journal.change_subgroupmembership",
+                               SubgroupMembership(institution_id=subgroup.institution_id))
+    memberships = (SubgroupMembership.objects.visible_to(user).filter(subgroup=subgroup)
+                   .select_related("pupil__person")
+                   .order_by("pupil__person__search_name", "starts_on"))
+    candidates = (Pupil.objects.visible_to(user).of_class(subgroup.school_class).current()
+                  .select_related("person"))
+    add_form = SubgroupAddForm(pupils=candidates)
+    end_form = SubgroupEndForm(memberships=memberships.filter(ends_on__isnull=True))
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied
+        if request.POST.get("action") == "add":
+            add_form = SubgroupAddForm(request.POST, pupils=candidates)
+            form = add_form
+        else:
+            end_form = SubgroupEndForm(request.POST,
+                                       memberships=memberships.filter(ends_on__isnull=True))
+            form = end_form
+        if form.is_valid():
+            try:
+                if form is add_form:
+                    actions.add_to_subgroup(subgroup, form.cleaned_data["pupil"],
+                                            form.cleaned_data["starts_on"], user)
+                else:
+                    actions.end_subgroup_membership(form.cleaned_data["membership"],
+                                                    form.cleaned_data["ends_on"], user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The subgroup's list is saved."))
+                return redirect("journal:subgroup", pk=subgroup.pk)
+    return render(request, "journal/subgroup_detail.html", {
+        "subgroup": subgroup,
+        "memberships": memberships,
+        "may_change": may_change,
+        "add_form": add_form,
+        "end_form": end_form,
+        "today": today(),
     })

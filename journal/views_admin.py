@@ -16,12 +16,13 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import defaults
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from records.models import Institution
 
+from . import actions, planning
 from .forms import STEP_FORMS
-from .models import STEPS, SetupWizard, WizardStep
+from .models import STEPS, CurriculumLine, SetupWizard, Tariffication, WizardStep
 from .rules import RUN_SETUP_WIZARD
 
 
@@ -160,3 +161,89 @@ def setup_step(request, institution_pk, step):
 def display_name(user):
     person = getattr(user, "person", None)
     return person.full_name if person else user.get_username()
+
+
+# The curriculum plan (R-CUR-2) and the tariffication (R-CUR-3), read in the admin.
+
+
+def chosen_year(request, perm):
+    """The year of ``?year=`` among those the user may open under ``perm`` (404 for
+    any other), or the current one; PermissionDenied when there is none."""
+    years = planning.planning_years(request.user, perm)
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+    raw = request.GET.get("year") or request.POST.get("year")
+    if raw:
+        if not str(raw).isdigit():
+            raise Http404
+        year = get_object_or_404(years, pk=raw)
+    else:
+        year = planning.default_year(years)
+    if year is None:
+        raise Http404
+    return year, years
+
+
+@answers_403
+@require_safe
+def curriculum_plan(request):
+    year, years = chosen_year(request, "journal.view_curriculumline")
+    columns, rows = planning.curriculum_plan(year)
+    return TemplateResponse(request, "journal/admin/curriculum_plan.html", {
+        "year": year,
+        "years": years,
+        "columns": columns,
+        "rows": rows,
+        "over": [c for c in columns if c.over_limit],
+        "can_edit": request.user.has_perm("journal.change_curriculumline",
+                                          CurriculumLine(institution_id=year.institution_id)),
+    })
+
+
+@answers_403
+def tariffication(request):
+    year, years = chosen_year(request, "journal.view_tariffication")
+    user = request.user
+    probe = Tariffication(institution_id=year.institution_id)
+    may_approve = user.has_perm("journal.approve_tariffication", probe)
+    may_start = user.has_perm("journal.add_tariffication", probe)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action not in ("approve", "new_version") or not (
+                may_approve if action == "approve" else may_start):
+            raise PermissionDenied
+        try:
+            if action == "approve":
+                version = actions.approve_tariffication(year, user)
+                messages.success(request, _("Version %(version)s of the tariffication is "
+                                            "approved.") % {"version": version.version})
+            else:
+                version = actions.start_tariffication_version(year, user)
+                messages.success(request, _("Version %(version)s is started: the teaching "
+                                            "load may be changed again.")
+                                 % {"version": version.version})
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(f"{reverse('journal_load:index')}?year={year.pk}")
+    assignments = list(planning.year_assignments(year).visible_to(user))
+    versions = list(Tariffication.objects.visible_to(user).filter(academic_year=year)
+                    .select_related("approved_by").order_by("-version"))
+    latest = versions[0] if versions else None
+    approved = next((v for v in versions if v.approved_at), None)
+    comparison = planning.compare_with_plan(year, assignments)
+    return TemplateResponse(request, "journal/admin/tariffication.html", {
+        "year": year,
+        "years": years,
+        "assignments": assignments,
+        "totals": planning.teacher_totals(assignments),
+        "comparison": comparison,
+        "mismatches": sum(1 for row in comparison if row.status != "ok"),
+        "versions": versions,
+        "latest": latest,
+        "locked": bool(latest and latest.approved_at),
+        "approved": approved,
+        "approved_totals": planning.snapshot_totals(approved.snapshot) if approved else [],
+        "approved_by": approved and approved.approved_by and display_name(approved.approved_by),
+        "may_approve": may_approve and not (latest and latest.approved_at),
+        "may_start": may_start and bool(latest and latest.approved_at),
+    })

@@ -1,3 +1,5 @@
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -7,9 +9,16 @@ from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
-from portal.viewsets import MatrixPermissionPolicy, ScopedIndexView, ScopedModelViewSet
+from portal.viewsets import (
+    AdminPageViewSet,
+    MatrixPermissionPolicy,
+    ScopedDeleteView,
+    ScopedIndexView,
+    ScopedModelViewSet,
+)
 
 from . import views_admin
+from .actions import APPROVED, NEW_VERSION, TRANSFERRED
 from .filters import (
     ClassMembershipFilterSet,
     CurriculumLineFilterSet,
@@ -103,15 +112,30 @@ class SubjectViewSet(ScopedModelViewSet):
     list_select_related = ["institution"]
 
 
+class TeachingAssignmentDeleteView(ScopedDeleteView):
+    """An approved tariffication freezes the load: removing a row is a change too."""
+
+    def form_valid(self, form):
+        if Tariffication.is_locked(self.object.school_class.academic_year_id):
+            messages.error(self.request, _(
+                "The tariffication of this year is approved: start a new version to change "
+                "the teaching load."))
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
+
+
 class TeachingAssignmentViewSet(ScopedModelViewSet):
     model = TeachingAssignment
+    delete_view_class = TeachingAssignmentDeleteView
     icon = "user"
     menu_label = _("Teaching assignments")
-    list_display = ["school_class", "subject", "teacher", "hours_per_week", "institution"]
+    list_display = ["school_class", "subject", "subgroup", "teacher", "hours_per_week",
+                    "institution"]
     filterset_class = TeachingAssignmentFilterSet
     panels = [FieldPanel(f) for f in ("institution", "teacher", "school_class", "subject",
-                                      "hours_per_week")]
-    list_select_related = ["institution", "teacher__person", "school_class", "subject"]
+                                      "subgroup", "hours_per_week")]
+    list_select_related = ["institution", "teacher__person", "school_class", "subject",
+                           "subgroup"]
 
 
 class CurriculumProfileViewSet(ScopedModelViewSet):
@@ -201,14 +225,42 @@ class TarifficationViewSet(ScopedModelViewSet):
     panels = fields("institution", "academic_year", "version")
 
 
+class CurriculumPlanPage(AdminPageViewSet):
+    """R-CUR-2: the plan of a year as a table with totals and load limits; read-only,
+    the lines are edited in their listing and in the setup wizard."""
+
+    name = "journal_plan"
+    url_prefix = "journal/plan"
+    icon = "table"
+    menu_label = _("Curriculum plan overview")
+    permission_required = "journal.view_curriculumline"
+
+    def get_view(self):
+        return views_admin.curriculum_plan
+
+
+class TarifficationPage(AdminPageViewSet):
+    """R-CUR-3: the teacher load of a year, compared with the plan, and its approval."""
+
+    name = "journal_load"
+    url_prefix = "journal/load"
+    icon = "user"
+    menu_label = _("Teacher load")
+    permission_required = "journal.view_tariffication"
+
+    def get_view(self):
+        return views_admin.tariffication
+
+
 class CurriculumViewSetGroup(ModelViewSetGroup):
     menu_label = _("Curriculum")
     menu_icon = "table"
     menu_order = 210
-    items = (AcademicYearViewSet, SchoolClassViewSet, SubgroupViewSet, ClassMembershipViewSet,
-             SubgroupMembershipViewSet, SubjectViewSet, TeachingAssignmentViewSet,
-             TarifficationViewSet, CurriculumProfileViewSet, PeriodViewSet,
-             GradePeriodTypeViewSet, CurriculumLineViewSet)
+    items = (CurriculumPlanPage, TarifficationPage, AcademicYearViewSet, SchoolClassViewSet,
+             SubgroupViewSet, ClassMembershipViewSet, SubgroupMembershipViewSet,
+             SubjectViewSet, TeachingAssignmentViewSet, TarifficationViewSet,
+             CurriculumProfileViewSet, PeriodViewSet, GradePeriodTypeViewSet,
+             CurriculumLineViewSet)
 
 
 # School settings (R-INST-3): the department's rows and each school's additions.
@@ -323,3 +375,13 @@ class SetupWizardMenuItem(SidebarItem):
 def register_setup_wizard_menu_item():
     return SetupWizardMenuItem(_("School setup wizard"), reverse("journal_setup"),
                                icon_name="wagtail", order=215)
+
+
+@hooks.register("register_log_actions")
+def register_journal_log_actions(actions):
+    actions.register_action(APPROVED, _("Tariffication approved"),
+                            _("Tariffication approved"))
+    actions.register_action(NEW_VERSION, _("New tariffication version"),
+                            _("New tariffication version started"))
+    actions.register_action(TRANSFERRED, _("Transferred to another class"),
+                            _("Transferred to another class"))

@@ -272,10 +272,29 @@ class Scope:
         if not lookups or not values:
             return False
         if any("__" in lookup for lookup in lookups):
+            if obj.pk is None:
+                # An unsaved row ("may I add one here?") is not in the database yet:
+                # follow its path attribute by attribute instead.
+                return any(_follow(obj, lookup) in values for lookup in lookups)
             return model._base_manager.filter(
                 Q(pk=obj.pk), self.condition(lookups, values)
             ).exists()
         return any(getattr(obj, lookup) in values for lookup in lookups)
+
+
+_UNREACHABLE = object()
+
+
+def _follow(obj, lookup):
+    """The value at the end of ``lookup`` ("subgroup__school_class_id") on an unsaved
+    row; a path through a to-many relation reaches nothing."""
+    for part in lookup.split("__"):
+        if obj is None:
+            return None
+        obj = getattr(obj, part, _UNREACHABLE)
+        if obj is _UNREACHABLE or isinstance(obj, models.Manager):
+            return _UNREACHABLE
+    return obj
 
 
 def _city(context, role):

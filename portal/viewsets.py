@@ -14,11 +14,13 @@ from django.urls import path, re_path
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem as SidebarMenuItem
 from wagtail.admin.panels import ObjectList, TabbedInterface
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.views.generic.mixins import RevisionsRevertMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 from wagtail.models import RevisionMixin
@@ -301,3 +303,28 @@ class ScopedModelViewSet(ModelViewSet):
         else:
             handler = ObjectList(self.panels, base_form_class=self.base_form_class)
         return handler.bind_to_model(self.model)
+
+
+class AdminPageViewSet(ViewSet):
+    """One admin page of its own (an overview, a report) with a menu item, so that it
+    can stand in a menu group next to the model viewsets. The item is shown to those
+    who hold ``permission_required`` somewhere; the view checks the row itself."""
+
+    permission_required = None
+    url_name = "index"
+
+    def get_view(self):
+        raise NotImplementedError
+
+    def get_urlpatterns(self):
+        return [path("", self.get_view(), name=self.url_name)]
+
+    @cached_property
+    def menu_item_class(self):
+        required = self.permission_required
+
+        class PermissionMenuItem(SidebarMenuItem):
+            def is_shown(self, request):
+                return request.user.has_perm(required)
+
+        return PermissionMenuItem

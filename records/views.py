@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from journal.models import TeachingAssignment
+from journal.models import ClassMembership, TeachingAssignment
 from portal.access import REGISTRY, access
 
 from .files import private_file_fields
@@ -56,8 +56,14 @@ def pupil_detail(request, pk):
         .select_related("person")
         .distinct()
     )
+    # R-CLS-1: the classes a pupil was in, with dates, for those who read class lists.
+    classes = (
+        ClassMembership.objects.visible_to(user).filter(pupil=pupil)
+        .select_related("school_class").order_by("starts_on")
+    )
     return render(request, "records/pupil_detail.html", {
         "pupil": pupil,
+        "class_history": classes,
         "teachers": teachers,
         "parents": parents,
         "can_edit": user.has_perm("records.change_pupil", pupil)

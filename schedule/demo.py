@@ -84,10 +84,12 @@ def seed_timetable(institution, year, classes, pupils_by_class, rnd):
         school_class.bell_schedule = schedule
     type(classes[0]).objects.bulk_update(classes, ["home_room", "bell_schedule"])
 
+    # ``pupils_by_class`` may hold every school's classes: only this school's pupils.
+    own = {school_class.pk for school_class in classes}
     ClassMembership.objects.bulk_create([
         ClassMembership(institution=institution, pupil_id=pupil, school_class_id=class_pk,
                         starts_on=year.starts_on)
-        for class_pk, pupils in pupils_by_class.items() for pupil in pupils
+        for class_pk, pupils in pupils_by_class.items() if class_pk in own for pupil in pupils
     ], batch_size=BATCH)
     assignments = list(TeachingAssignment.objects.filter(institution=institution)
                        .select_related("subject", "school_class"))

@@ -44,8 +44,15 @@ for action in ("add", "change", "delete"):
         Role.CLASS_TEACHER: LED_CLASS,
     })
 
-# R-KTP-1: the subject teacher writes their thematic plans; the deputy may edit any.
-grant("schedule.view_thematicplan", ThematicPlan, EVERYONE_AT_SCHOOL)
+# R-KTP-1: the subject teacher writes and reads their own thematic plans; the class
+# teacher reads those of their class; the leadership reads and the deputy edits any.
+grant("schedule.view_thematicplan", ThematicPlan, {
+    **cells([Role.ADMIN, Role.DIRECTOR, Role.DEPUTY_ACADEMIC, Role.DEPUTY_EDUCATIONAL,
+             Role.COORDINATOR], INSTITUTION),
+    Role.CLASS_TEACHER: LED_CLASS,
+    Role.SUBJECT_TEACHER: SELF,
+    **cells(DEPARTMENT_ROLES, CITY),
+})
 for action in ("add", "change", "delete"):
     grant(f"schedule.{action}_thematicplan", ThematicPlan, {
         **cells(PLANNERS, INSTITUTION),

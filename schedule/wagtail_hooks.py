@@ -1,11 +1,22 @@
+from django.db import transaction
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
+from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
-from portal.viewsets import MatrixPermissionPolicy, ScopedModelViewSet
+from portal.viewsets import (
+    AdminPageViewSet,
+    MatrixPermissionPolicy,
+    ScopedEditView,
+    ScopedIndexView,
+    ScopedModelViewSet,
+)
 
+from . import views_admin
 from .filters import (
     EventFilterSet,
     LessonFilterSet,
@@ -14,8 +25,9 @@ from .filters import (
     TimetableChangeFilterSet,
     TimetableEntryFilterSet,
 )
-from .forms import LessonForm
+from .forms import LessonForm, ThematicPlanForm
 from .models import BellSchedule, Event, Lesson, Room, ThematicPlan, TimetableChange, TimetableEntry
+from .thematic import TOPICS_IMPORTED, refill_lessons
 
 for model in (Room, BellSchedule, TimetableEntry, TimetableChange, Lesson, Event, ThematicPlan):
     register_permission_policy(model, MatrixPermissionPolicy(model))
@@ -103,10 +115,43 @@ class EventViewSet(ScopedModelViewSet):
               *fields("place", "description")]
 
 
+class RefillLessonsMixin:
+    """R-KTP-1: once a plan is saved its topics flow into the lessons, in the same
+    transaction."""
+
+    def save_instance(self):
+        with transaction.atomic():
+            instance = super().save_instance()
+            refill_lessons(instance)
+        return instance
+
+
+class ThematicPlanCreateView(RefillLessonsMixin, generic.CreateView):
+    pass
+
+
+class ThematicPlanEditView(RefillLessonsMixin, ScopedEditView):
+    pass
+
+
+class ThematicPlanIndexView(ScopedIndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if self.request.user.has_perm("schedule.change_thematicplan", instance):
+            buttons.append(MenuItem(_("Import topics"), reverse(
+                "schedule_thematicplan_import", args=[instance.pk]), icon_name="upload",
+                priority=30))
+        return buttons
+
+
 class ThematicPlanViewSet(ScopedModelViewSet):
     model = ThematicPlan
     icon = "list-ol"
     menu_label = _("Thematic plans")
+    index_view_class = ThematicPlanIndexView
+    add_view_class = ThematicPlanCreateView
+    edit_view_class = ThematicPlanEditView
+    base_form_class = ThematicPlanForm
     list_display = ["subject", "school_class", "grade", "academic_year", "author"]
     list_select_related = ["subject", "school_class", "academic_year", "author__person"]
     filterset_class = ThematicPlanFilterSet
@@ -116,14 +161,40 @@ class ThematicPlanViewSet(ScopedModelViewSet):
                           panels=[FieldRowPanel(fields("title", "hours"))])]
 
 
+class GapReportPage(AdminPageViewSet):
+    """R-KTP-1: planned against held lessons per class and subject."""
+
+    name = "schedule_gaps"
+    url_prefix = "schedule/plan-gaps"
+    icon = "list-ol"
+    menu_label = _("Plan and lessons")
+    permission_required = "journal.view_teachingassignment"
+
+    def get_view(self):
+        return views_admin.gap_report
+
+
 class TimetableViewSetGroup(ModelViewSetGroup):
     menu_label = _("Timetable")
     menu_icon = "time"
     menu_order = 215
     items = (TimetableEntryViewSet, TimetableChangeViewSet, LessonViewSet, BellScheduleViewSet,
-             RoomViewSet, EventViewSet, ThematicPlanViewSet)
+             RoomViewSet, EventViewSet, ThematicPlanViewSet, GapReportPage)
 
 
 @hooks.register("register_admin_viewset")
 def register_schedule_viewsets():
     return TimetableViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_thematic_urls():
+    return [
+        path("schedule/thematicplan/<int:pk>/import/", views_admin.import_topics,
+             name="schedule_thematicplan_import"),
+    ]
+
+
+@hooks.register("register_log_actions")
+def register_schedule_log_actions(actions):
+    actions.register_action(TOPICS_IMPORTED, _("Topics imported"), _("Topics imported"))
