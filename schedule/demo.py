@@ -96,7 +96,7 @@ def seed_timetable(institution, year, classes, pupils_by_class, rnd):
     assignments = split_into_subgroups(institution, year, assignments, pupils_by_class)
     entries = place_lessons(institution, year, assignments, rooms, special, rnd)
     TimetableEntry.objects.bulk_create(entries, batch_size=BATCH)
-    seed_plans(institution, year, classes)
+    seed_plans(institution, year, assignments)
     report = generate_lessons(year)
     seed_events(institution, classes, rnd)
     return report
@@ -201,23 +201,24 @@ def place_lessons(institution, year, assignments, rooms, special, rnd):
     return entries
 
 
-def seed_plans(institution, year, classes):
-    """A thematic plan per grade for the subjects with a topic list: enough hours for
-    the year's lessons (34 weeks)."""
-    grades = sorted({c.grade for c in classes})
-    subjects = {s.name: s for s in institution.subjects.all()}
+def seed_plans(institution, year, assignments):
+    """A thematic plan for each class and subject with a topic list, written by the
+    teacher of that class (R-KTP-1): hours enough for the year's 34 weeks."""
     plans, topics = [], []
-    for grade in grades:
-        for name, titles in TOPICS.items():
-            subject = subjects.get(name)
-            if subject is None:
-                continue
-            plan = ThematicPlan(institution=institution, academic_year=year, subject=subject,
-                                grade=grade)
-            plans.append(plan)
-            hours_each = 150 // len(titles)
-            topics.append((plan, [(f"{title} ({grade} класс)", hours_each) for title in titles]))
-    ThematicPlan.objects.bulk_create(plans)
+    for assignment in assignments:
+        titles = TOPICS.get(assignment.subject.name)
+        if titles is None or (assignment.subgroup_id
+                              and not assignment.subgroup.name.endswith("1")):
+            continue
+        school_class = assignment.school_class
+        plan = ThematicPlan(institution=institution, academic_year=year,
+                            subject=assignment.subject, school_class=school_class,
+                            grade=school_class.grade, author_id=assignment.teacher_id)
+        plans.append(plan)
+        hours_each = max(1, int(assignment.hours_per_week * 34) // len(titles))
+        topics.append((plan, [(f"{title} ({school_class.grade} класс)", hours_each)
+                              for title in titles]))
+    ThematicPlan.objects.bulk_create(plans, batch_size=BATCH)
     PlannedTopic.objects.bulk_create([
         PlannedTopic(plan=plan, sort_order=n, title=title, hours=hours)
         for plan, rows in topics for n, (title, hours) in enumerate(rows)

@@ -32,10 +32,14 @@ def english(client):
 
 
 def teaching_of(username):
-    return (TeachingAssignment.objects.filter(teacher__person__user__username=username,
-                                              subgroup__isnull=True)
-            .select_related("school_class__academic_year", "subject", "teacher")
-            .order_by("school_class__grade", "school_class__letter").first())
+    """One of the user's classes and subjects, without the plan the demo gave it, so a
+    test starts from no plan."""
+    a = (TeachingAssignment.objects.filter(teacher__person__user__username=username,
+                                           subgroup__isnull=True)
+         .select_related("school_class__academic_year", "subject", "teacher")
+         .order_by("school_class__grade", "school_class__letter").first())
+    ThematicPlan.objects.filter(school_class=a.school_class, subject=a.subject).delete()
+    return a
 
 
 def own_plan(username, **kwargs):
