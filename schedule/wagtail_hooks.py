@@ -1,11 +1,14 @@
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem as SidebarItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
 from portal.viewsets import MatrixPermissionPolicy, ScopedModelViewSet
 
+from . import views_admin
 from .filters import (
     EventFilterSet,
     LessonFilterSet,
@@ -127,3 +130,25 @@ class TimetableViewSetGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_schedule_viewsets():
     return TimetableViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_import_urls():
+    return [
+        path("schedule/import/", views_admin.import_timetable, name="schedule_import"),
+        path("schedule/import/review/", views_admin.import_review,
+             name="schedule_import_review"),
+        path("schedule/import/sample.csv", views_admin.import_sample,
+             name="schedule_import_sample"),
+    ]
+
+
+class ImportMenuItem(SidebarItem):
+    def is_shown(self, request):
+        return request.user.has_perm("schedule.add_timetableentry")
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return ImportMenuItem(_("Import timetable"), reverse("schedule_import"), icon_name="upload",
+                          order=216)
