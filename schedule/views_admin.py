@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from journal.models import AcademicYear
+from journal.views_admin import answers_403
 from records.models import Institution
 
 from . import imports
@@ -32,6 +33,7 @@ def allowed_or_403(request):
     return allowed
 
 
+@answers_403
 def import_timetable(request):
     """Step 1: the file, the school, the year and the dates."""
     allowed_or_403(request)
@@ -65,6 +67,7 @@ def import_timetable(request):
     return TemplateResponse(request, "schedule/import.html", context)
 
 
+@answers_403
 def import_sample(request):
     allowed_or_403(request)
     response = HttpResponse(imports.SAMPLE_CSV.encode("utf-8-sig"),
@@ -116,6 +119,7 @@ class StoredImport:
         self.mapping = mapping
 
 
+@answers_403
 def import_review(request):
     """Step 2: the mapping screen and the preview; step 3: apply."""
     allowed = allowed_or_403(request)
