@@ -4,6 +4,10 @@ city built and change what the test is about."""
 
 from xml.sax.saxutils import quoteattr
 
+from journal.models import AcademicYear, SchoolClass
+from records.models import Institution
+from schedule.models import TimetableEntry
+
 
 def asc_export(entries, teacher_names=None, rooms=None):
     """``entries``: TimetableEntry rows (or look-alikes) with their related rows loaded;
@@ -86,3 +90,43 @@ def asc_export(entries, teacher_names=None, rooms=None):
         "</timetable>",
     ]
     return "\n".join(xml).encode("utf-8")
+
+
+# The demo city's СОШ № 1 -----------------------------------------------------------
+
+
+def school(n=1):
+    return Institution.objects.get(short_name=f"СОШ № {n}")
+
+
+def year_of(institution):
+    return AcademicYear.objects.get(institution=institution, is_current=True)
+
+
+def entries_of(institution):
+    return list(TimetableEntry.objects.filter(institution=institution).select_related(
+        "school_class", "subgroup", "subject", "teacher__person", "room").order_by("pk"))
+
+
+def class_5a(institution):
+    return SchoolClass.objects.get(institution=institution, grade=5, letter="А")
+
+
+def demo_export():
+    """СОШ № 1's timetable as aSc exports it, where two of 5А's teachers are still
+    «vacancies», one lesson of 5А moves to the assembly hall and one is dropped."""
+    institution = school()
+    entries = entries_of(institution)
+    whole_class = sorted((e for e in entries if e.school_class_id == class_5a(institution).pk
+                          and e.subgroup_id is None), key=lambda e: (e.weekday, e.lesson_number))
+    moved, dropped = whole_class[0], whole_class[-1]
+    vacancies = []
+    for e in whole_class[1:-1]:
+        if e.teacher_id not in vacancies and e.teacher_id != moved.teacher_id:
+            vacancies.append(e.teacher_id)
+    vacancies = vacancies[:2]
+    content = asc_export([e for e in entries if e.pk != dropped.pk],
+                         teacher_names={vacancies[0]: ("Вакансия", "1"),
+                                        vacancies[1]: ("Вакансия", "2")},
+                         rooms={moved.pk: "Актовый зал"})
+    return content, {"moved": moved, "dropped": dropped, "vacancies": vacancies}

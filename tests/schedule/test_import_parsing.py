@@ -312,3 +312,23 @@ def test_apply_is_all_or_nothing(school, monkeypatch):
         imports.apply_import(read("timetable.csv"), school["institution"], year,
                              year.starts_on, year.ends_on, {})
     assert Room.objects.count() == before[1]
+
+
+def test_regenerating_after_an_import_costs_the_same_queries_for_more_lessons(school):
+    """An import regenerates the whole year: comparing a lesson with its slot must not
+    read its related rows one by one."""
+    year = school["year"]
+
+    def regenerate(entries):
+        generate_lessons(year)
+        TimetableEntry.objects.filter(pk__in=[e.pk for e in entries]).update(
+            teacher=school["teachers"]["Иванова"])
+        with CaptureQueriesContext(connection) as captured:
+            report = generate_lessons(year)
+        assert report.updated == Lesson.objects.filter(entry__in=entries).count() > 0
+        TimetableEntry.objects.filter(pk__in=[e.pk for e in entries]).delete()
+        return len(captured)
+
+    one = regenerate([entry(school, 1, 1, "Математика", "Петров")])
+    many = regenerate([entry(school, day, 2, "Математика", "Петров") for day in range(1, 6)])
+    assert many == one
