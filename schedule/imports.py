@@ -506,7 +506,15 @@ def build_plan(parsed, institution, year, valid_from, valid_to, mapping):
         return None
 
     times = SlotTimes(institution.pk)
+    limits = {"room": Room._meta.get_field("name").max_length,
+              "subgroup": Subgroup._meta.get_field("name").max_length}
     for row in parsed.rows:
+        too_long = [kind for kind, limit in limits.items() if len(getattr(row, kind)) > limit]
+        if too_long:
+            plan.errors += [(row.where, _("the %(what)s name is longer than %(n)s characters")
+                             % {"what": KIND_LABELS[kind].lower(), "n": limits[kind]})
+                            for kind in too_long]
+            continue
         school_class = resolve("class", row.school_class, row.school_class, row.where,
                                directory.class_index.get(class_key(row.school_class)))
         subject = resolve("subject", row.subject, row.subject, row.where,

@@ -109,7 +109,7 @@ class StoredImport:
             value = post.get(f"value-{n}", "")
             if kind not in imports.KIND_LABELS or not key:
                 continue
-            mapping.setdefault(kind, {})[key[:300]] = value[:20]
+            mapping.setdefault(kind, {})[key] = value[:20]
         mappings = request.session.get(MAPPINGS_KEY, {})
         mappings.pop(self.mapping_key, None)
         mappings[self.mapping_key] = mapping

@@ -332,3 +332,10 @@ def test_regenerating_after_an_import_costs_the_same_queries_for_more_lessons(sc
     one = regenerate([entry(school, 1, 1, "Математика", "Петров")])
     many = regenerate([entry(school, day, 2, "Математика", "Петров") for day in range(1, 6)])
     assert many == one
+
+
+def test_names_too_long_for_a_new_room_or_subgroup_are_errors(school):
+    plan = plan_for(school, csv_rows(f"5А;1;1;Математика;Иванова М. П.;{'9' * 51};",
+                                     f"5А;1;2;Английский язык;Петров И. С.;;{'г' * 101}"))
+    assert [where for where, _m in plan.errors] == ["line 1", "line 2"]
+    assert "room name is longer than 50" in plan.errors[0][1]

@@ -190,3 +190,25 @@ def test_the_sample_csv_reads_without_errors(client_for):
     response = client_for("school1.deputy").get(reverse("schedule_import_sample"))
     parsed = read_file(response.content, "sample.csv")
     assert parsed.errors == [] and len(parsed.rows) == 4
+
+
+def test_whatever_is_typed_into_the_forms_answers_without_a_500(client_for):
+    client = client_for("school1.deputy")
+    institution = school()
+    year = year_of(institution)
+    response = upload(client, b"5\xff;1;1;x;y;;", "t.csv", valid_from="2020-01-01",
+                      valid_to="not a date")
+    assert response.status_code == 200 and response.context["form"].errors
+    response = upload(client, b"5;1;1;x;y", "t.csv", valid_from=year.ends_on.isoformat(),
+                      valid_to=year.starts_on.isoformat())
+    assert "valid_to" in response.context["form"].errors
+    upload(client, (FIXTURES / "timetable.csv").read_bytes(), "timetable.csv")
+    stored_hash = client.session[SESSION_KEY]["hash"]
+    for junk in ({"count": "x"}, {"count": "-3"}, {"count": "99999"},
+                 {"count": "2", "kind-0": "teacher", "key-0": "Сидорова А. В.",
+                  "value-0": "<script>", "kind-1": "school", "key-1": "x", "value-1": "1"}):
+        response = client.post(REVIEW, {"map": "1", "hash": stored_hash, **junk})
+        assert response.status_code == 302
+        assert client.get(REVIEW).status_code == 200
+    response = client.post(REVIEW, {"apply": "1", "hash": stored_hash})
+    assert response.status_code == 302  # names not mapped: nothing applied
