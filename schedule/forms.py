@@ -3,9 +3,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from journal.models import AcademicYear, SchoolClass, Subject
+from portal.access import permission
 from portal.viewsets import ScopedAdminForm
 from records.models import Institution, Staff
 
+from .imports import MAX_SIZE
+from .models import TimetableEntry
 from .thematic import own_teaching, plans_anywhere
 
 
@@ -67,3 +70,59 @@ class ThematicPlanForm(ScopedAdminForm):
 
 class TopicImportForm(forms.Form):
     file = forms.FileField(label=_("file (CSV or XLSX)"))
+
+
+def importing_institutions(user):
+    """Schools whose timetable the user may replace by an import."""
+    needed = [permission(f"schedule.{action}_timetableentry") for action in ("add", "delete")]
+    return [i for i in Institution.objects.visible_to(user)
+            if all(p.allows(user, TimetableEntry(institution=i)) for p in needed)]
+
+
+class ImportForm(forms.Form):
+    """R-SCH-3: the file, the school, the year and the dates the file's timetable
+    applies between (by default the whole year)."""
+
+    institution = forms.ModelChoiceField(queryset=None, label=_("School"))
+    academic_year = forms.ModelChoiceField(queryset=None, label=_("Academic year"))
+    valid_from = forms.DateField(label=_("Valid from"), required=False,
+                                 help_text=_("Empty: from the start of the year."))
+    valid_to = forms.DateField(label=_("Valid to"), required=False,
+                               help_text=_("Empty: to the end of the year."))
+    file = forms.FileField(label=_("File (aSc Timetables .xml or .csv)"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = [i.pk for i in importing_institutions(user)]
+        self.fields["institution"].queryset = Institution.objects.filter(pk__in=allowed)
+        years = AcademicYear.objects.filter(institution_id__in=allowed).select_related(
+            "institution").order_by("-is_current", "-starts_on")
+        self.fields["academic_year"].queryset = years
+        self.fields["academic_year"].label_from_instance = (
+            lambda y: f"{y} — {y.institution.short_name}" if len(allowed) > 1 else str(y))
+        if len(allowed) == 1:
+            self.fields["institution"].initial = allowed[0]
+        current = next((y for y in years if y.is_current), None)
+        if current is not None:
+            self.fields["academic_year"].initial = current.pk
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_SIZE:
+            raise forms.ValidationError(_("The file is too large: at most 2 MB."))
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        school, year = data.get("institution"), data.get("academic_year")
+        if not school or not year:
+            return data
+        if year.institution_id != school.pk:
+            self.add_error("academic_year", _("This year belongs to another school."))
+            return data
+        data["valid_from"] = data.get("valid_from") or year.starts_on
+        data["valid_to"] = data.get("valid_to") or year.ends_on
+        if not (year.starts_on <= data["valid_from"] <= data["valid_to"] <= year.ends_on):
+            self.add_error("valid_to", _("The dates must lie within the academic year, "
+                                         "the first before the last."))
+        return data

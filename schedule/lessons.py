@@ -21,6 +21,7 @@ BATCH = 2000
 UPDATED_FIELDS = ["date", "lesson_number", "starts_at", "ends_at", "teacher",
                   "replaced_teacher", "room", "is_cancelled", "school_class", "subgroup",
                   "subject"]
+ATTNAMES = [Lesson._meta.get_field(name).attname for name in UPDATED_FIELDS]
 
 
 @dataclass
@@ -109,11 +110,10 @@ def generate_lessons(academic_year, entries=None):
             else:
                 to_delete.append(lesson.pk)
             continue
-        if any(getattr(lesson, f"{name}_id", getattr(lesson, name, None))
-               != getattr(target, f"{name}_id", getattr(target, name, None))
-               for name in UPDATED_FIELDS):
-            for name in UPDATED_FIELDS:
-                attname = Lesson._meta.get_field(name).attname
+        # Compared by attname (teacher_id, not teacher): reading a related row would
+        # cost a query per lesson.
+        if any(getattr(lesson, attname) != getattr(target, attname) for attname in ATTNAMES):
+            for attname in ATTNAMES:
                 setattr(lesson, attname, getattr(target, attname))
             to_update.append(lesson)
     for start in range(0, len(to_delete), BATCH):

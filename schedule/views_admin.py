@@ -1,8 +1,16 @@
-"""Admin views of the thematic planning (R-KTP-1) beyond Wagtail's generic ones."""
+"""Admin views of the thematic planning (R-KTP-1) beyond Wagtail's generic ones.
+
+The timetable import in the admin (R-SCH-3): upload, mapping of the names that do not
+match, preview, apply. The file waits in the session between the steps; the mapping is
+kept per school and file (by its hash), so a user who maps two teachers and uploads the
+same file again finds them mapped."""
+
+import base64
+import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -11,9 +19,10 @@ from journal.models import AcademicYear, TeachingAssignment
 from journal.planning import default_year
 from journal.views_admin import answers_403
 from records.imports import ImportFileError
+from records.models import Institution
 
-from . import thematic
-from .forms import TopicImportForm
+from . import imports, thematic
+from .forms import ImportForm, TopicImportForm, importing_institutions
 from .models import ThematicPlan
 
 
@@ -74,3 +83,132 @@ def gap_report(request):
     return TemplateResponse(request, "schedule/admin/gap_report.html", {
         "year": year, "years": years, "rows": rows,
     })
+
+
+SESSION_KEY = "schedule_import"
+MAPPINGS_KEY = "schedule_import_mappings"
+KEEP_MAPPINGS = 10  # files whose mappings the session remembers
+MAX_MAPPED = 2000
+
+
+def allowed_or_403(request):
+    allowed = importing_institutions(request.user)
+    if not allowed:
+        raise PermissionDenied
+    return allowed
+
+
+@answers_403
+def import_timetable(request):
+    """Step 1: the file, the school, the year and the dates."""
+    allowed_or_403(request)
+    context = {"columns": imports.CSV_COLUMNS}
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            upload = data["file"]
+            content = upload.read()
+            try:
+                parsed = imports.read_file(content, upload.name)
+            except imports.ImportFileError as error:
+                form.add_error("file", str(error))
+            else:
+                if parsed.errors:
+                    context["errors"] = parsed.errors
+                else:
+                    request.session[SESSION_KEY] = {
+                        "hash": imports.file_hash(content), "filename": upload.name,
+                        "content": base64.b64encode(content).decode("ascii"),
+                        "institution": data["institution"].pk,
+                        "year": data["academic_year"].pk,
+                        "valid_from": data["valid_from"].isoformat(),
+                        "valid_to": data["valid_to"].isoformat(),
+                    }
+                    return redirect("schedule_import_review")
+    else:
+        form = ImportForm(user=request.user)
+    context["form"] = form
+    return TemplateResponse(request, "schedule/import.html", context)
+
+
+@answers_403
+def import_sample(request):
+    allowed_or_403(request)
+    response = HttpResponse(imports.SAMPLE_CSV.encode("utf-8-sig"),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="timetable-sample.csv"'
+    return response
+
+
+class StoredImport:
+    """The uploaded file of this session, read again for each step."""
+
+    def __init__(self, request, allowed):
+        stored = request.session[SESSION_KEY]
+        self.hash = stored["hash"]
+        self.filename = stored["filename"]
+        self.institution = get_object_or_404(
+            Institution.objects.filter(pk__in=[i.pk for i in allowed]),
+            pk=stored["institution"])
+        self.year = get_object_or_404(AcademicYear, pk=stored["year"],
+                                      institution=self.institution)
+        self.valid_from = datetime.date.fromisoformat(stored["valid_from"])
+        self.valid_to = datetime.date.fromisoformat(stored["valid_to"])
+        self.parsed = imports.read_file(base64.b64decode(stored["content"]), self.filename)
+        self.mapping_key = f"{self.institution.pk}:{self.hash}"
+        self.mapping = request.session.get(MAPPINGS_KEY, {}).get(self.mapping_key, {})
+
+    def plan(self):
+        return imports.build_plan(self.parsed, self.institution, self.year, self.valid_from,
+                                  self.valid_to, self.mapping)
+
+    def save_mapping(self, request, post):
+        mapping = {kind: dict(values) for kind, values in self.mapping.items()}
+        try:
+            count = min(int(post.get("count", 0)), MAX_MAPPED)
+        except ValueError:
+            count = 0
+        for n in range(count):
+            kind, key = post.get(f"kind-{n}", ""), post.get(f"key-{n}", "")
+            value = post.get(f"value-{n}", "")
+            if kind not in imports.KIND_LABELS or not key:
+                continue
+            mapping.setdefault(kind, {})[key] = value[:20]
+        mappings = request.session.get(MAPPINGS_KEY, {})
+        mappings.pop(self.mapping_key, None)
+        mappings[self.mapping_key] = mapping
+        while len(mappings) > KEEP_MAPPINGS:
+            mappings.pop(next(iter(mappings)))
+        request.session[MAPPINGS_KEY] = mappings
+        self.mapping = mapping
+
+
+@answers_403
+def import_review(request):
+    """Step 2: the mapping screen and the preview; step 3: apply."""
+    allowed = allowed_or_403(request)
+    if SESSION_KEY not in request.session:
+        messages.error(request, _("Upload the file again: the preview has expired."))
+        return redirect("schedule_import")
+    stored = StoredImport(request, allowed)
+    if request.method == "POST" and request.POST.get("hash") != stored.hash:
+        messages.error(request, _("Another file has been uploaded since: check its preview."))
+        return redirect("schedule_import_review")
+    if request.method == "POST" and "map" in request.POST:
+        stored.save_mapping(request, request.POST)
+        return redirect("schedule_import_review")
+    if request.method == "POST" and "apply" in request.POST:
+        try:
+            report = imports.apply_import(stored.parsed, stored.institution, stored.year,
+                                          stored.valid_from, stored.valid_to, stored.mapping)
+        except imports.PlanChanged:
+            messages.error(request, _("The import has not been applied: the file no longer "
+                                      "matches the school's data. Check the preview again."))
+            return redirect("schedule_import_review")
+        del request.session[SESSION_KEY]
+        return TemplateResponse(request, "schedule/import_done.html", {
+            "report": report, "stored": stored})
+    plan = stored.plan()
+    return TemplateResponse(request, "schedule/import_review.html", {
+        "plan": plan, "stored": stored})

@@ -2,6 +2,7 @@ from django.db import transaction
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem as SidebarItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views import generic
@@ -198,3 +199,25 @@ def register_thematic_urls():
 @hooks.register("register_log_actions")
 def register_schedule_log_actions(actions):
     actions.register_action(TOPICS_IMPORTED, _("Topics imported"), _("Topics imported"))
+
+
+@hooks.register("register_admin_urls")
+def register_import_urls():
+    return [
+        path("schedule/import/", views_admin.import_timetable, name="schedule_import"),
+        path("schedule/import/review/", views_admin.import_review,
+             name="schedule_import_review"),
+        path("schedule/import/sample.csv", views_admin.import_sample,
+             name="schedule_import_sample"),
+    ]
+
+
+class ImportMenuItem(SidebarItem):
+    def is_shown(self, request):
+        return request.user.has_perm("schedule.add_timetableentry")
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return ImportMenuItem(_("Import timetable"), reverse("schedule_import"), icon_name="upload",
+                          order=216)
