@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django_tables2 import RequestConfig
 
 from records.models import Pupil
+from schedule.models import TimetableEntry
 
 from .models import SchoolClass, TeachingAssignment
 from .tables import ClassPupilTable
@@ -32,4 +33,6 @@ def class_detail(request, pk):
         "school_class": school_class,
         "table": table,
         "teaching": teaching,
+        "may_edit_timetable": user.has_perm("schedule.change_timetableentry", TimetableEntry(
+            institution_id=school_class.institution_id, school_class_id=school_class.pk)),
     })
