@@ -54,7 +54,7 @@ class CellForm(forms.Form):
 
     def __init__(self, school_class, monday, *args, deleting=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.school_class, self.monday = school_class, monday
+        self.school_class, self.monday, self.deleting = school_class, monday, deleting
         institution = school_class.institution_id
         self.fields["subject"].queryset = Subject.objects.filter(institution_id=institution)
         self.fields["teacher"].queryset = Staff.objects.current().filter(
@@ -80,8 +80,9 @@ class CellForm(forms.Form):
     def clean(self):
         data = super().clean()
         entry = data.get("entry")
-        if entry is not None and (data.get("weekday"), data.get("lesson_number")) not in (
-                (entry.weekday, entry.lesson_number), (None, None)):
+        if entry is not None and not self.deleting and (
+                data.get("weekday"), data.get("lesson_number")) != (entry.weekday,
+                                                                    entry.lesson_number):
             raise forms.ValidationError(_("This lesson is in another cell: reload the page."))
         return data
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q
 
-from journal.models import Holiday
+from journal.models import Holiday, SchoolClass
 
 from .conflicts import SlotTimes
 from .models import ChangeKind, Lesson, ThematicPlan, TimetableChange, TimetableEntry
@@ -21,6 +21,9 @@ BATCH = 2000
 UPDATED_FIELDS = ["date", "lesson_number", "starts_at", "ends_at", "teacher",
                   "replaced_teacher", "room", "is_cancelled", "school_class", "subgroup",
                   "subject"]
+
+
+UPDATED_ATTNAMES = [Lesson._meta.get_field(name).attname for name in UPDATED_FIELDS]
 
 
 @dataclass
@@ -108,11 +111,11 @@ def generate_lessons(academic_year, entries=None):
             else:
                 to_delete.append(lesson.pk)
             continue
-        if any(getattr(lesson, f"{name}_id", getattr(lesson, name, None))
-               != getattr(target, f"{name}_id", getattr(target, name, None))
-               for name in UPDATED_FIELDS):
-            for name in UPDATED_FIELDS:
-                attname = Lesson._meta.get_field(name).attname
+        # Compared by attname (teacher_id, not teacher): reading the related objects
+        # would cost a query per lesson.
+        if any(getattr(lesson, attname) != getattr(target, attname)
+               for attname in UPDATED_ATTNAMES):
+            for attname in UPDATED_ATTNAMES:
                 setattr(lesson, attname, getattr(target, attname))
             to_update.append(lesson)
     for start in range(0, len(to_delete), BATCH):
@@ -120,7 +123,12 @@ def generate_lessons(academic_year, entries=None):
     Lesson.objects.bulk_update(to_update, UPDATED_FIELDS, batch_size=BATCH)
     Lesson.objects.bulk_create(planned.values(), batch_size=BATCH)
     report.created, report.updated, report.deleted = len(planned), len(to_update), len(to_delete)
-    assign_topics(academic_year)
+    if entries is None:
+        assign_topics(academic_year)
+    else:
+        # Only the classes of these entries have new lessons to number.
+        for school_class in SchoolClass.objects.filter(pk__in=entries.values("school_class")):
+            assign_topics(academic_year, school_class)
     return report
 
 
