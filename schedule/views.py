@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from journal.models import SchoolClass, Subgroup, Subject
@@ -254,7 +255,9 @@ def report_json(report):
 def kept_message(report):
     if not report.kept:
         return ""
-    return _("%(n)s lessons with marks or attendance were kept: %(list)s") % {
+    return ngettext("%(n)s lesson with marks or attendance was kept: %(list)s",
+                    "%(n)s lessons with marks or attendance were kept: %(list)s",
+                    len(report.kept)) % {
         "n": len(report.kept),
         "list": ", ".join(f"{lesson.date:%d.%m.%Y} ({lesson.lesson_number})"
                           for lesson in report.kept[:10])}

@@ -82,3 +82,12 @@ def test_the_deputy_types_a_lesson_and_a_clash_is_refused(page: Page, live_serve
     expect(status).to_contain_text(f"{short_name} already teaches at that time")
     expect(status).to_contain_text(re.compile(r"5А"))
     assert not TimetableEntry.objects.filter(school_class=second, weekday=6).exists()
+
+    # Back in 5А, the lesson is deleted from the keyboard as well.
+    open_grid(page, first)
+    saturday = page.locator("[data-cell][data-weekday='6'][data-number='1']")
+    saturday.locator("[data-delete]").focus()
+    page.keyboard.press("Enter")
+    expect(saturday.locator("[data-status]").first).to_have_text("Deleted.")
+    assert not TimetableEntry.objects.filter(school_class=first, weekday=6).exists()
+    assert not Lesson.objects.filter(school_class=first, date__week_day=7).exists()

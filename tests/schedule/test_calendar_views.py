@@ -296,5 +296,5 @@ def test_the_week_views_run_a_fixed_number_of_queries(client_for, username, kind
     if kind == "teacher":
         page = client.get(path, query).content.decode()
         assert added[0].school_class.__str__() in page  # the new lesson is there
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(20):
         client.get(path, query)

@@ -6,11 +6,14 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from journal.models import CurriculumLine, SchoolClass, Subject, TeachingAssignment
 from records.models import Institution, Staff
+from schedule.factories import TimetableEntryFactory
 from schedule.models import ChangeKind, Lesson, Room, TimetableChange, TimetableEntry
 
 pytestmark = pytest.mark.django_db
@@ -291,3 +294,52 @@ def test_hours_are_compared_with_the_plan_and_the_tariffication(client_for):
     row = {r.subject.pk: r for r in response.context["hours"]}[line.subject_id]
     assert row.class_hours == rows[line.subject_id].class_hours + 1
     assert row.plan_differs and 'class="mismatch"' in response.content.decode()
+
+
+HUGE = "9" * 25
+
+
+@pytest.mark.parametrize("field", ["entry", "teacher", "room", "subject", "subgroup",
+                                   "lesson_number", "weekday"])
+def test_huge_numbers_are_an_error_message_not_a_failure(client_for, field):
+    school_class = class_of(1, 5, "А")
+    response = save(client_for("school1.deputy"), school_class,
+                    cell(school_class, **{field: HUGE}))
+    assert response.status_code == 400 and response.json()["errors"]
+
+
+def test_huge_numbers_in_the_address_and_the_change_form_answer_404_or_a_message(client_for):
+    client = client_for("school1.deputy")
+    school_class = class_of(1, 5, "А")
+    assert client.get(f"/timetable/class/{HUGE}/edit/").status_code == 404
+    assert client.post(f"/timetable/class/{school_class.pk}/edit/change/{HUGE}/delete/"
+                       ).status_code == 404
+    response = client.post(reverse("schedule:add_change", args=[school_class.pk]), {
+        "entry": HUGE, "date": MONDAY.isoformat(), "kind": "replacement",
+        "replacement_teacher": HUGE, "new_room": HUGE, "new_lesson_number": HUGE})
+    assert response.status_code == 400
+    response = client.post(reverse("schedule:delete_cell", args=[school_class.pk]),
+                           {"entry": HUGE, "date": MONDAY.isoformat()})
+    assert response.status_code == 400
+
+
+def test_the_grid_runs_a_fixed_number_of_queries(client_for, django_assert_max_num_queries):
+    school_class = class_of(1, 5, "А")
+    client = client_for("school1.deputy")
+    path, query = reverse("schedule:grid", args=[school_class.pk]), {"date": MONDAY.isoformat()}
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path, query).status_code == 200
+        return len(queries)
+
+    before = count()
+    for number in (1, 2, 3):
+        TimetableEntryFactory(school_class=school_class, weekday=SATURDAY, lesson_number=number,
+                              valid_from=MONDAY)
+    TimetableChange.objects.create(
+        institution=school_class.institution, date=MONDAY, kind=ChangeKind.CANCELLED,
+        entry=TimetableEntry.objects.filter(school_class=school_class, weekday=1).first())
+    assert count() == before
+    with django_assert_max_num_queries(30):
+        client.get(path, query)
