@@ -103,7 +103,7 @@ def index(request):
     mode = mode if "mode" in request.GET else None
     day = day if request.GET.get("date") else None
     kind, _sep, pk = request.GET.get("target", "").partition(":")
-    if kind in KINDS and pk.isdigit():
+    if kind in KINDS and pk.isascii() and pk.isdigit():
         return redirect(calendar_url(kind, int(pk), mode, day))
     schools = lesson_schools(user)
     context = access(user)
