@@ -8,6 +8,7 @@ from django_tables2 import RequestConfig
 
 from portal.access import today
 from records.models import Pupil
+from schedule.models import TimetableEntry
 
 from . import actions
 from .forms import SubgroupAddForm, SubgroupEndForm, TransferForm
@@ -81,6 +82,8 @@ def class_detail(request, pk):
         "may_manage_subgroups": user.has_perm(
             "journal.change_subgroupmembership",
             SubgroupMembership(institution_id=school_class.institution_id)),
+        "may_edit_timetable": user.has_perm("schedule.change_timetableentry", TimetableEntry(
+            institution_id=school_class.institution_id, school_class_id=school_class.pk)),
     })
 
 

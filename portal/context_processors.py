@@ -18,6 +18,11 @@ def navigation(request):
         items.append({"url": reverse("records:family"), "label": _("My children")})
     if context.own_pupil_ids:
         items.append({"url": reverse("records:me"), "label": _("My page")})
+    # The timetable: staff and the department read lessons; pupils and parents their
+    # class's (no query here: the roles and the family are already read).
+    if context.child_pupil_ids or context.own_pupil_ids or user.has_perm(
+            "schedule.view_lesson"):
+        items.append({"url": reverse("schedule:index"), "label": _("Timetable")})
     if works_in_admin:
         items.append({"url": reverse("wagtailadmin_home"), "label": _("Administration")})
     return {"nav_items": items}

@@ -17,6 +17,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("", include("records.urls")),
     path("", include("journal.urls")),
+    path("", include("schedule.urls")),
 ]
 
 if settings.DEBUG:

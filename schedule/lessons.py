@@ -122,7 +122,13 @@ def generate_lessons(academic_year, entries=None):
     report.created, report.updated, report.deleted = len(planned), len(to_update), len(to_delete)
     if not fresh:
         Lesson.objects.bulk_create(planned.values(), batch_size=BATCH)
-        assign_topics(academic_year)
+        if entries is None:
+            assign_topics(academic_year)
+        else:
+            # Only the classes of these entries have new lessons to number.
+            for school_class in SchoolClass.objects.filter(
+                    pk__in=entries.values("school_class")):
+                assign_topics(academic_year, school_class)
     else:
         # The first generation: topics go in with the rows, not in a second pass.
         grades = dict(SchoolClass.objects.filter(academic_year=academic_year)

@@ -48,6 +48,12 @@ def every_url():
             institution=institution).first().pk]))
         urls.append(reverse("journal:class", args=[SchoolClass.objects.filter(
             institution=institution).first().pk]))
+        school_class = SchoolClass.objects.filter(institution=institution).first()
+        urls += [reverse("schedule:index"), reverse("schedule:grid", args=[school_class.pk]),
+                 reverse("schedule:calendar", args=["school", institution.pk])]
+        for mode in ("year", "month", "week", "day"):
+            urls.append(reverse("schedule:calendar", args=["class", school_class.pk])
+                        + f"?mode={mode}")
         for model in ADMIN_MODELS:
             row = model.objects.filter(**{model.access_paths["institution"]: institution.pk})
             urls += admin_urls(model, row.first() or DirectoryEntry.objects.first())
