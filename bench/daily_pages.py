@@ -30,12 +30,15 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from journal.models import SchoolClass  # noqa: E402
-from records.models import Pupil, User  # noqa: E402
+from records.models import Pupil, Staff, User  # noqa: E402
 
 
 def pages():
     class_5a = SchoolClass.objects.get(institution__short_name="СОШ № 1", grade=5, letter="А")
     pupil = Pupil.objects.get(person__user__username="school1.pupil")
+    teacher = Staff.objects.get(person__user__username="school1.teacher",
+                                institution=class_5a.institution)
+    week = "?mode=week&date=2026-11-16"
     return [
         ("school1.classteacher", "class page", reverse("journal:class", args=[class_5a.pk])),
         ("school1.classteacher", "dashboard", reverse("dashboard")),
@@ -46,6 +49,12 @@ def pages():
         ("school1.secretary", "admin: pupils, search",
          reverse("records_pupil:index") + "?q=иванов"),
         ("dept", "admin: pupils (city)", reverse("records_pupil:index")),
+        ("school1.teacher", "teacher's week", reverse(
+            "schedule:calendar", args=["teacher", teacher.pk]) + week),
+        ("school1.classteacher", "class week", reverse(
+            "schedule:calendar", args=["class", class_5a.pk]) + week),
+        ("school1.parent", "class week (parent)", reverse(
+            "schedule:calendar", args=["class", class_5a.pk]) + week),
     ]
 
 

@@ -128,7 +128,7 @@ def test_a_clash_in_the_file_stops_the_import_and_names_it(client_for):
     plan = response.context["plan"]
     assert [where for where, _m in plan.errors] == ["line 2"]
     assert entry.teacher.person.short_name in plan.errors[0][1]
-    assert "already teaches at that time" in plan.errors[0][1]
+    assert "уже ведёт урок" in plan.errors[0][1]  # the Russian of "already teaches"
     assert "Apply the import" not in response.content.decode()
     response = client.post(REVIEW, {"apply": "1",
                                     "hash": client.session[SESSION_KEY]["hash"]})
