@@ -15,13 +15,6 @@ from tests.schedule.asc import demo_export, entries_of, school, year_of
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    """Messages are compared in English where the portal speaks the user's choice."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
 FIXTURES = Path(__file__).parent / "fixtures"
 IMPORT = "/admin/schedule/import/"
 REVIEW = "/admin/schedule/import/review/"
