@@ -251,7 +251,7 @@ class TeachingAssignment(models.Model):
         validators=[MinValueValidator(0)],
     )
     subgroup = models.ForeignKey(
-        "journal.Subgroup", on_delete=models.CASCADE, null=True, blank=True,
+        "journal.Subgroup", on_delete=models.PROTECT, null=True, blank=True,
         related_name="teaching_assignments", verbose_name=_("subgroup"),
         help_text=_("Empty when the teacher teaches the whole class."),
     )

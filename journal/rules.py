@@ -125,7 +125,7 @@ grant("journal.view_tariffication", Tariffication, {
     **cells(LEADERSHIP, INSTITUTION),
     **cells(DEPARTMENT_ROLES, CITY),
 })
-for action in ("add", "change"):
-    grant(f"journal.{action}_tariffication", Tariffication, cells(PLANNERS, INSTITUTION))
-grant("journal.approve_tariffication", Tariffication,
-      cells([Role.DIRECTOR, Role.ADMIN], INSTITUTION))
+# Versions are made only by the named actions of the load page (start a new version,
+# approve it): nobody edits a version, so an approval cannot be moved or renumbered.
+grant("journal.add_tariffication", Tariffication, cells(PLANNERS, INSTITUTION))
+grant("journal.approve_tariffication", Tariffication, {Role.DIRECTOR: INSTITUTION})

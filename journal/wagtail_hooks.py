@@ -216,15 +216,6 @@ class SubgroupMembershipViewSet(ScopedModelViewSet):
     panels = fields("institution", "subgroup", "pupil", "starts_on", "ends_on")
 
 
-class TarifficationViewSet(ScopedModelViewSet):
-    model = Tariffication
-    icon = "doc-full-inverse"
-    menu_label = _("Tariffication")
-    list_display = ["academic_year", "version", "approved_at", "approved_by", "institution"]
-    list_select_related = ["academic_year", "approved_by", "institution"]
-    panels = fields("institution", "academic_year", "version")
-
-
 class CurriculumPlanPage(AdminPageViewSet):
     """R-CUR-2: the plan of a year as a table with totals and load limits; read-only,
     the lines are edited in their listing and in the setup wizard."""
@@ -258,7 +249,7 @@ class CurriculumViewSetGroup(ModelViewSetGroup):
     menu_order = 210
     items = (CurriculumPlanPage, TarifficationPage, AcademicYearViewSet, SchoolClassViewSet,
              SubgroupViewSet, ClassMembershipViewSet, SubgroupMembershipViewSet,
-             SubjectViewSet, TeachingAssignmentViewSet, TarifficationViewSet,
+             SubjectViewSet, TeachingAssignmentViewSet,
              CurriculumProfileViewSet, PeriodViewSet, GradePeriodTypeViewSet,
              CurriculumLineViewSet)
 

@@ -7,9 +7,12 @@ the user could not then see or change, and every foreign-key choice offer only r
 user may see.
 """
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import path, re_path
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -195,6 +198,20 @@ class ScopedRevisionsCompareView(ReadLogMixin, ScopedObjectMixin, PermissionChec
 
 class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
     object_action = "delete"
+
+    def form_valid(self, form):
+        # Rows that others depend on (a subgroup with lessons, a subject in the
+        # timetable) are protected by the database: say so instead of failing.
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except ProtectedError as error:
+            used_by = sorted({str(row._meta.verbose_name_plural)
+                              for row in error.protected_objects})
+            messages.error(self.request, _(
+                "%(object)s cannot be deleted: it is still used (%(used_by)s). "
+                "Remove those first.") % {"object": self.object, "used_by": ", ".join(used_by)})
+            return redirect(self.get_success_url())
 
 
 class ScopedInspectView(ReadLogMixin, ScopedObjectMixin, generic.InspectView):

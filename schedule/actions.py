@@ -93,3 +93,15 @@ def delete_change(school_class, change, user):
     log(change, "wagtail.delete", user=user)
     change.delete()
     return regenerate(school_class)
+
+
+@transaction.atomic
+def delete_entry(entry):
+    """Deletes a weekly lesson from the admin listing with its dated lessons, keeping
+    (and returning) those that hold journal data, as the grid does."""
+    lessons = Lesson.objects.filter(entry=entry)
+    kept = list(lessons.with_journal_data())
+    lessons.exclude(pk__in=[lesson.pk for lesson in kept]).delete()
+    school_class = entry.school_class
+    entry.delete()
+    return kept + regenerate(school_class).kept

@@ -58,13 +58,14 @@ class ThematicPlanForm(ScopedAdminForm):
         if self.teaching is None:
             return cleaned
         subject, school_class = cleaned.get("subject"), cleaned.get("school_class")
-        grade = school_class.grade if school_class else cleaned.get("grade")
         if subject is None:
             return cleaned
-        if school_class is not None:
-            allowed = (school_class.pk, school_class.grade, subject.pk) in self.teaching
-        else:
-            allowed = any(g == grade and s == subject.pk for _c, g, s in self.teaching)
+        if school_class is None:
+            # A grade's plan fills every class of the grade, also those another teacher
+            # teaches: it is the deputy's to write.
+            raise ValidationError(_("Choose one of your classes: a plan for a whole grade "
+                                    "is written by the deputy director."))
+        allowed = (school_class.pk, school_class.grade, subject.pk) in self.teaching
         if not allowed:
             raise ValidationError(_("You can write a plan only for a subject you teach, in "
                                     "one of your classes or its grade."))

@@ -113,6 +113,11 @@ def generate_lessons(academic_year, entries=None):
         # Compared by attname (teacher_id, not teacher): reading a related row would
         # cost a query per lesson.
         if any(getattr(lesson, attname) != getattr(target, attname) for attname in ATTNAMES):
+            if lesson.pk in with_data:
+                # A lesson that holds marks or a topic is not rewritten: its teacher,
+                # subject and date are what the journal's data refer to.
+                report.kept.append(lesson)
+                continue
             for attname in ATTNAMES:
                 setattr(lesson, attname, getattr(target, attname))
             to_update.append(lesson)

@@ -144,7 +144,7 @@ class TimetableEntry(models.Model):
                                       verbose_name=_("academic year"))
     school_class = models.ForeignKey("journal.SchoolClass", on_delete=models.CASCADE,
                                      related_name="timetable_entries", verbose_name=_("class"))
-    subgroup = models.ForeignKey("journal.Subgroup", on_delete=models.CASCADE, null=True,
+    subgroup = models.ForeignKey("journal.Subgroup", on_delete=models.PROTECT, null=True,
                                  blank=True, related_name="timetable_entries",
                                  verbose_name=_("subgroup"))
     subject = models.ForeignKey("journal.Subject", on_delete=models.PROTECT,
@@ -257,8 +257,14 @@ class TimetableChange(models.Model):
             errors[required] = _("Fill this in for this kind of change.")
         if self.kind == ChangeKind.MOVED and self.new_lesson_number is None:
             errors["new_lesson_number"] = _("Fill this in for this kind of change.")
+        if self.kind == ChangeKind.MOVED and self.new_date and self.entry_id and not (
+                self.entry.academic_year.starts_on <= self.new_date
+                <= self.entry.academic_year.ends_on):
+            errors["new_date"] = _("The dates must lie within the academic year.")
         if errors:
             raise ValidationError(errors)
+        if not self.entry_id or not self.date:
+            return  # the form reports the missing lesson or date
         found = change_clashes(self)
         if found:
             raise ValidationError(found)
@@ -301,7 +307,7 @@ class Lesson(models.Model):
                                       related_name="lessons", verbose_name=_("academic year"))
     school_class = models.ForeignKey("journal.SchoolClass", on_delete=models.CASCADE,
                                      related_name="lessons", verbose_name=_("class"))
-    subgroup = models.ForeignKey("journal.Subgroup", on_delete=models.CASCADE, null=True,
+    subgroup = models.ForeignKey("journal.Subgroup", on_delete=models.PROTECT, null=True,
                                  blank=True, related_name="lessons", verbose_name=_("subgroup"))
     subject = models.ForeignKey("journal.Subject", on_delete=models.PROTECT,
                                 related_name="lessons", verbose_name=_("subject"))

@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.db import transaction
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -12,12 +13,13 @@ from wagtail.permissions import register_permission_policy
 from portal.viewsets import (
     AdminPageViewSet,
     MatrixPermissionPolicy,
+    ScopedDeleteView,
     ScopedEditView,
     ScopedIndexView,
     ScopedModelViewSet,
 )
 
-from . import views_admin
+from . import actions, views_admin
 from .filters import (
     EventFilterSet,
     LessonFilterSet,
@@ -59,8 +61,46 @@ class BellScheduleViewSet(ScopedModelViewSet):
         panels=[FieldRowPanel(fields("number", "starts_at", "ends_at"))])]
 
 
+class RegeneratesLessons:
+    """Admin edits of the weekly timetable and its dated changes bring the class's
+    lessons in line at once, as the grid editor does, so the calendars show them."""
+
+    def save_instance(self):
+        instance = super().save_instance()
+        school_class = getattr(instance, "school_class", None) or instance.entry.school_class
+        report = actions.regenerate(school_class)
+        if report.kept:
+            messages.warning(self.request, _(
+                "%(n)s lessons hold journal data and were kept as they were.")
+                % {"n": len(report.kept)})
+        return instance
+
+
+class TimetableCreateView(RegeneratesLessons, generic.CreateView):
+    pass
+
+
+class TimetableEditView(RegeneratesLessons, ScopedEditView):
+    pass
+
+
+class TimetableEntryDeleteView(ScopedDeleteView):
+    def delete_action(self):
+        actions.delete_entry(self.object)
+
+
+class TimetableChangeDeleteView(ScopedDeleteView):
+    def delete_action(self):
+        school_class = self.object.entry.school_class
+        super().delete_action()
+        actions.regenerate(school_class)
+
+
 class TimetableEntryViewSet(ScopedModelViewSet):
     model = TimetableEntry
+    add_view_class = TimetableCreateView
+    edit_view_class = TimetableEditView
+    delete_view_class = TimetableEntryDeleteView
     icon = "table"
     menu_label = _("Timetable")
     list_display = ["school_class", "weekday", "lesson_number", "subject", "teacher", "room",
@@ -79,6 +119,9 @@ class TimetableEntryViewSet(ScopedModelViewSet):
 
 class TimetableChangeViewSet(ScopedModelViewSet):
     model = TimetableChange
+    add_view_class = TimetableCreateView
+    edit_view_class = TimetableEditView
+    delete_view_class = TimetableChangeDeleteView
     icon = "warning"
     menu_label = _("Timetable changes")
     list_display = ["date", "entry", "kind", "replacement_teacher", "new_date",

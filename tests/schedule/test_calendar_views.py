@@ -24,7 +24,9 @@ WEEK = {"mode": "week", "date": MONDAY.isoformat()}
 
 
 @pytest.fixture(autouse=True)
-def english():
+def english(client, settings):
+    """The pages are read in English, as a user who chose it with the switcher."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         yield
 

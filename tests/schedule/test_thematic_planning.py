@@ -89,16 +89,18 @@ def test_a_teacher_cannot_plan_for_a_class_or_subject_they_do_not_teach(client_f
     colleague = Staff.objects.filter(institution=a.institution).exclude(pk=a.teacher_id).first()
     data = form_data(form, institution=a.institution_id,
                      academic_year=a.school_class.academic_year_id, subject=a.subject_id,
-                     school_class="", grade="11", author=a.teacher_id)
+                     school_class="", grade=str(a.school_class.grade), author=a.teacher_id)
     response = client.post(ADD, data)
     assert response.status_code == 200
-    assert "only for a subject you teach" in str(response.context["form"].errors)
-    data.update(grade=str(a.school_class.grade), author=colleague.pk)
+    # A grade's plan would fill the lessons of classes other teachers teach.
+    assert "a plan for a whole grade is written by the deputy" in str(
+        response.context["form"].errors)
+    data.update(school_class=a.school_class_id, author=colleague.pk)
     response = client.post(ADD, data)
     assert response.status_code == 200
     assert not ThematicPlan.objects.filter(author__in=[a.teacher, colleague],
-                                           grade=11).exists()
-    # Its grade is fine: a plan for the parallel.
+                                           school_class=a.school_class).exists()
+    # Their own class, signed as themselves: saved.
     data.update(author=a.teacher_id)
     assert client.post(ADD, data).status_code == 302
 
