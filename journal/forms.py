@@ -149,6 +149,17 @@ class RowsStep(forms.BaseFormSet):
     def existing(self):
         return []
 
+    def new_names(self, message):
+        """The names typed in, refusing one already there or typed twice; ``message``
+        names it."""
+        taken = {name.lower() for name in self.existing().values_list("name", flat=True)}
+        for row in self.filled():
+            key = row["name"].strip().lower()
+            if key in taken:
+                raise ValidationError(message % {"name": row["name"]})
+            taken.add(key)
+        return taken
+
 
 class RowForm(forms.Form):
     def __init__(self, *args, institution=None, **kwargs):
@@ -215,14 +226,7 @@ class BaseSubjectsStep(RowsStep):
     def clean(self):
         if any(self.errors):
             return
-        taken = {name.lower() for name in self.existing().values_list("name", flat=True)}
-        for row in self.filled():
-            key = row["name"].strip().lower()
-            if key in taken:
-                raise ValidationError(_("The subject %(name)s is already in the list.")
-                                      % {"name": row["name"]})
-            taken.add(key)
-        if not taken:
+        if not self.new_names(_("The subject %(name)s is already in the list.")):
             raise ValidationError(_("Enter at least one subject."))
 
     def save(self):
@@ -249,13 +253,7 @@ class BaseProfilesStep(RowsStep):
     def clean(self):
         if any(self.errors):
             return
-        taken = {name.lower() for name in self.existing().values_list("name", flat=True)}
-        for row in self.filled():
-            key = row["name"].strip().lower()
-            if key in taken:
-                raise ValidationError(_("The profile %(name)s is already in the list.")
-                                      % {"name": row["name"]})
-            taken.add(key)
+        self.new_names(_("The profile %(name)s is already in the list."))
 
     def save(self):
         CurriculumProfile.objects.bulk_create([

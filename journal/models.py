@@ -124,7 +124,7 @@ class SchoolClass(models.Model):
             errors["academic_year"] = _("The academic year belongs to another school.")
         if self.class_teacher_id and self.class_teacher.institution_id != self.institution_id:
             errors["class_teacher"] = _("The class teacher works in another school.")
-        errors.update(_same_school(self, "profile", "home_room", "bell_schedule"))
+        errors.update(same_school(self, "profile", "home_room", "bell_schedule"))
         if errors:
             raise ValidationError(errors)
 
@@ -183,7 +183,7 @@ class ClassMembership(models.Model):
         return f"{self.pupil} — {self.school_class}"
 
     def clean(self):
-        errors = _same_school(self, "school_class")
+        errors = same_school(self, "school_class")
         if self.pupil_id and self.pupil.institution_id != self.institution_id:
             errors["pupil"] = _("This belongs to another school.")
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
@@ -341,7 +341,7 @@ class Subgroup(models.Model):
         return f"{self.school_class} {self.subject}: {self.name}"
 
     def clean(self):
-        errors = _same_school(self, "school_class", "subject", "teacher")
+        errors = same_school(self, "school_class", "subject", "teacher")
         if errors:
             raise ValidationError(errors)
 
@@ -731,7 +731,7 @@ class InstitutionSettings(models.Model):
 # Curriculum (R-CUR-1, R-CUR-2) ----------------------------------------------------------
 
 
-def _same_school(row, *related):
+def same_school(row, *related):
     """Field names of related rows that belong to another school."""
     wrong = {}
     for name in related:
@@ -870,7 +870,7 @@ class Period(models.Model):
         return f"{self.period_type}: {self.number} ({self.starts_on:%d.%m}–{self.ends_on:%d.%m})"
 
     def clean(self):
-        errors = _same_school(self, "academic_year", "period_type")
+        errors = same_school(self, "academic_year", "period_type")
         if errors:
             raise ValidationError(errors)
         if not (self.academic_year_id and self.period_type_id and self.number
@@ -946,7 +946,7 @@ class GradePeriodType(models.Model):
         return _("Grade %(grade)s: %(type)s") % {"grade": self.grade, "type": self.period_type}
 
     def clean(self):
-        errors = _same_school(self, "academic_year", "period_type")
+        errors = same_school(self, "academic_year", "period_type")
         if errors:
             raise ValidationError(errors)
 
@@ -1038,7 +1038,7 @@ class CurriculumLine(models.Model):
         return f"{self.grade}: {self.subject} — {self.hours_per_week}"
 
     def clean(self):
-        errors = _same_school(self, "academic_year", "profile", "subject")
+        errors = same_school(self, "academic_year", "profile", "subject")
         if errors:
             raise ValidationError(errors)
 

@@ -3,7 +3,6 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem as SidebarItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSetGroup
@@ -12,6 +11,7 @@ from wagtail.permissions import register_permission_policy
 from portal.viewsets import (
     AdminPageViewSet,
     MatrixPermissionPolicy,
+    PermissionMenuItem,
     ScopedDeleteView,
     ScopedIndexView,
     ScopedModelViewSet,
@@ -357,15 +357,10 @@ def register_setup_wizard_urls():
     ]
 
 
-class SetupWizardMenuItem(SidebarItem):
-    def is_shown(self, request):
-        return request.user.has_perm(RUN_SETUP_WIZARD)
-
-
 @hooks.register("register_admin_menu_item")
 def register_setup_wizard_menu_item():
-    return SetupWizardMenuItem(_("School setup wizard"), reverse("journal_setup"),
-                               icon_name="wagtail", order=215)
+    return PermissionMenuItem(_("School setup wizard"), reverse("journal_setup"),
+                              RUN_SETUP_WIZARD, icon_name="wagtail", order=215)
 
 
 @hooks.register("register_log_actions")

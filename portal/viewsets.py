@@ -322,6 +322,17 @@ class ScopedModelViewSet(ModelViewSet):
         return handler.bind_to_model(self.model)
 
 
+class PermissionMenuItem(SidebarMenuItem):
+    """A sidebar item shown to those who hold ``permission`` somewhere."""
+
+    def __init__(self, label, url, permission, **kwargs):
+        super().__init__(label, url, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
 class AdminPageViewSet(ViewSet):
     """One admin page of its own (an overview, a report) with a menu item, so that it
     can stand in a menu group next to the model viewsets. The item is shown to those
@@ -336,12 +347,7 @@ class AdminPageViewSet(ViewSet):
     def get_urlpatterns(self):
         return [path("", self.get_view(), name=self.url_name)]
 
-    @cached_property
-    def menu_item_class(self):
-        required = self.permission_required
-
-        class PermissionMenuItem(SidebarMenuItem):
-            def is_shown(self, request):
-                return request.user.has_perm(required)
-
-        return PermissionMenuItem
+    def get_menu_item(self, order=None):
+        return PermissionMenuItem(self.menu_label, self.menu_url, self.permission_required,
+                                  name=self.menu_name, icon_name=self.menu_icon,
+                                  order=self.get_menu_item_order(order))

@@ -3,10 +3,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from .matrix import matrix_tables
+from .viewsets import PermissionMenuItem
 
 
 class AccessMatrixView(WagtailAdminTemplateMixin, TemplateView):
@@ -35,16 +35,10 @@ def register_matrix_url():
     return [path("access-matrix/", AccessMatrixView.as_view(), name="access_matrix")]
 
 
-class MatrixMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("portal.view_access_matrix")
-
-
 @hooks.register("register_settings_menu_item")
 def register_matrix_menu_item():
-    return MatrixMenuItem(
-        _("Access matrix"), reverse("access_matrix"), icon_name="key", order=900
-    )
+    return PermissionMenuItem(_("Access matrix"), reverse("access_matrix"),
+                              "portal.view_access_matrix", icon_name="key", order=900)
 
 
 @hooks.register("register_log_actions")

@@ -1,7 +1,6 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem as SidebarItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
@@ -11,6 +10,7 @@ from wagtail.permissions import register_permission_policy
 from portal.viewsets import (
     AlternativePermissionPolicy,
     MatrixPermissionPolicy,
+    PermissionMenuItem,
     ScopedIndexView,
     ScopedModelViewSet,
 )
@@ -336,12 +336,7 @@ def register_records_urls():
     ]
 
 
-class ImportMenuItem(SidebarItem):
-    def is_shown(self, request):
-        return request.user.has_perm("records.add_pupil")
-
-
 @hooks.register("register_admin_menu_item")
 def register_import_menu_item():
-    return ImportMenuItem(_("Import pupils"), reverse("records_import"), icon_name="upload",
-                          order=205)
+    return PermissionMenuItem(_("Import pupils"), reverse("records_import"), "records.add_pupil",
+                              icon_name="upload", order=205)

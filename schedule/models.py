@@ -19,19 +19,8 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
+from journal.models import same_school
 from portal.access import ScopedQuerySet
-
-
-def same_school(row, *related):
-    """Field names of related rows that belong to another school than ``row``."""
-    wrong = {}
-    for name in related:
-        if getattr(row, f"{name}_id", None) is None:
-            continue
-        owner = getattr(getattr(row, name), "institution_id", None)
-        if owner is not None and owner != row.institution_id:
-            wrong[name] = _("This belongs to another school.")
-    return wrong
 
 
 class Weekday(models.IntegerChoices):

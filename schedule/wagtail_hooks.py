@@ -3,7 +3,6 @@ from django.db import transaction
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem as SidebarItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views import generic
@@ -13,6 +12,7 @@ from wagtail.permissions import register_permission_policy
 from portal.viewsets import (
     AdminPageViewSet,
     MatrixPermissionPolicy,
+    PermissionMenuItem,
     ScopedDeleteView,
     ScopedEditView,
     ScopedIndexView,
@@ -255,12 +255,7 @@ def register_import_urls():
     ]
 
 
-class ImportMenuItem(SidebarItem):
-    def is_shown(self, request):
-        return request.user.has_perm("schedule.add_timetableentry")
-
-
 @hooks.register("register_admin_menu_item")
 def register_import_menu_item():
-    return ImportMenuItem(_("Import timetable"), reverse("schedule_import"), icon_name="upload",
-                          order=216)
+    return PermissionMenuItem(_("Import timetable"), reverse("schedule_import"),
+                              "schedule.add_timetableentry", icon_name="upload", order=216)
