@@ -116,6 +116,17 @@ class Plan:
         return len(self.rows) - self.created
 
 
+def decode_csv(content):
+    """The text of a CSV file saved by Excel or LibreOffice in Russia: UTF-8 (with or
+    without its mark) or Windows-1251."""
+    for encoding in ("utf-8-sig", "cp1251"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError(_("The CSV file is neither UTF-8 nor Windows-1251."))
+
+
 def read_table(content, filename):
     """Rows of cells from CSV (UTF-8 or Windows-1251, ; or , separated) or XLSX."""
     if filename.lower().endswith(".xlsx"):
@@ -125,14 +136,7 @@ def read_table(content, filename):
             raise ImportFileError(_("The file is not a readable XLSX workbook.")) from error
         table = [list(data.headers or [])] + [list(row) for row in data]
     elif filename.lower().endswith(".csv"):
-        for encoding in ("utf-8-sig", "cp1251"):
-            try:
-                text = content.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ImportFileError(_("The CSV file is neither UTF-8 nor Windows-1251."))
+        text = decode_csv(content)
         try:
             dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else "", ";,\t")
         except csv.Error:

@@ -46,6 +46,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from journal.models import SchoolClass, Subgroup, Subject
+from records.imports import ImportFileError, decode_csv
 from records.models import Staff, normalize_name
 
 from .conflicts import SlotTimes, clashes
@@ -83,10 +84,6 @@ WEEKDAYS = {
 }
 # Class letters typed in Latin: the transliteration of А, Б, В, Г, Д, Е ("5a", "5b").
 LATIN_LETTERS = str.maketrans({"A": "А", "B": "Б", "V": "В", "G": "Г", "D": "Д", "E": "Е"})
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read."""
 
 
 @dataclass
@@ -150,14 +147,7 @@ def weekday_of(text):
 def parse_csv(content):
     if b"\x00" in content:
         raise ImportFileError(_("The file is not a text (CSV) file."))
-    for encoding in ("utf-8-sig", "cp1251"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportFileError(_("The CSV file is neither UTF-8 nor Windows-1251."))
+    text = decode_csv(content)
     lines = text.splitlines()
     first = next((line for line in lines if line.strip()), "")
     delimiter = ";" if first.count(";") >= first.count(",") else ","
