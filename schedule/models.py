@@ -394,13 +394,7 @@ class Event(models.Model):
 
 
 class ThematicPlanQuerySet(ScopedQuerySet):
-    def for_lesson_group(self, school_class, subject, academic_year):
-        """The plan of a class, or of its parallel when the class has none."""
-        own = self.filter(school_class=school_class, subject=subject,
-                          academic_year=academic_year)
-        return own if own.exists() else self.filter(
-            school_class__isnull=True, grade=school_class.grade, subject=subject,
-            academic_year=academic_year)
+    pass
 
 
 class ThematicPlan(ClusterableModel):
