@@ -7,14 +7,20 @@ from records.factories import InstitutionFactory, StaffFactory
 
 from .models import (
     AcademicYear,
+    Attendance,
+    AttendanceKind,
     ClassMembership,
     CurriculumLine,
     CurriculumProfile,
+    FinalKind,
+    FinalMark,
     GradePeriodType,
     GradingScale,
     Holiday,
+    Homework,
     InstitutionSettings,
     LoadLimit,
+    Mark,
     MarkType,
     Period,
     PeriodType,
@@ -24,6 +30,7 @@ from .models import (
     SubgroupMembership,
     Subject,
     Tariffication,
+    Task,
     TeachingAssignment,
 )
 
@@ -228,3 +235,65 @@ class TarifficationFactory(factory.django.DjangoModelFactory):
 
     academic_year = factory.SubFactory(AcademicYearFactory)
     institution = factory.SelfAttribute("academic_year.institution")
+
+
+# The journal ---------------------------------------------------------------------------
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Task
+
+    lesson = factory.SubFactory("schedule.factories.LessonFactory")
+    institution = factory.SelfAttribute("lesson.institution")
+    mark_type = factory.SubFactory(MarkTypeFactory)
+
+
+class MarkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mark
+
+    task = factory.SubFactory(TaskFactory)
+    lesson = factory.SelfAttribute("task.lesson")
+    institution = factory.SelfAttribute("lesson.institution")
+    pupil = factory.SubFactory("records.factories.PupilFactory",
+                               institution=factory.SelfAttribute("..institution"),
+                               school_class=factory.SelfAttribute("..lesson.school_class"))
+    value = "5"
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    lesson = factory.SubFactory("schedule.factories.LessonFactory")
+    institution = factory.SelfAttribute("lesson.institution")
+    pupil = factory.SubFactory("records.factories.PupilFactory",
+                               institution=factory.SelfAttribute("..institution"),
+                               school_class=factory.SelfAttribute("..lesson.school_class"))
+    kind = AttendanceKind.ABSENT
+
+
+class HomeworkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Homework
+
+    lesson = factory.SubFactory("schedule.factories.LessonFactory")
+    institution = factory.SelfAttribute("lesson.institution")
+    text = "Упражнение 12"
+
+
+class FinalMarkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FinalMark
+
+    school_class = factory.SubFactory(SchoolClassFactory)
+    institution = factory.SelfAttribute("school_class.institution")
+    academic_year = factory.SelfAttribute("school_class.academic_year")
+    subject = factory.SubFactory(SubjectFactory, institution=factory.SelfAttribute(
+        "..institution"))
+    pupil = factory.SubFactory("records.factories.PupilFactory",
+                               institution=factory.SelfAttribute("..institution"),
+                               school_class=factory.SelfAttribute("..school_class"))
+    kind = FinalKind.YEAR
+    value = "5"

@@ -13,6 +13,7 @@ load limits) are department-wide rows with school additions; the curriculum base
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -777,6 +778,19 @@ class PeriodQuerySet(ScopedQuerySet):
     def containing(self, day):
         return self.filter(starts_on__lte=day, ends_on__gte=day)
 
+    def for_class(self, school_class):
+        """The periods of the type the class's grade uses this year (R-CUR-1)."""
+        chosen = GradePeriodType.objects.filter(
+            academic_year_id=school_class.academic_year_id, grade=school_class.grade
+        ).values("period_type")
+        rows = self.filter(academic_year_id=school_class.academic_year_id)
+        own = rows.filter(period_type__in=chosen)
+        if own.exists():
+            return own.order_by("number")
+        default = InstitutionSettings.objects.filter(
+            institution_id=school_class.institution_id).values("default_period_type")
+        return rows.filter(period_type__in=default).order_by("number")
+
 
 def period_set_errors(academic_year, period_type, bounds):
     """What is wrong with a whole set of periods of one type in one year.
@@ -851,6 +865,11 @@ class Period(models.Model):
     number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
+    # R-JRN-4: the deputy director closes a period, and its finals become read-only.
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                  null=True, blank=True, editable=False, related_name="+",
+                                  verbose_name=_("closed by"))
 
     objects = PeriodQuerySet.as_manager()
     access_paths = {"institution": "institution_id"}
@@ -868,6 +887,10 @@ class Period(models.Model):
 
     def __str__(self):
         return f"{self.period_type}: {self.number} ({self.starts_on:%d.%m}–{self.ends_on:%d.%m})"
+
+    @property
+    def is_closed(self):
+        return self.closed_at is not None
 
     def clean(self):
         errors = same_school(self, "academic_year", "period_type")
@@ -1146,3 +1169,264 @@ class SetupWizard(LockableMixin, models.Model):
     def release(self):
         self.locked, self.locked_by, self.locked_at = False, None, None
         self.save(update_fields=["locked", "locked_by", "locked_at"])
+
+
+# The journal (R-JRN-1…6) ---------------------------------------------------------------
+#
+# What a teacher enters hangs on a dated lesson (schedule.Lesson): the works marked in
+# it (Task, one column of the grid each), the marks, the attendance and the homework.
+# Finals hang on the pupil, the subject and the period. Every row a teacher saves from
+# the grid carries a ``version``: a save names the version it was based on, and a save
+# based on an old version is refused (journal/cells.py), so two people saving the same
+# cell never overwrite each other silently.
+
+
+class JournalQuerySet(ScopedQuerySet):
+    pass
+
+
+def _journal_institution():
+    # Marks are the largest table of the city: no index of their own on the school
+    # (rows are always found by lesson or pupil first).
+    return models.ForeignKey("records.Institution", on_delete=models.PROTECT,
+                             related_name="+", db_index=False, verbose_name=_("institution"))
+
+
+def _updated_by():
+    return models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             blank=True, db_index=False, related_name="+",
+                             verbose_name=_("entered by"))
+
+
+class Task(models.Model):
+    """A piece of work marked in a lesson (an oral answer, a test): one column of the
+    journal grid. Its mark type gives the marks their weight (R-JRN-2)."""
+
+    institution = _journal_institution()
+    lesson = models.ForeignKey("schedule.Lesson", on_delete=models.CASCADE,
+                               related_name="tasks", verbose_name=_("lesson"))
+    mark_type = models.ForeignKey(MarkType, on_delete=models.PROTECT, related_name="tasks",
+                                  verbose_name=_("mark type"))
+    title = models.CharField(_("title"), max_length=200, blank=True)
+
+    objects = JournalQuerySet.as_manager()
+    access_paths = {"institution": "institution_id", "class": "lesson__school_class_id",
+                    "teacher": ("lesson__teacher__person_id",
+                                "lesson__replaced_teacher__person_id")}
+
+    class Meta:
+        verbose_name = _("work")
+        verbose_name_plural = _("works")
+        ordering = ["lesson", "pk"]
+
+    def __str__(self):
+        return self.title or str(self.mark_type)
+
+
+class Mark(models.Model):
+    """One pupil's mark for one work (R-JRN-2). A debt is a work due and not handed in:
+    it has no value until the mark replaces it."""
+
+    institution = _journal_institution()
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="marks",
+                             verbose_name=_("work"))
+    # The task's lesson, kept on the row: the grid and the diary read marks by lesson.
+    lesson = models.ForeignKey("schedule.Lesson", on_delete=models.CASCADE,
+                               related_name="marks", verbose_name=_("lesson"))
+    pupil = models.ForeignKey("records.Pupil", on_delete=models.CASCADE, related_name="marks",
+                              verbose_name=_("pupil"))
+    value = models.CharField(_("mark"), max_length=10, blank=True)
+    is_debt = models.BooleanField(_("debt"), default=False)
+    comment = models.CharField(_("comment"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(_("entered at"), default=timezone.now)
+    updated_by = _updated_by()
+
+    objects = JournalQuerySet.as_manager()
+    access_paths = {"institution": "institution_id", "class": "lesson__school_class_id",
+                    "pupil": "pupil_id", "person": "pupil__person_id",
+                    "teacher": ("lesson__teacher__person_id",
+                                "lesson__replaced_teacher__person_id")}
+
+    class Meta:
+        verbose_name = _("mark")
+        verbose_name_plural = _("marks")
+        ordering = ["lesson", "task", "pupil"]
+        indexes = [models.Index(fields=["pupil", "lesson"])]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "pupil"], name="mark_one_per_task"),
+            models.CheckConstraint(condition=~models.Q(value="") | models.Q(is_debt=True),
+                                   name="mark_value_or_debt"),
+        ]
+
+    def __str__(self):
+        return self.value or str(_("debt"))
+
+
+class AttendanceKind(models.TextChoices):
+    # The letters are those of the paper journal and of the grid's keyboard entry.
+    ABSENT = "absent", _("absent")
+    VALID = "valid", _("absent with a valid reason")
+    ILL = "ill", _("ill")
+    LATE = "late", _("late")
+
+
+ATTENDANCE_LETTERS = {
+    AttendanceKind.ABSENT: _("A"),
+    AttendanceKind.VALID: _("V"),
+    AttendanceKind.ILL: _("I"),
+    AttendanceKind.LATE: _("L"),
+}
+
+
+class Attendance(models.Model):
+    """A pupil missing or late to one lesson (R-JRN-3); no row means present."""
+
+    institution = _journal_institution()
+    lesson = models.ForeignKey("schedule.Lesson", on_delete=models.CASCADE,
+                               related_name="attendance", verbose_name=_("lesson"))
+    pupil = models.ForeignKey("records.Pupil", on_delete=models.CASCADE,
+                              related_name="attendance", verbose_name=_("pupil"))
+    kind = models.CharField(_("attendance"), max_length=10, choices=AttendanceKind.choices)
+    late_minutes = models.PositiveSmallIntegerField(
+        _("minutes late"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(90)])
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(_("entered at"), default=timezone.now)
+    updated_by = _updated_by()
+
+    objects = JournalQuerySet.as_manager()
+    access_paths = {"institution": "institution_id", "class": "lesson__school_class_id",
+                    "pupil": "pupil_id", "person": "pupil__person_id",
+                    "teacher": ("lesson__teacher__person_id",
+                                "lesson__replaced_teacher__person_id")}
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["lesson", "pupil"]
+        indexes = [models.Index(fields=["pupil", "lesson"])]
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "pupil"], name="attendance_one_per_lesson"),
+            models.CheckConstraint(
+                condition=models.Q(kind="late", late_minutes__isnull=False)
+                | (~models.Q(kind="late") & models.Q(late_minutes__isnull=True)),
+                name="attendance_minutes_only_when_late"),
+        ]
+
+    def __str__(self):
+        if self.kind == AttendanceKind.LATE:
+            return _("late, %(minutes)s min") % {"minutes": self.late_minutes}
+        return self.get_kind_display()
+
+
+class Homework(models.Model):
+    """What a lesson sets to do at home (R-JRN-1): text, links, files and a due date."""
+
+    institution = _journal_institution()
+    lesson = models.OneToOneField("schedule.Lesson", on_delete=models.CASCADE,
+                                  related_name="homework", verbose_name=_("lesson"))
+    text = models.TextField(_("homework"), blank=True)
+    links = models.TextField(_("links"), blank=True, help_text=_("One address per line."))
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(_("entered at"), default=timezone.now)
+    updated_by = _updated_by()
+
+    objects = JournalQuerySet.as_manager()
+    access_paths = {"institution": "institution_id", "class": "lesson__school_class_id",
+                    "teacher": ("lesson__teacher__person_id",
+                                "lesson__replaced_teacher__person_id")}
+
+    class Meta:
+        verbose_name = _("homework")
+        verbose_name_plural = _("homework")
+        ordering = ["lesson"]
+
+    def __str__(self):
+        return self.text[:100]
+
+    def link_list(self):
+        return [line.strip() for line in self.links.splitlines() if line.strip()]
+
+
+def _private_storage():
+    from records.files import private_storage
+
+    return private_storage()
+
+
+class HomeworkFile(models.Model):
+    homework = models.ForeignKey(Homework, on_delete=models.CASCADE, related_name="files",
+                                 verbose_name=_("homework"))
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    file = models.FileField(_("file"), storage=_private_storage, upload_to="homework/%Y/%m")
+
+    objects = JournalQuerySet.as_manager()
+    access_paths = {"institution": "homework__institution_id",
+                    "class": "homework__lesson__school_class_id",
+                    "teacher": ("homework__lesson__teacher__person_id",
+                                "homework__lesson__replaced_teacher__person_id")}
+
+    class Meta:
+        verbose_name = _("homework file")
+        verbose_name_plural = _("homework files")
+        ordering = ["homework", "pk"]
+
+    def __str__(self):
+        return self.title or self.file.name.rsplit("/", 1)[-1]
+
+
+class FinalKind(models.TextChoices):
+    PERIOD = "period", _("period")
+    YEAR = "year", _("year")
+    EXAM = "exam", _("exam")
+
+
+class FinalMark(models.Model):
+    """A pupil's final mark in a subject for a period, the year or the exam (R-JRN-4).
+    A cleared final keeps its row (an empty value), so its history stays with it."""
+
+    institution = models.ForeignKey("records.Institution", on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("institution"))
+    academic_year = models.ForeignKey(AcademicYear, on_delete=models.CASCADE,
+                                      related_name="final_marks",
+                                      verbose_name=_("academic year"))
+    school_class = models.ForeignKey(SchoolClass, on_delete=models.CASCADE,
+                                     related_name="final_marks", verbose_name=_("class"))
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="final_marks",
+                                verbose_name=_("subject"))
+    pupil = models.ForeignKey("records.Pupil", on_delete=models.CASCADE,
+                              related_name="final_marks", verbose_name=_("pupil"))
+    kind = models.CharField(_("final"), max_length=10, choices=FinalKind.choices)
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="final_marks", verbose_name=_("period"))
+    value = models.CharField(_("mark"), max_length=10, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(_("entered at"), default=timezone.now)
+    updated_by = _updated_by()
+
+    objects = JournalQuerySet.as_manager()
+    access_paths = {"institution": "institution_id", "class": "school_class_id",
+                    "pupil": "pupil_id", "person": "pupil__person_id"}
+
+    class Meta:
+        verbose_name = _("final mark")
+        verbose_name_plural = _("final marks")
+        ordering = ["school_class", "subject", "pupil", "kind", "period"]
+        indexes = [models.Index(fields=["pupil", "academic_year"])]
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "subject", "period"],
+                                    condition=models.Q(kind="period"),
+                                    name="final_mark_one_per_period"),
+            models.UniqueConstraint(fields=["pupil", "subject", "academic_year", "kind"],
+                                    condition=~models.Q(kind="period"),
+                                    name="final_mark_one_per_year"),
+            models.CheckConstraint(
+                condition=models.Q(kind="period", period__isnull=False)
+                | (~models.Q(kind="period") & models.Q(period__isnull=True)),
+                name="final_mark_period_only_for_period_kind"),
+        ]
+
+    def __str__(self):
+        return self.value

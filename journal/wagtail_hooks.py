@@ -371,3 +371,14 @@ def register_journal_log_actions(actions):
                             _("New tariffication version started"))
     actions.register_action(TRANSFERRED, _("Transferred to another class"),
                             _("Transferred to another class"))
+    # The messages name no pupil and no value: a lesson's history is read by more people
+    # than its journal. The cell's own history shows old and new values to its readers.
+    actions.register_action("journal.mark", _("Mark changed"), _("Mark changed"))
+    actions.register_action("journal.attendance", _("Attendance changed"),
+                            _("Attendance changed"))
+    actions.register_action("journal.final", _("Final mark changed"), _("Final mark changed"))
+    actions.register_action("journal.topic", _("Topic changed"), _("Topic changed"))
+    actions.register_action("journal.homework", _("Homework changed"), _("Homework changed"))
+    actions.register_action("journal.period_closed", _("Period closed"), _("Period closed"))
+    actions.register_action("journal.period_reopened", _("Period reopened"),
+                            _("Period reopened"))

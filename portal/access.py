@@ -148,17 +148,21 @@ class AccessContext:
             return []
         return list(
             Pupil.objects.current().filter(person_id=self.person_id).values_list(
-                "pk", "institution_id"
+                "pk", "institution_id", "school_class_id"
             )
         )
 
     @cached_property
     def own_pupil_ids(self):
-        return {pk for pk, _ in self._own_pupils}
+        return {row[0] for row in self._own_pupils}
 
     @cached_property
     def pupil_institution_ids(self):
-        return {institution_id for _, institution_id in self._own_pupils}
+        return {row[1] for row in self._own_pupils}
+
+    @cached_property
+    def own_class_ids(self):
+        return {row[2] for row in self._own_pupils} - {None}
 
     @cached_property
     def _children(self):
@@ -169,16 +173,20 @@ class AccessContext:
         return list(
             Guardianship.objects.filter(
                 parent__person_id=self.person_id, pupil__left_on__isnull=True
-            ).values_list("pupil_id", "pupil__institution_id")
+            ).values_list("pupil_id", "pupil__institution_id", "pupil__school_class_id")
         )
 
     @cached_property
     def child_pupil_ids(self):
-        return {pk for pk, _ in self._children}
+        return {row[0] for row in self._children}
 
     @cached_property
     def parent_institution_ids(self):
-        return {institution_id for _, institution_id in self._children}
+        return {row[1] for row in self._children}
+
+    @cached_property
+    def children_class_ids(self):
+        return {row[2] for row in self._children} - {None}
 
     @cached_property
     def led_class_ids(self):
@@ -316,6 +324,14 @@ INSTITUTION_AND_SHARED = Scope(
 )
 CHILDREN = Scope("children", _("own children"), "pupil", lambda c, role: c.child_pupil_ids)
 SELF = Scope("self", _("self"), "person", lambda c, role: {c.person_id} - {None})
+# The lessons a teacher gives or was replaced in, and the journal rows that hang on them.
+OWN_LESSONS = Scope("own_lessons", _("own lessons"), "teacher",
+                    lambda c, role: {c.person_id} - {None})
+# What a whole class shares (homework): a pupil's own class, a parent's children's classes.
+FAMILY_CLASS = Scope(
+    "family_class", _("own class, children's classes"), "class",
+    lambda c, role: c.own_class_ids if role == Role.PUPIL else c.children_class_ids,
+)
 CITY = Scope("city", _("all schools"), None, _city)
 # Department users read only the limited fields of people (R-TEN-3); the records
 # views decide which fields that means.

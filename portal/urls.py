@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -9,6 +9,8 @@ from . import views
 urlpatterns = [
     # One login for the portal and the admin: allauth's, with its rate limits.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    # Site history lists log entries by model, not by school: superusers only.
+    re_path(r"^admin/reports/site-history/", views.superusers_only),
     path("admin/", include(wagtailadmin_urls)),
     path("favicon.ico", views.favicon),
     path("accounts/", include("allauth.urls")),

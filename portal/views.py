@@ -17,6 +17,16 @@ def favicon(request):
     return redirect(static("portal/favicon.svg"), permanent=True)
 
 
+def superusers_only(request, *args, **kwargs):
+    """Wagtail's site history report, for superusers; anyone else gets 403."""
+    from wagtail.admin.views.reports.audit_logging import LogEntriesView
+
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    results = request.path.rstrip("/").endswith("results")
+    return LogEntriesView.as_view(results_only=results)(request, *args, **kwargs)
+
+
 @login_required
 def start(request):
     """Each role lands on its own start page."""

@@ -46,3 +46,11 @@ def register_portal_log_actions(actions):
     actions.register_action("portal.card_opened", _("Card opened"), _("Card opened"))
     actions.register_action("portal.version_kept", _("Version before the first change"),
                             _("The card as it was before its first recorded change"))
+
+
+@hooks.register("construct_reports_menu")
+def hide_site_history(request, menu_items):
+    # Wagtail's site history lists every log entry of a model to anyone holding any
+    # permission on it, whatever the school; the entries name pupils. Only superusers.
+    if not request.user.is_superuser:
+        menu_items[:] = [item for item in menu_items if item.name != "site-history"]

@@ -150,7 +150,7 @@ class TimetableEntry(models.Model):
 
     objects = TimetableEntryQuerySet.as_manager()
     access_paths = {"institution": "institution_id", "class": "school_class_id",
-                    "person": "teacher__person_id"}
+                    "person": "teacher__person_id", "teacher": "teacher__person_id"}
 
     class Meta:
         verbose_name = _("timetable lesson")
@@ -325,7 +325,8 @@ class Lesson(models.Model):
 
     objects = LessonQuerySet.as_manager()
     access_paths = {"institution": "institution_id", "class": "school_class_id",
-                    "person": ("teacher__person_id", "replaced_teacher__person_id")}
+                    "person": ("teacher__person_id", "replaced_teacher__person_id"),
+                    "teacher": ("teacher__person_id", "replaced_teacher__person_id")}
 
     class Meta:
         verbose_name = _("lesson")

@@ -1,0 +1,464 @@
+"""Saving one cell of the journal (R-JRN-2…5): a mark, an attendance entry, a final, a
+lesson's topic and homework; and the class teacher's whole-day absence and excuses.
+
+Every save names the version of the cell the user's screen showed (0: the cell was
+empty). The row is locked (``select_for_update``) and its version compared before
+anything is written, so of two people saving the same cell at once the second gets a
+``Conflict`` carrying the value now stored, never a silent overwrite (R-JRN-5). Two
+people creating the same empty cell at once meet at the unique constraint instead.
+
+Every change is a Wagtail log entry (who, when, old and new value): marks on their work
+(``Task``), attendance, topic and homework on their lesson, finals on their own row,
+each with the pupil in ``data`` so that a cell's history is one indexed query.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+from wagtail.models import ModelLogEntry
+
+from portal.access import today
+
+from .models import (
+    Attendance,
+    AttendanceKind,
+    ClassMembership,
+    FinalKind,
+    FinalMark,
+    Homework,
+    InstitutionSettings,
+    Mark,
+    Period,
+    SubgroupMembership,
+    Task,
+)
+from .rules import ENTER_FINALS, FILL_JOURNAL, RECORD_ABSENCE
+
+
+class Conflict(Exception):
+    """Someone else saved the cell first: ``current`` is what is stored now."""
+
+    def __init__(self, current):
+        super().__init__(current)
+        self.current = current
+
+
+@dataclass
+class Cell:
+    """What a cell holds, as the grid and the conflict message show it."""
+
+    value: str = ""
+    version: int = 0
+    comment: str = ""
+    updated_by: str = ""
+    updated_at: object = None
+
+    def as_json(self):
+        return {"value": self.value, "version": self.version, "comment": self.comment,
+                "updated_by": self.updated_by,
+                "updated_at": timezone.localtime(self.updated_at).strftime("%d.%m.%Y %H:%M")
+                if self.updated_at else ""}
+
+
+def _author(user):
+    if user is None:
+        return ""
+    person = getattr(user, "person", None)
+    return person.short_name if person is not None else user.get_username()
+
+
+def mark_text(mark):
+    if mark is None:
+        return ""
+    return _("debt") if mark.is_debt and not mark.value else mark.value
+
+
+def attendance_text(row):
+    if row is None:
+        return ""
+    return str(row)
+
+
+def cell_of(row, text):
+    if row is None:
+        return Cell()
+    return Cell(text, row.version, getattr(row, "comment", ""), _author(row.updated_by),
+                row.updated_at)
+
+
+def cell_history(obj, pupil_id):
+    """The log entries of one pupil's cell on ``obj`` (a work, a lesson, a final)."""
+    return (ModelLogEntry.objects.for_instance(obj).filter(data__pupil=pupil_id)
+            .select_related("user").order_by("-timestamp", "-pk"))
+
+
+def _log(obj, action, user, pupil_id, old, new):
+    if old != new:
+        log(obj, action, user=user, data={"pupil": pupil_id, "old": old, "new": new})
+
+
+# Who and when -------------------------------------------------------------------------
+
+
+def school_settings(institution_id):
+    return InstitutionSettings.objects.select_related("grading_scale").filter(
+        institution_id=institution_id).first()
+
+
+def scale_of(institution_id):
+    settings = school_settings(institution_id)
+    return settings.grading_scale.mark_list() if settings else ["5", "4", "3", "2", "1"]
+
+
+def period_of(lesson):
+    return Period.objects.for_class(lesson.school_class).containing(lesson.date).first()
+
+
+def pupil_attends(lesson, pupil_id):
+    """Was the pupil in the lesson's class (or subgroup) on the lesson's date?"""
+    if lesson.subgroup_id:
+        rows = SubgroupMembership.objects.filter(subgroup_id=lesson.subgroup_id)
+    else:
+        rows = ClassMembership.objects.filter(school_class_id=lesson.school_class_id)
+    return rows.on(lesson.date).filter(pupil_id=pupil_id).exists()
+
+
+def check_lesson(user, lesson, pupil_id=None, *, marks=False):
+    """Refuse, with the reason, what this user may not write in this lesson."""
+    if not user.has_perm(FILL_JOURNAL, lesson):
+        raise PermissionDenied
+    check_lesson_state(lesson, pupil_id, marks=marks)
+
+
+def check_lesson_state(lesson, pupil_id=None, *, marks=False):
+    """Refuse what nobody may write in this lesson (or for this pupil in it)."""
+    if lesson.is_cancelled:
+        raise ValidationError(_("The lesson was cancelled."))
+    if lesson.date > today():
+        raise ValidationError(_("The lesson has not taken place yet."))
+    period = period_of(lesson)
+    if period is not None and period.is_closed:
+        raise ValidationError(_("The period %(period)s is closed: ask the deputy director "
+                                "to reopen it.") % {"period": period})
+    if pupil_id is not None and not pupil_attends(lesson, pupil_id):
+        raise ValidationError(_("The pupil was not in this class on the date of the lesson."))
+    if marks:
+        settings = school_settings(lesson.institution_id)
+        if lesson.school_class.grade == 1 and (settings is None
+                                               or settings.no_marks_in_first_grade):
+            raise ValidationError(_("The school gives no marks in grade 1."))
+
+
+def _clean_mark(value, institution_id):
+    value = (value or "").strip()
+    scale = scale_of(institution_id)
+    if value and value not in scale:
+        raise ValidationError(_("«%(value)s» is not a mark of the school's scale: "
+                                "%(marks)s.") % {"value": value, "marks": ", ".join(scale)})
+    return value
+
+
+def _check_version(row, version, text):
+    if (row.version if row else 0) != version:
+        raise Conflict(cell_of(row, text(row)))
+
+
+# Marks ---------------------------------------------------------------------------------
+
+
+def new_task(user, lesson, mark_type, title=""):
+    """A new column of marks in a lesson."""
+    check_lesson(user, lesson, marks=True)
+    if mark_type.institution_id not in (None, lesson.institution_id):
+        raise ValidationError(_("Choose a mark type of this school."))
+    task = Task.objects.create(institution_id=lesson.institution_id, lesson=lesson,
+                               mark_type=mark_type, title=title.strip())
+    log(task, "wagtail.create", user=user)
+    return task
+
+
+@transaction.atomic
+def save_mark(user, task, pupil_id, *, value, version, is_debt=False, comment=""):
+    """Set, replace or clear (empty value, no debt) one pupil's mark for a work."""
+    lesson = task.lesson
+    check_lesson(user, lesson, pupil_id, marks=True)
+    value = _clean_mark(value, lesson.institution_id)
+    comment = (comment or "").strip()[:300]
+    is_debt = bool(is_debt) and not value  # a mark replaces the debt
+    current = (Mark.objects.select_for_update().select_related("updated_by__person")
+               .filter(task=task, pupil_id=pupil_id).first())
+    _check_version(current, version, mark_text)
+    old = mark_text(current)
+    if not value and not is_debt:
+        if current is not None:
+            current.delete()
+        _log(task, "journal.mark", user, pupil_id, old, "")
+        return None
+    now = timezone.now()
+    if current is None:
+        current = Mark(institution_id=lesson.institution_id, task=task, lesson=lesson,
+                       pupil_id=pupil_id)
+        current.value, current.is_debt, current.comment = value, is_debt, comment
+        current.updated_at, current.updated_by = now, user
+        try:
+            with transaction.atomic():
+                current.save()
+        except IntegrityError:
+            # Someone created this mark between our read and our write.
+            stored = Mark.objects.filter(task=task, pupil_id=pupil_id).first()
+            raise Conflict(cell_of(stored, mark_text)) from None
+    else:
+        current.value, current.is_debt, current.comment = value, is_debt, comment
+        current.updated_at, current.updated_by = now, user
+        current.version += 1
+        current.save(update_fields=["value", "is_debt", "comment", "updated_at",
+                                    "updated_by", "version"])
+    _log(task, "journal.mark", user, pupil_id, old, mark_text(current))
+    return current
+
+
+# Attendance ----------------------------------------------------------------------------
+
+
+def _clean_attendance(kind, late_minutes):
+    kind = kind or ""
+    if kind and kind not in AttendanceKind.values:
+        raise ValidationError(_("Unknown attendance mark."))
+    if kind == AttendanceKind.LATE:
+        try:
+            late_minutes = int(late_minutes)
+        except (TypeError, ValueError):
+            raise ValidationError(_("Enter how many minutes late, from 1 to 90.")) from None
+        if not 1 <= late_minutes <= 90:
+            raise ValidationError(_("Enter how many minutes late, from 1 to 90."))
+        return kind, late_minutes
+    return kind, None
+
+
+def _write_attendance(user, lesson, pupil_id, kind, late_minutes, current):
+    old = attendance_text(current)
+    if not kind:
+        if current is not None:
+            current.delete()
+        _log(lesson, "journal.attendance", user, pupil_id, old, "")
+        return None
+    if current is None:
+        current = Attendance(institution_id=lesson.institution_id, lesson=lesson,
+                             pupil_id=pupil_id, kind=kind, late_minutes=late_minutes,
+                             updated_by=user)
+        try:
+            with transaction.atomic():
+                current.save()
+        except IntegrityError:
+            stored = Attendance.objects.filter(lesson=lesson, pupil_id=pupil_id).first()
+            raise Conflict(cell_of(stored, attendance_text)) from None
+    else:
+        current.kind, current.late_minutes = kind, late_minutes
+        current.updated_at, current.updated_by = timezone.now(), user
+        current.version += 1
+        current.save(update_fields=["kind", "late_minutes", "updated_at", "updated_by",
+                                    "version"])
+    _log(lesson, "journal.attendance", user, pupil_id, old, attendance_text(current))
+    return current
+
+
+def may_record_attendance(user, lesson):
+    return user.has_perm(FILL_JOURNAL, lesson) or user.has_perm(
+        RECORD_ABSENCE, lesson.school_class)
+
+
+@transaction.atomic
+def save_attendance(user, lesson, pupil_id, *, kind, version, late_minutes=None):
+    """Set or clear (empty kind: present) one pupil's attendance in a lesson."""
+    if not may_record_attendance(user, lesson):
+        raise PermissionDenied
+    check_lesson_state(lesson, pupil_id)
+    kind, late_minutes = _clean_attendance(kind, late_minutes)
+    current = (Attendance.objects.select_for_update().select_related("updated_by__person")
+               .filter(lesson=lesson, pupil_id=pupil_id).first())
+    _check_version(current, version, attendance_text)
+    return _write_attendance(user, lesson, pupil_id, kind, late_minutes, current)
+
+
+def pupil_lessons_on(school_class, pupil_id, day):
+    """The lessons of the class a pupil attends on one day: the whole class's, and
+    those of the subgroups the pupil is in on that day."""
+    from schedule.models import Lesson
+
+    groups = SubgroupMembership.objects.on(day).filter(
+        pupil_id=pupil_id, subgroup__school_class=school_class).values("subgroup")
+    return (Lesson.objects.filter(school_class=school_class, date=day, is_cancelled=False)
+            .filter(models.Q(subgroup__isnull=True) | models.Q(subgroup__in=groups))
+            .select_related("school_class"))
+
+
+@transaction.atomic
+def record_day_absence(user, school_class, pupil_id, day, kind):
+    """The class teacher's whole-day absence: one entry fills every lesson of the pupil
+    that day (R-JRN-3). Returns the number of lessons filled."""
+    if not user.has_perm(RECORD_ABSENCE, school_class):
+        raise PermissionDenied
+    kind, late_minutes = _clean_attendance(kind, None)
+    if not kind or kind == AttendanceKind.LATE:
+        raise ValidationError(_("A whole day is absent, absent with a valid reason or ill."))
+    if not ClassMembership.objects.filter(school_class=school_class, pupil_id=pupil_id).on(
+            day).exists():
+        raise ValidationError(_("The pupil was not in this class on that day."))
+    lessons = list(pupil_lessons_on(school_class, pupil_id, day))
+    if not lessons:
+        raise ValidationError(_("The class has no lessons on that day."))
+    for lesson in lessons:
+        check_lesson_state(lesson)
+    stored = {row.lesson_id: row for row in Attendance.objects.select_for_update().filter(
+        lesson__in=lessons, pupil_id=pupil_id)}
+    for lesson in lessons:
+        _write_attendance(user, lesson, pupil_id, kind, None, stored.get(lesson.pk))
+    return len(lessons)
+
+
+@transaction.atomic
+def excuse_absences(user, school_class, pupil_ids, first_day, last_day,
+                    kind=AttendanceKind.VALID):
+    """Turn the plain absences of pupils over some days into absences with a valid
+    reason (or illness), e.g. when a certificate arrives (R-JRN-3). Returns how many."""
+    if not user.has_perm(RECORD_ABSENCE, school_class):
+        raise PermissionDenied
+    if kind not in (AttendanceKind.VALID, AttendanceKind.ILL):
+        raise ValidationError(_("An absence is excused as with a valid reason or as illness."))
+    if last_day < first_day:
+        raise ValidationError(_("The end date is before the start date."))
+    rows = list(Attendance.objects.select_for_update().select_related("lesson__school_class")
+                .filter(lesson__school_class=school_class, pupil_id__in=pupil_ids,
+                        lesson__date__gte=first_day, lesson__date__lte=last_day,
+                        kind=AttendanceKind.ABSENT))
+    closed = [p for p in Period.objects.for_class(school_class)
+              if p.is_closed and p.starts_on <= last_day and p.ends_on >= first_day]
+    if closed:
+        raise ValidationError(_("The period %(period)s is closed: ask the deputy director "
+                                "to reopen it.") % {"period": closed[0]})
+    for row in rows:
+        _write_attendance(user, row.lesson, row.pupil_id, kind, None, row)
+    return len(rows)
+
+
+# Finals --------------------------------------------------------------------------------
+
+
+def finals_locked(school_class, kind, period):
+    """A period's finals are read-only once it is closed; the year's and the exam's once
+    the last period of the class's year is."""
+    if kind == FinalKind.PERIOD:
+        return period.is_closed
+    last = Period.objects.for_class(school_class).order_by("-number").first()
+    return last is not None and last.is_closed
+
+
+def may_enter_finals(user, school_class, subject):
+    from schedule.models import TimetableEntry
+
+    return TimetableEntry.objects.visible_to(user, ENTER_FINALS).filter(
+        school_class=school_class, subject=subject).exists()
+
+
+def final_text(row):
+    return row.value if row else ""
+
+
+@transaction.atomic
+def save_final(user, school_class, subject, pupil_id, *, kind, value, version, period=None):
+    if not may_enter_finals(user, school_class, subject):
+        raise PermissionDenied
+    if kind not in FinalKind.values:
+        raise ValidationError(_("Unknown final."))
+    if (kind == FinalKind.PERIOD) != (period is not None):
+        raise ValidationError(_("A period final needs its period, and only it."))
+    if period is not None and period.institution_id != school_class.institution_id:
+        raise PermissionDenied
+    if finals_locked(school_class, kind, period):
+        raise ValidationError(_("The period is closed: its finals are read-only until the "
+                                "deputy director reopens it."))
+    if not ClassMembership.objects.filter(school_class=school_class,
+                                          pupil_id=pupil_id).exists():
+        raise ValidationError(_("The pupil is not in this class."))
+    value = _clean_mark(value, school_class.institution_id)
+    lookup = {"pupil_id": pupil_id, "subject": subject, "kind": kind}
+    lookup.update({"period": period} if period else {"academic_year_id":
+                                                     school_class.academic_year_id})
+    current = (FinalMark.objects.select_for_update().select_related("updated_by__person")
+               .filter(**lookup).first())
+    _check_version(current, version, final_text)
+    old = final_text(current)
+    if current is None:
+        if not value:
+            return None
+        current = FinalMark(institution_id=school_class.institution_id,
+                            academic_year_id=school_class.academic_year_id,
+                            school_class=school_class, subject=subject, pupil_id=pupil_id,
+                            kind=kind, period=period, value=value, updated_by=user)
+        try:
+            with transaction.atomic():
+                current.save()
+        except IntegrityError:
+            raise Conflict(cell_of(FinalMark.objects.filter(**lookup).first(),
+                                   final_text)) from None
+    else:
+        current.value, current.updated_at, current.updated_by = value, timezone.now(), user
+        current.version += 1
+        current.save(update_fields=["value", "updated_at", "updated_by", "version"])
+    _log(current, "journal.final", user, pupil_id, old, value)
+    return current
+
+
+# Topic and homework --------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_topic(user, lesson, *, topic, expected):
+    """The lesson's topic; ``expected`` is the topic the user's screen showed."""
+    from schedule.models import Lesson
+
+    check_lesson(user, lesson)
+    topic = (topic or "").strip()
+    if len(topic) > 500:
+        raise ValidationError(_("The topic is too long: at most 500 characters."))
+    stored = Lesson.objects.select_for_update().get(pk=lesson.pk)
+    if stored.topic != (expected or "").strip():
+        raise Conflict(Cell(stored.topic))
+    Lesson.objects.filter(pk=lesson.pk).update(topic=topic, topic_edited=True)
+    if stored.topic != topic:
+        log(lesson, "journal.topic", user=user, data={"old": stored.topic, "new": topic})
+    lesson.topic, lesson.topic_edited = topic, True
+    return lesson
+
+
+@transaction.atomic
+def save_homework(user, lesson, *, text, links, due_on, version, files=()):
+    """The lesson's homework: text, links (one per line), due date and new files."""
+    check_lesson(user, lesson)
+    text, links = (text or "").strip(), (links or "").strip()
+    bad = [line for line in links.splitlines()
+           if line.strip() and not line.strip().startswith(("http://", "https://"))]
+    if bad:
+        raise ValidationError(_("A link must start with http:// or https://: %(link)s")
+                              % {"link": bad[0].strip()})
+    if due_on is not None and due_on < lesson.date:
+        raise ValidationError(_("The due date is before the lesson."))
+    current = (Homework.objects.select_for_update().select_related("updated_by__person")
+               .filter(lesson=lesson).first())
+    _check_version(current, version, lambda row: row.text if row else "")
+    old = current.text if current else ""
+    if current is None:
+        current = Homework(institution_id=lesson.institution_id, lesson=lesson)
+    else:
+        current.version += 1
+    current.text, current.links, current.due_on = text, links, due_on
+    current.updated_at, current.updated_by = timezone.now(), user
+    current.save()
+    for upload in files:
+        current.files.create(file=upload, title=upload.name[:200])
+    log(lesson, "journal.homework", user=user, data={"old": old, "new": text})
+    return current

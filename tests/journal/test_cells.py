@@ -1,0 +1,187 @@
+"""R-JRN-2…5: saving one cell — marks on the school's scale, debts, attendance, the
+class teacher's whole day and excuses, finals and closed periods, topic and homework;
+who may write; conflicts instead of lost updates; each change in the cell's history."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone, translation
+
+from journal import cells
+from journal.models import (
+    Attendance,
+    AttendanceKind,
+    ClassMembership,
+    FinalKind,
+    FinalMark,
+    Mark,
+    MarkType,
+    Period,
+)
+from records.models import User
+from schedule.models import Lesson
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+def user(name):
+    return User.objects.get(username=name)
+
+
+def teachers_lesson(username="school1.teacher", grade_above=1):
+    """A past, held lesson of the demo teacher's, of a whole class above grade 1."""
+    teacher = user(username)
+    return (Lesson.objects.filter(teacher__person__user=teacher, is_cancelled=False,
+                                  subgroup__isnull=True, school_class__grade__gt=grade_above,
+                                  date__lt=timezone.localdate())
+            .select_related("school_class").order_by("-date").first())
+
+
+def member(lesson):
+    return ClassMembership.objects.filter(school_class=lesson.school_class).on(
+        lesson.date).first().pupil_id
+
+
+def mark_type():
+    return MarkType.objects.department_wide().get(name="контрольная работа")
+
+
+def test_the_teacher_sets_replaces_and_clears_a_mark_each_change_in_the_history():
+    teacher, lesson = user("school1.teacher"), teachers_lesson()
+    pupil = member(lesson)
+    task = cells.new_task(teacher, lesson, mark_type())
+    mark = cells.save_mark(teacher, task, pupil, value="4", version=0)
+    assert (mark.value, mark.version) == ("4", 1)
+    mark = cells.save_mark(teacher, task, pupil, value="5", version=1, comment="молодец")
+    assert (mark.value, mark.version, mark.comment) == ("5", 2, "молодец")
+    assert cells.save_mark(teacher, task, pupil, value="", version=2) is None
+    assert not Mark.objects.filter(task=task).exists()
+    history = [(e.data["old"], e.data["new"], e.user_id)
+               for e in cells.cell_history(task, pupil)]
+    assert history == [("5", "", teacher.pk), ("4", "5", teacher.pk), ("", "4", teacher.pk)]
+
+
+def test_a_stale_version_is_a_conflict_with_the_stored_value():
+    teacher, lesson = user("school1.teacher"), teachers_lesson()
+    pupil = member(lesson)
+    task = cells.new_task(teacher, lesson, mark_type())
+    cells.save_mark(teacher, task, pupil, value="3", version=0)
+    with pytest.raises(cells.Conflict) as conflict:
+        cells.save_mark(user("school1.deputy"), task, pupil, value="5", version=0)
+    assert (conflict.value.current.value, conflict.value.current.version) == ("3", 1)
+    assert Mark.objects.get(task=task, pupil_id=pupil).value == "3"
+
+
+def test_a_debt_is_entered_and_replaced_by_the_mark():
+    teacher, lesson = user("school1.teacher"), teachers_lesson()
+    pupil = member(lesson)
+    task = cells.new_task(teacher, lesson, mark_type())
+    debt = cells.save_mark(teacher, task, pupil, value="", is_debt=True, version=0)
+    assert debt.is_debt and debt.value == ""
+    mark = cells.save_mark(teacher, task, pupil, value="4", is_debt=True, version=1)
+    assert (mark.value, mark.is_debt) == ("4", False)
+
+
+def test_bad_input_changes_nothing_and_says_why():
+    teacher, lesson = user("school1.teacher"), teachers_lesson()
+    pupil = member(lesson)
+    task = cells.new_task(teacher, lesson, mark_type())
+    with pytest.raises(ValidationError, match="not a mark of the school's scale"):
+        cells.save_mark(teacher, task, pupil, value="6", version=0)
+    outsider = ClassMembership.objects.exclude(school_class=lesson.school_class).filter(
+        institution=lesson.institution).first().pupil_id
+    with pytest.raises(ValidationError, match="not in this class"):
+        cells.save_mark(teacher, task, outsider, value="5", version=0)
+    with pytest.raises(ValidationError, match="minutes late"):
+        cells.save_attendance(teacher, lesson, pupil, kind="late", late_minutes="x",
+                              version=0)
+    assert not Mark.objects.filter(task=task).exists()
+
+
+def test_only_the_lessons_teacher_and_the_correctors_write():
+    lesson = teachers_lesson()
+    pupil = member(lesson)
+    task = cells.new_task(user("school1.teacher"), lesson, mark_type())
+    for name in ("school1.classteacher", "school1.medic", "school2.teacher", "school2.admin",
+                 "dept"):
+        with pytest.raises(PermissionDenied):
+            cells.save_mark(user(name), task, pupil, value="5", version=0)
+    # The deputy corrects; the correction is kept with its author.
+    cells.save_mark(user("school1.deputy"), task, pupil, value="5", version=0)
+    assert cells.cell_history(task, pupil).first().user == user("school1.deputy")
+
+
+def test_no_marks_in_grade_one_where_the_school_says_so():
+    lesson = Lesson.objects.filter(school_class__grade=1, date__lt=timezone.localdate(),
+                                   school_class__institution__short_name="СОШ № 1").first()
+    with pytest.raises(ValidationError, match="no marks in grade 1"):
+        cells.new_task(user("school1.deputy"), lesson, mark_type())
+
+
+def test_attendance_and_the_whole_day_and_the_excuse():
+    class_teacher = user("school1.classteacher")
+    lesson = (Lesson.objects.filter(school_class__class_teacher__person__user=class_teacher,
+                                    subgroup__isnull=True, is_cancelled=False,
+                                    date__lt=timezone.localdate())
+              .select_related("school_class").order_by("-date").first())
+    school_class, pupil = lesson.school_class, member(lesson)
+    row = cells.save_attendance(user("school1.deputy"), lesson, pupil, kind="late",
+                                late_minutes="10", version=0)
+    assert (row.kind, row.late_minutes) == ("late", 10)
+    count = cells.record_day_absence(class_teacher, school_class, pupil, lesson.date, "absent")
+    day = list(cells.pupil_lessons_on(school_class, pupil, lesson.date))
+    assert count == len(day) > 1
+    assert set(Attendance.objects.filter(pupil_id=pupil, lesson__in=day).values_list(
+        "kind", flat=True)) == {AttendanceKind.ABSENT}
+    excused = cells.excuse_absences(class_teacher, school_class, [pupil], lesson.date,
+                                    lesson.date)
+    assert excused == len(day)
+    assert set(Attendance.objects.filter(pupil_id=pupil, lesson__in=day).values_list(
+        "kind", flat=True)) == {AttendanceKind.VALID}
+    with pytest.raises(PermissionDenied):
+        cells.record_day_absence(user("school1.teacher"), school_class, pupil, lesson.date,
+                                 "absent")
+
+
+def test_finals_are_read_only_in_a_closed_period_and_open_again_when_reopened():
+    teacher, lesson = user("school1.teacher"), teachers_lesson()
+    pupil = member(lesson)
+    period = Period.objects.for_class(lesson.school_class).containing(lesson.date).get()
+    final = cells.save_final(teacher, lesson.school_class, lesson.subject, pupil,
+                             kind=FinalKind.PERIOD, period=period, value="4", version=0)
+    assert final.value == "4"
+    Period.objects.filter(pk=period.pk).update(closed_at=timezone.now())
+    period.refresh_from_db()
+    with pytest.raises(ValidationError, match="read-only"):
+        cells.save_final(teacher, lesson.school_class, lesson.subject, pupil,
+                         kind=FinalKind.PERIOD, period=period, value="5", version=1)
+    with pytest.raises(ValidationError, match="closed"):
+        cells.save_attendance(teacher, lesson, pupil, kind="absent", version=0)
+    Period.objects.filter(pk=period.pk).update(closed_at=None)
+    period.refresh_from_db()
+    final = cells.save_final(teacher, lesson.school_class, lesson.subject, pupil,
+                             kind=FinalKind.PERIOD, period=period, value="5", version=1)
+    assert FinalMark.objects.get(pk=final.pk).value == "5"
+    assert [e.data["new"] for e in cells.cell_history(final, pupil)] == ["5", "4"]
+
+
+def test_topic_and_homework_conflicts():
+    teacher, lesson = user("school1.teacher"), teachers_lesson()
+    cells.save_topic(teacher, lesson, topic="Дроби", expected=lesson.topic)
+    with pytest.raises(cells.Conflict) as conflict:
+        cells.save_topic(user("school1.deputy"), lesson, topic="Другое",
+                         expected="устаревшая тема")
+    assert conflict.value.current.value == "Дроби"
+    homework = cells.save_homework(teacher, lesson, text="№ 12", links="https://example.ru",
+                                   due_on=lesson.date + datetime.timedelta(days=2), version=0)
+    assert homework.link_list() == ["https://example.ru"]
+    with pytest.raises(ValidationError, match="http"):
+        cells.save_homework(teacher, lesson, text="№ 13", links="javascript:alert(1)",
+                            due_on=None, version=1)
