@@ -245,6 +245,7 @@ def _write_attendance(user, lesson, pupil_id, kind, late_minutes, current):
         if current is not None:
             current.delete()
         _log(lesson, "journal.attendance", user, pupil_id, old, "")
+        _taken(lesson)
         return None
     if current is None:
         current = Attendance(institution_id=lesson.institution_id, lesson=lesson,
@@ -263,7 +264,22 @@ def _write_attendance(user, lesson, pupil_id, kind, late_minutes, current):
         current.save(update_fields=["kind", "late_minutes", "updated_at", "updated_by",
                                     "version"])
     _log(lesson, "journal.attendance", user, pupil_id, old, attendance_text(current))
+    _taken(lesson)
     return current
+
+
+def _taken(lesson):
+    if not lesson.attendance_taken:
+        type(lesson).objects.filter(pk=lesson.pk).update(attendance_taken=True)
+        lesson.attendance_taken = True
+
+
+def take_attendance(user, lesson):
+    """The register is taken: whoever has no entry was present."""
+    if not may_record_attendance(user, lesson):
+        raise PermissionDenied
+    check_lesson_state(lesson)
+    _taken(lesson)
 
 
 def may_record_attendance(user, lesson):

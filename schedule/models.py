@@ -274,7 +274,7 @@ class LessonQuerySet(ScopedQuerySet):
     def with_journal_data(self):
         """Lessons that hold what a teacher entered: regenerating the timetable keeps
         them (and reports them) instead of deleting them."""
-        condition = Q(topic_edited=True)
+        condition = Q(topic_edited=True) | Q(attendance_taken=True)
         for model, lesson_field in JOURNAL_DATA:
             condition |= Q(pk__in=model.objects.values(lesson_field))
         return self.filter(condition)
@@ -322,6 +322,9 @@ class Lesson(models.Model):
                                       null=True, blank=True, related_name="lessons",
                                       verbose_name=_("topic of the plan"))
     topic_edited = models.BooleanField(_("topic entered by the teacher"), default=False)
+    # Set when the teacher has taken the register (R-JRN-3): without it, a lesson with no
+    # absences cannot be told from one whose attendance nobody entered.
+    attendance_taken = models.BooleanField(_("attendance taken"), default=False)
 
     objects = LessonQuerySet.as_manager()
     access_paths = {"institution": "institution_id", "class": "school_class_id",
