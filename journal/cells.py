@@ -162,6 +162,12 @@ def _clean_mark(value, institution_id):
     return value
 
 
+def _locked(model):
+    """The model's rows, locked until the end of the transaction (on PostgreSQL), with
+    their author for a conflict message; only the row itself is locked."""
+    return model.objects.select_for_update(of=("self",)).select_related("updated_by__person")
+
+
 def _check_version(row, version, text):
     if (row.version if row else 0) != version:
         raise Conflict(cell_of(row, text(row)))
@@ -189,8 +195,7 @@ def save_mark(user, task, pupil_id, *, value, version, is_debt=False, comment=""
     value = _clean_mark(value, lesson.institution_id)
     comment = (comment or "").strip()[:300]
     is_debt = bool(is_debt) and not value  # a mark replaces the debt
-    current = (Mark.objects.select_for_update().select_related("updated_by__person")
-               .filter(task=task, pupil_id=pupil_id).first())
+    current = _locked(Mark).filter(task=task, pupil_id=pupil_id).first()
     _check_version(current, version, mark_text)
     old = mark_text(current)
     if not value and not is_debt:
@@ -210,7 +215,7 @@ def save_mark(user, task, pupil_id, *, value, version, is_debt=False, comment=""
         except IntegrityError:
             # Someone created this mark between our read and our write.
             stored = Mark.objects.filter(task=task, pupil_id=pupil_id).first()
-            raise Conflict(cell_of(stored, mark_text)) from None
+            raise Conflict(cell_of(stored, mark_text(stored))) from None
     else:
         current.value, current.is_debt, current.comment = value, is_debt, comment
         current.updated_at, current.updated_by = now, user
@@ -256,7 +261,7 @@ def _write_attendance(user, lesson, pupil_id, kind, late_minutes, current):
                 current.save()
         except IntegrityError:
             stored = Attendance.objects.filter(lesson=lesson, pupil_id=pupil_id).first()
-            raise Conflict(cell_of(stored, attendance_text)) from None
+            raise Conflict(cell_of(stored, attendance_text(stored))) from None
     else:
         current.kind, current.late_minutes = kind, late_minutes
         current.updated_at, current.updated_by = timezone.now(), user
@@ -294,8 +299,7 @@ def save_attendance(user, lesson, pupil_id, *, kind, version, late_minutes=None)
         raise PermissionDenied
     check_lesson_state(lesson, pupil_id)
     kind, late_minutes = _clean_attendance(kind, late_minutes)
-    current = (Attendance.objects.select_for_update().select_related("updated_by__person")
-               .filter(lesson=lesson, pupil_id=pupil_id).first())
+    current = _locked(Attendance).filter(lesson=lesson, pupil_id=pupil_id).first()
     _check_version(current, version, attendance_text)
     return _write_attendance(user, lesson, pupil_id, kind, late_minutes, current)
 
@@ -347,7 +351,8 @@ def excuse_absences(user, school_class, pupil_ids, first_day, last_day,
         raise ValidationError(_("An absence is excused as with a valid reason or as illness."))
     if last_day < first_day:
         raise ValidationError(_("The end date is before the start date."))
-    rows = list(Attendance.objects.select_for_update().select_related("lesson__school_class")
+    rows = list(Attendance.objects.select_for_update(of=("self",))
+                .select_related("lesson__school_class")
                 .filter(lesson__school_class=school_class, pupil_id__in=pupil_ids,
                         lesson__date__gte=first_day, lesson__date__lte=last_day,
                         kind=AttendanceKind.ABSENT))
@@ -404,8 +409,7 @@ def save_final(user, school_class, subject, pupil_id, *, kind, value, version, p
     lookup = {"pupil_id": pupil_id, "subject": subject, "kind": kind}
     lookup.update({"period": period} if period else {"academic_year_id":
                                                      school_class.academic_year_id})
-    current = (FinalMark.objects.select_for_update().select_related("updated_by__person")
-               .filter(**lookup).first())
+    current = _locked(FinalMark).filter(**lookup).first()
     _check_version(current, version, final_text)
     old = final_text(current)
     if current is None:
@@ -419,8 +423,8 @@ def save_final(user, school_class, subject, pupil_id, *, kind, value, version, p
             with transaction.atomic():
                 current.save()
         except IntegrityError:
-            raise Conflict(cell_of(FinalMark.objects.filter(**lookup).first(),
-                                   final_text)) from None
+            stored = FinalMark.objects.filter(**lookup).first()
+            raise Conflict(cell_of(stored, final_text(stored))) from None
     else:
         current.value, current.updated_at, current.updated_by = value, timezone.now(), user
         current.version += 1
@@ -463,8 +467,7 @@ def save_homework(user, lesson, *, text, links, due_on, version, files=()):
                               % {"link": bad[0].strip()})
     if due_on is not None and due_on < lesson.date:
         raise ValidationError(_("The due date is before the lesson."))
-    current = (Homework.objects.select_for_update().select_related("updated_by__person")
-               .filter(lesson=lesson).first())
+    current = _locked(Homework).filter(lesson=lesson).first()
     _check_version(current, version, lambda row: row.text if row else "")
     old = current.text if current else ""
     if current is None:

@@ -18,6 +18,7 @@ from .models import (
     GradingScale,
     Holiday,
     Homework,
+    HomeworkFile,
     InstitutionSettings,
     LoadLimit,
     Mark,
@@ -281,6 +282,15 @@ class HomeworkFactory(factory.django.DjangoModelFactory):
     lesson = factory.SubFactory("schedule.factories.LessonFactory")
     institution = factory.SelfAttribute("lesson.institution")
     text = "Упражнение 12"
+
+
+class HomeworkFileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HomeworkFile
+
+    homework = factory.SubFactory(HomeworkFactory)
+    title = "Задание"
+    file = factory.django.FileField(filename="task.pdf", data=b"%PDF-1.4\n%%EOF\n")
 
 
 class FinalMarkFactory(factory.django.DjangoModelFactory):

@@ -6,5 +6,6 @@ app_name = "journal"
 urlpatterns = [
     path("classes/<int:pk>/", views.class_detail, name="class"),
     path("classes/<int:pk>/transfer/", views.transfer, name="transfer"),
+    path("classes/<int:pk>/attendance/", views.class_attendance, name="class_attendance"),
     path("subgroups/<int:pk>/", views.subgroup_detail, name="subgroup"),
 ]

@@ -1,25 +1,30 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tables2 import RequestConfig
 
 from portal.access import today
 from records.models import Pupil
 from schedule.models import TimetableEntry
 
-from . import actions
-from .forms import SubgroupAddForm, SubgroupEndForm, TransferForm
+from . import actions, cells
+from .forms import DayAbsenceForm, ExcuseForm, SubgroupAddForm, SubgroupEndForm, TransferForm
 from .models import (
+    Attendance,
+    AttendanceKind,
     ClassMembership,
+    Period,
     SchoolClass,
     Subgroup,
     SubgroupMembership,
     TeachingAssignment,
 )
 from .planning import plan_hours_by_class
+from .rules import RECORD_ABSENCE
 from .tables import ClassPupilTable
 
 
@@ -84,6 +89,7 @@ def class_detail(request, pk):
             SubgroupMembership(institution_id=school_class.institution_id)),
         "may_edit_timetable": user.has_perm("schedule.change_timetableentry", TimetableEntry(
             institution_id=school_class.institution_id, school_class_id=school_class.pk)),
+        "may_record_absence": user.has_perm(RECORD_ABSENCE, school_class),
     })
 
 
@@ -172,3 +178,57 @@ def subgroup_detail(request, pk):
         "end_form": end_form,
         "today": today(),
     })
+
+
+@login_required
+def class_attendance(request, pk):
+    """R-JRN-3: the class teacher enters a whole day's absence once (it fills the day's
+    lessons) and excuses absences when a note or a certificate arrives; the table sums
+    the current period's attendance per pupil."""
+    user = request.user
+    school_class = visible_class(user, pk)
+    if not user.has_perm(RECORD_ABSENCE, school_class):
+        raise PermissionDenied
+    pupils = (Pupil.objects.filter(pk__in=ClassMembership.objects.filter(
+        school_class=school_class).values("pupil")).select_related("person")
+        .order_by("person__search_name"))
+    day_form = DayAbsenceForm(request.POST if "day_absence" in request.POST else None,
+                              pupils=pupils, initial={"day": today()})
+    excuse_form = ExcuseForm(request.POST if "excuse" in request.POST else None,
+                             pupils=pupils, initial={"first_day": today(), "last_day": today()})
+    if request.method == "POST":
+        try:
+            if day_form.is_bound and day_form.is_valid():
+                data = day_form.cleaned_data
+                count = cells.record_day_absence(user, school_class, data["pupil"].pk,
+                                                 data["day"], data["kind"])
+                messages.success(request, ngettext(
+                    "%(count)s lesson of %(pupil)s filled.",
+                    "%(count)s lessons of %(pupil)s filled.", count) % {
+                    "count": count, "pupil": data["pupil"].person.full_name})
+                return redirect("journal:class_attendance", pk=school_class.pk)
+            if excuse_form.is_bound and excuse_form.is_valid():
+                data = excuse_form.cleaned_data
+                count = cells.excuse_absences(user, school_class,
+                                              [p.pk for p in data["pupils"]],
+                                              data["first_day"], data["last_day"], data["kind"])
+                messages.success(request, ngettext(
+                    "%(count)s absence excused.", "%(count)s absences excused.", count)
+                    % {"count": count})
+                return redirect("journal:class_attendance", pk=school_class.pk)
+        except ValidationError as error:
+            form = day_form if day_form.is_bound else excuse_form
+            form.add_error(None, error)
+    period = Period.objects.for_class(school_class).containing(today()).first()
+    totals = {}
+    if period is not None:
+        counts = (Attendance.objects.filter(lesson__school_class=school_class,
+                                            lesson__date__gte=period.starts_on,
+                                            lesson__date__lte=period.ends_on)
+                  .values("pupil").annotate(**{
+                      kind: Count("pk", filter=Q(kind=kind)) for kind in AttendanceKind.values}))
+        totals = {row.pop("pupil"): row for row in counts}
+    rows = [(pupil, totals.get(pupil.pk, {})) for pupil in pupils]
+    return render(request, "journal/class_attendance.html", {
+        "school_class": school_class, "period": period, "rows": rows,
+        "kinds": AttendanceKind.choices, "day_form": day_form, "excuse_form": excuse_form})

@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.http import require_POST, require_safe
 
+from portal.access import today
 from records.models import Institution
 
-from . import actions, planning
+from . import actions, finals, planning
 from .forms import STEP_FORMS
-from .models import STEPS, CurriculumLine, SetupWizard, Tariffication, WizardStep
-from .rules import RUN_SETUP_WIZARD
+from .models import STEPS, CurriculumLine, Period, SetupWizard, Tariffication, WizardStep
+from .rules import CLOSE_PERIOD, RUN_SETUP_WIZARD
 
 
 def answers_403(view):
@@ -247,3 +248,54 @@ def tariffication(request):
         "may_approve": may_approve and not (latest and latest.approved_at),
         "may_start": may_start and bool(latest and latest.approved_at),
     })
+
+
+@answers_403
+def periods(request):
+    """R-JRN-4: the deputy director closes a period (its finals become read-only) and
+    reopens it; a period with finals missing closes only when the deputy confirms."""
+    year, years = chosen_year(request, CLOSE_PERIOD)
+    user = request.user
+    rows = (Period.objects.filter(academic_year=year).select_related("period_type", "closed_by")
+            .order_by("period_type__name", "number"))
+    back = f"{reverse('journal_periods:index')}?year={year.pk}"
+    if request.method == "POST":
+        raw, action = request.POST.get("period", ""), request.POST.get("action")
+        if not raw.isdigit() or action not in ("close", "reopen"):
+            raise Http404
+        period = get_object_or_404(rows, pk=raw)
+        try:
+            if action == "reopen":
+                finals.reopen_period(user, period)
+                messages.success(request, _("%(period)s is open again.") % {"period": period})
+            else:
+                missing = finals.close_period(
+                    user, period, confirm_missing=request.POST.get("confirm") == "1")
+                messages.success(request, _("%(period)s is closed.") % {"period": period})
+                if missing:
+                    messages.warning(request, _("It was closed with %(count)s finals missing.")
+                                     % {"count": missing})
+        except ValidationError as error:
+            if action == "close" and not period.is_closed and request.POST.get("confirm") != "1":
+                missing = [row for row in finals.missing_finals(period) if row.count]
+                if missing:
+                    return TemplateResponse(request, "journal/admin/period_confirm.html", {
+                        "year": year, "period": period, "missing": missing,
+                        "total": sum(row.count for row in missing)})
+            messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    day = today()
+    table = []
+    for period in rows:
+        started = period.starts_on <= day
+        missing = finals.missing_finals(period) if started else []
+        table.append({
+            "period": period,
+            "started": started,
+            "ended": period.ends_on < day,
+            "missing": sum(row.count for row in missing),
+            "expected": sum(row.expected for row in missing),
+            "may_close": user.has_perm(CLOSE_PERIOD, period),
+        })
+    return TemplateResponse(request, "journal/admin/periods.html", {
+        "year": year, "years": years, "table": table})

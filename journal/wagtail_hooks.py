@@ -55,7 +55,7 @@ from .models import (
     Tariffication,
     TeachingAssignment,
 )
-from .rules import RUN_SETUP_WIZARD
+from .rules import CLOSE_PERIOD, RUN_SETUP_WIZARD
 
 for model in (AcademicYear, SchoolClass, Subject, TeachingAssignment, PeriodType, GradingScale,
               MarkType, Holiday, LoadLimit, InstitutionSettings, CurriculumProfile, Period,
@@ -243,11 +243,25 @@ class TarifficationPage(AdminPageViewSet):
         return views_admin.tariffication
 
 
+class PeriodsPage(AdminPageViewSet):
+    """R-JRN-4: closing and reopening the periods of a year, with the finals missing."""
+
+    name = "journal_periods"
+    url_prefix = "journal/periods"
+    icon = "lock"
+    menu_label = _("Closing periods")
+    permission_required = CLOSE_PERIOD
+
+    def get_view(self):
+        return views_admin.periods
+
+
 class CurriculumViewSetGroup(ModelViewSetGroup):
     menu_label = _("Curriculum")
     menu_icon = "table"
     menu_order = 210
-    items = (CurriculumPlanPage, TarifficationPage, AcademicYearViewSet, SchoolClassViewSet,
+    items = (CurriculumPlanPage, TarifficationPage, PeriodsPage, AcademicYearViewSet,
+             SchoolClassViewSet,
              SubgroupViewSet, ClassMembershipViewSet, SubgroupMembershipViewSet,
              SubjectViewSet, TeachingAssignmentViewSet,
              CurriculumProfileViewSet, PeriodViewSet, GradePeriodTypeViewSet,

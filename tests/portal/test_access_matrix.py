@@ -11,14 +11,19 @@ import pytest
 
 from journal.factories import (
     AcademicYearFactory,
+    AttendanceFactory,
     ClassMembershipFactory,
     CurriculumLineFactory,
     CurriculumProfileFactory,
+    FinalMarkFactory,
     GradePeriodTypeFactory,
     GradingScaleFactory,
     HolidayFactory,
+    HomeworkFactory,
+    HomeworkFileFactory,
     InstitutionSettingsFactory,
     LoadLimitFactory,
+    MarkFactory,
     MarkTypeFactory,
     PeriodFactory,
     PeriodTypeFactory,
@@ -28,6 +33,7 @@ from journal.factories import (
     SubgroupMembershipFactory,
     SubjectFactory,
     TarifficationFactory,
+    TaskFactory,
     TeachingAssignmentFactory,
 )
 from portal.access import (
@@ -35,9 +41,11 @@ from portal.access import (
     CITY,
     CITY_LIMITED,
     DEPARTMENT_ROLES,
+    FAMILY_CLASS,
     INSTITUTION,
     INSTITUTION_AND_SHARED,
     LED_CLASS,
+    OWN_LESSONS,
     REGISTRY,
     SELF,
     TAUGHT_CLASS,
@@ -133,6 +141,7 @@ class World:
         pupil_a1 = PupilFactory(institution=a, school_class=a1, person=pupil_person)
         pupil_a2 = PupilFactory(institution=a, school_class=a2)
         pupil_b1 = PupilFactory(institution=b, school_class=b1)
+        class_pupils = {a1: pupil_a1, a2: pupil_a2, b1: pupil_b1}
         for pupil, institution, school_class in [
             (pupil_a1, a, a1), (pupil_a2, a, a2), (pupil_b1, b, b1)
         ]:
@@ -211,12 +220,29 @@ class World:
             institution = school_class.institution
             entry = self.add(TimetableEntryFactory(school_class=school_class, teacher=teacher,
                                                    subject=subject),
-                             institution, school_class, None, teacher.person)
+                             institution, school_class, None, teacher.person,
+                             teacher=teacher.person)
             self.add(TimetableChangeFactory(entry=entry), institution, school_class, None,
                      None)
-            self.add(LessonFactory(school_class=school_class, teacher=teacher, subject=subject,
-                                   entry=entry), institution, school_class, None,
-                     teacher.person)
+            lesson = self.add(LessonFactory(school_class=school_class, teacher=teacher,
+                                            subject=subject, entry=entry),
+                              institution, school_class, None, teacher.person,
+                              teacher=teacher.person)
+            # The journal of the lesson (R-JRN-1…4): a work with a mark, attendance and
+            # homework; the finals of the class's pupil.
+            pupil = class_pupils[school_class]
+            task = self.add(TaskFactory(lesson=lesson), institution, school_class, None, None,
+                            teacher=teacher.person)
+            self.add(MarkFactory(task=task, pupil=pupil), institution, school_class, pupil,
+                     pupil.person, teacher=teacher.person)
+            self.add(AttendanceFactory(lesson=lesson, pupil=pupil), institution, school_class,
+                     pupil, pupil.person, teacher=teacher.person)
+            homework = self.add(HomeworkFactory(lesson=lesson), institution, school_class,
+                                None, None, teacher=teacher.person)
+            self.add(HomeworkFileFactory(homework=homework), institution, school_class, None,
+                     None, teacher=teacher.person)
+            self.add(FinalMarkFactory(school_class=school_class, subject=subject, pupil=pupil),
+                     institution, school_class, pupil, pupil.person)
             self.add(EventFactory(institution=institution, school_class=school_class),
                      institution, school_class, None, None)
             self.add(ThematicPlanFactory(academic_year=school_class.academic_year,
@@ -225,9 +251,9 @@ class World:
                      institution, school_class, None, teacher.person)
         self.child = pupil_a1
 
-    def add(self, row, institution, school_class, pupil, person):
+    def add(self, row, institution, school_class, pupil, person, teacher=None):
         self.rows.append((row, {"institution": institution, "class": school_class,
-                                "pupil": pupil, "person": person}))
+                                "pupil": pupil, "person": person, "teacher": teacher}))
         return row
 
     def expected(self, scope, model):
@@ -247,6 +273,11 @@ class World:
             return {row.pk for row, t in rows if t["pupil"] == self.child}
         if scope is SELF:
             return {row.pk for row, t in rows if t["person"] == self.person}
+        if scope is OWN_LESSONS:
+            return {row.pk for row, t in rows if t["teacher"] == self.person}
+        if scope is FAMILY_CLASS:
+            # The persona's own pupil record and the persona's child are both in a1.
+            return {row.pk for row, t in rows if t["class"] == self.a1}
         raise AssertionError(f"no expectation written for scope {scope.key}")
 
 
@@ -301,6 +332,14 @@ def test_key_cells_are_what_the_regulation_says():
     for role in DEPARTMENT_ROLES:
         assert cells["records.view_pupil"][role] is CITY_LIMITED
         assert role not in cells["records.change_pupil"]
+    # R-JRN-5: the department reads no child's marks; a family reads only its own.
+    for name in ("journal.view_mark", "journal.view_attendance", "journal.view_finalmark",
+                 "journal.view_journal"):
+        assert not set(cells[name]) & DEPARTMENT_ROLES, name
+    assert cells["journal.view_mark"][Role.PARENT] is CHILDREN
+    assert cells["journal.view_mark"][Role.PUPIL] is SELF
+    assert cells["journal.fill_journal"][Role.SUBJECT_TEACHER] is OWN_LESSONS
+    assert Role.CLASS_TEACHER not in cells["journal.fill_journal"]
     for name, row in cells.items():
         if name.split(".")[1].split("_")[0] in ("add", "change", "delete"):
             assert Role.PARENT not in row and Role.PUPIL not in row, name
