@@ -438,3 +438,10 @@ def test_query_budgets_do_not_grow_with_data(client_for, journal, django_assert_
     for url in urls:
         with django_assert_max_num_queries(20):
             assert client.get(url).status_code == 200
+
+
+def test_only_web_links_of_a_homework_become_links():
+    homework = Homework(links="https://example.ru/a\njavascript:alert(1)\n  http://b.ru  \n")
+    item = diary.DiaryLesson(Lesson(), homework=homework)
+    assert item.links() == ["https://example.ru/a", "http://b.ru"]
+    assert diary.DiaryLesson(Lesson()).links() == []
