@@ -150,15 +150,15 @@ def week(pupil, day):
                   for row in Attendance.objects.filter(pupil=pupil, lesson_id__in=ids)}
     homework = {row.lesson_id: row for row in Homework.objects.filter(lesson_id__in=ids)}
     files = {}
-    for row in HomeworkFile.objects.filter(homework__lesson_id__in=ids).select_related(
-            "homework"):
-        files.setdefault(row.homework.lesson_id, []).append(row)
+    for row in HomeworkFile.objects.filter(homework__lesson_id__in=ids):
+        files.setdefault(row.homework_id, []).append(row)
 
     by_day = {diary_day.day: diary_day for diary_day in days}
     for lesson in lessons:
+        task = homework.get(lesson.pk)
         by_day[lesson.date].lessons.append(DiaryLesson(
-            lesson, marks.get(lesson.pk, []), attendance.get(lesson.pk),
-            homework.get(lesson.pk), files.get(lesson.pk, [])))
+            lesson, marks.get(lesson.pk, []), attendance.get(lesson.pk), task,
+            files.get(task.pk, []) if task else []))
 
     events = reduce(or_, [Event.objects.for_class(row.school_class).between(start, end)
                           for row, (start, end) in memberships])
