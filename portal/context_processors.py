@@ -18,6 +18,10 @@ def navigation(request):
         items.append({"url": reverse("records:family"), "label": _("My children")})
     if context.own_pupil_ids:
         items.append({"url": reverse("records:me"), "label": _("My page")})
+    # The diary: a pupil's own, a parent's children's (R-DRY-1).
+    diary_pupil_ids = context.own_pupil_ids | context.child_pupil_ids
+    if diary_pupil_ids:
+        items.append({"url": reverse("journal:diary_index"), "label": _("Diary")})
     # The timetable: staff and the department read lessons; pupils and parents their
     # class's (no query here: the roles and the family are already read).
     if context.child_pupil_ids or context.own_pupil_ids or user.has_perm(
@@ -25,4 +29,5 @@ def navigation(request):
         items.append({"url": reverse("schedule:index"), "label": _("Timetable")})
     if works_in_admin:
         items.append({"url": reverse("wagtailadmin_home"), "label": _("Administration")})
-    return {"nav_items": items}
+    # Pages link a pupil's diary only for those who may open it.
+    return {"nav_items": items, "diary_pupil_ids": diary_pupil_ids}

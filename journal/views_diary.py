@@ -1,0 +1,84 @@
+"""The diary pages (R-DRY-1): a pupil's own, a parent's for each child. Staff read marks
+through the journal; for anybody else every diary address answers 404, so a page never
+confirms that a pupil exists."""
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from portal.access import access, today
+from schedule.models import week_of
+
+from . import diary
+
+
+def diary_pupils(user):
+    return list(diary.diary_pupils(user))
+
+
+def find_pupil(pupils, pk):
+    """The pupil ``pk`` among the user's own diaries, or 404."""
+    for pupil in pupils:
+        if pupil.pk == pk:
+            return pupil
+    raise Http404
+
+
+def week_url(pupil_pk, day=None):
+    url = reverse("journal:diary", args=[pupil_pk])
+    return f"{url}?{urlencode({'date': day.isoformat()})}" if day else url
+
+
+@login_required
+def diary_index(request):
+    """The user's own diary, or the first child's."""
+    pupils = diary_pupils(request.user)
+    if not pupils:
+        raise Http404
+    own = access(request.user).own_pupil_ids
+    pupil = next((p for p in pupils if p.pk in own), pupils[0])
+    return redirect("journal:diary", pupil_pk=pupil.pk)
+
+
+@login_required
+def week_view(request, pupil_pk):
+    pupils = diary_pupils(request.user)
+    pupil = find_pupil(pupils, pupil_pk)
+    # A date that is not one shows the current week rather than an error.
+    day = diary.parse_day(request.GET.get("date")) or today()
+    monday, saturday = week_of(day)
+    week = datetime.timedelta(weeks=1)
+    return render(request, "journal/diary/week.html", {
+        "pupil": pupil, "pupils": pupils, "tab": "week",
+        "monday": monday, "saturday": saturday, "days": diary.week(pupil, day),
+        "previous_url": week_url(pupil.pk, monday - week),
+        "next_url": week_url(pupil.pk, monday + week),
+        "today_url": week_url(pupil.pk),
+        "today": today(), "is_current_week": monday <= today() <= saturday,
+    })
+
+
+@login_required
+def period_view(request, pupil_pk):
+    pupils = diary_pupils(request.user)
+    pupil = find_pupil(pupils, pupil_pk)
+    periods = diary.class_periods(pupil.school_class)
+    # An unknown or malformed period shows the current one rather than an error.
+    period = diary.chosen_period(periods, request.GET.get("period", ""))
+    courses = diary.courses(pupil)
+    lines = []
+    if period is not None:
+        subjects = {course.subject.pk: course.subject for course in courses}
+        lines = diary.period_lines(pupil, period, subjects.values())
+    return render(request, "journal/diary/period.html", {
+        "pupil": pupil, "pupils": pupils, "tab": "period",
+        "periods": periods, "period": period, "lines": lines, "courses": courses,
+        "absences": sum(line.absences for line in lines),
+        "lates": sum(line.lates for line in lines),
+        "has_year": any(line.year_final for line in lines),
+        "has_exam": any(line.exam_final for line in lines),
+    })
