@@ -1,10 +1,20 @@
 from django.urls import path
 
-from . import views
+from . import views, views_grid
 
 app_name = "journal"
 urlpatterns = [
     path("classes/<int:pk>/", views.class_detail, name="class"),
     path("classes/<int:pk>/transfer/", views.transfer, name="transfer"),
     path("subgroups/<int:pk>/", views.subgroup_detail, name="subgroup"),
+    # The journal grid (R-JRN-1…6).
+    path("journal/<int:class_pk>/<int:subject_pk>/", views_grid.grid, name="grid"),
+    path("journal/cell/mark/", views_grid.save_mark, name="save_mark"),
+    path("journal/cell/attendance/", views_grid.save_attendance, name="save_attendance"),
+    path("journal/cell/final/", views_grid.save_final, name="save_final"),
+    path("journal/lesson/<int:pk>/", views_grid.lesson, name="lesson"),
+    path("journal/lesson/<int:pk>/present/", views_grid.take_attendance,
+         name="take_attendance"),
+    path("journal/lesson/<int:pk>/task/", views_grid.new_task, name="new_task"),
+    path("journal/history/", views_grid.cell_history, name="cell_history"),
 ]
