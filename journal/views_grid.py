@@ -224,8 +224,11 @@ def new_task(request, pk):
     """A new work (column) in a lesson; back to the grid, or its id as JSON."""
     lesson = get_object_or_404(readable_lessons(request.user).select_related("school_class"),
                                pk=pk)
-    mark_type = MarkType.objects.for_institution(lesson.institution_id).filter(
-        pk=_int(request.POST, "mark_type")).first()
+    try:
+        mark_type = MarkType.objects.for_institution(lesson.institution_id).filter(
+            pk=_int(request.POST, "mark_type")).first()
+    except BadInput:
+        mark_type = None
     if mark_type is None:
         raise BadInput(_("Choose a mark type of this school."))
     try:
