@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from journal.models import Attendance, ClassMembership, Homework, Mark, Task
+from journal.models import Attendance, ClassMembership, Homework, Mark, MarkType, Task
 from schedule.models import Lesson
 from tests.browser.test_flows import log_in
 
@@ -52,8 +52,10 @@ def test_the_teacher_types_marks_absences_topic_and_homework(page: Page, live_se
     before = set(Task.objects.filter(lesson=lesson).values_list("pk", flat=True))
     head = page.locator(f"[data-lesson-head='{lesson.pk}']")
     head.locator("summary").click()
-    head.locator("select[name=mark_type]").select_option(label=re.compile("самостоятельная"))
-    head.get_by_role("button", name="Add").click()
+    kind = MarkType.objects.department_wide().get(name="самостоятельная работа")
+    head.locator("select[name=mark_type]").select_option(str(kind.pk))
+    with page.expect_navigation():
+        head.get_by_role("button", name="Add").click()
     expect(page.locator("[data-journal-grid]")).to_be_visible()
     task = Task.objects.filter(lesson=lesson).exclude(pk__in=before).get()
     column = page.locator(f"input[data-task='{task.pk}']")
@@ -102,7 +104,8 @@ def test_the_teacher_types_marks_absences_topic_and_homework(page: Page, live_se
     page.goto(reverse("journal:lesson", args=[lesson.pk]))
     page.locator("[name=topic]").fill("Десятичные дроби")
     page.locator("[name=text]").fill("№ 101, 102")
-    page.get_by_role("button", name="Save").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
     expect(page.locator("[data-journal-grid]")).to_be_visible()
     row = page.locator(f"[data-lessons] tr[data-lesson='{lesson.pk}']")
     expect(row).to_contain_text("Десятичные дроби")
