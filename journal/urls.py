@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_diary
+from . import views, views_diary, views_grid
 
 app_name = "journal"
 urlpatterns = [
@@ -12,4 +12,14 @@ urlpatterns = [
     path("diary/", views_diary.diary_index, name="diary_index"),
     path("diary/<int:pupil_pk>/", views_diary.week_view, name="diary"),
     path("diary/<int:pupil_pk>/period/", views_diary.period_view, name="diary_period"),
+    # The journal grid (R-JRN-1…6).
+    path("journal/<int:class_pk>/<int:subject_pk>/", views_grid.grid, name="grid"),
+    path("journal/cell/mark/", views_grid.save_mark, name="save_mark"),
+    path("journal/cell/attendance/", views_grid.save_attendance, name="save_attendance"),
+    path("journal/cell/final/", views_grid.save_final, name="save_final"),
+    path("journal/lesson/<int:pk>/", views_grid.lesson, name="lesson"),
+    path("journal/lesson/<int:pk>/present/", views_grid.take_attendance,
+         name="take_attendance"),
+    path("journal/lesson/<int:pk>/task/", views_grid.new_task, name="new_task"),
+    path("journal/history/", views_grid.cell_history, name="cell_history"),
 ]
