@@ -64,7 +64,7 @@ class Cell:
                 if self.updated_at else ""}
 
 
-def _author(user):
+def author_name(user):
     if user is None:
         return ""
     person = getattr(user, "person", None)
@@ -86,7 +86,7 @@ def attendance_text(row):
 def cell_of(row, text):
     if row is None:
         return Cell()
-    return Cell(text, row.version, getattr(row, "comment", ""), _author(row.updated_by),
+    return Cell(text, row.version, getattr(row, "comment", ""), author_name(row.updated_by),
                 row.updated_at)
 
 
@@ -481,3 +481,14 @@ def save_homework(user, lesson, *, text, links, due_on, version, files=()):
         current.files.create(file=upload, title=upload.name[:200])
     log(lesson, "journal.homework", user=user, data={"old": old, "new": text})
     return current
+
+
+def delete_homework_files(user, lesson, files):
+    """Remove files of a lesson's homework; the stored files go once the deletion is
+    committed, so a failed save keeps them."""
+    check_lesson(user, lesson)
+    for row in files:
+        name, storage = row.file.name, row.file.storage
+        log(lesson, "journal.homework", user=user, data={"old": str(row), "new": ""})
+        row.delete()
+        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))

@@ -14,7 +14,6 @@ put in dicts by lesson or subject, never fetched per lesson.
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from functools import reduce
 from operator import or_
 
@@ -37,6 +36,7 @@ from .models import (
     SubgroupMembership,
     Subject,
     TeachingAssignment,
+    weighted_average,
 )
 
 # The dates a diary page accepts: far enough for any school year, near enough that the
@@ -195,30 +195,6 @@ def chosen_period(periods, value, on=None):
     if begun:
         return begun[-1]
     return periods[0] if periods else None
-
-
-def numeric(value):
-    try:
-        number = Decimal(value.replace(",", "."))
-    except (InvalidOperation, AttributeError):
-        return None
-    return number if number.is_finite() else None
-
-
-def weighted_average(marks):
-    """Σ(mark × weight) / Σweight over the numeric marks (a pass/fail mark does not
-    count, a debt has no value); None when there is none."""
-    total = weights = Decimal(0)
-    for mark in marks:
-        number = numeric(mark.value)
-        if number is None:
-            continue
-        weight = mark.task.mark_type.weight
-        total += number * weight
-        weights += weight
-    if not weights:
-        return None
-    return (total / weights).quantize(Decimal("0.01"))
 
 
 @dataclass

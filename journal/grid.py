@@ -8,7 +8,7 @@ Python. Writing goes through ``journal.cells``; this module only reads.
 """
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.http import Http404
@@ -34,6 +34,7 @@ from .models import (
     SubgroupMembership,
     Subject,
     Task,
+    weighted_average,
 )
 from .rules import FILL_JOURNAL, VIEW_JOURNAL
 
@@ -44,31 +45,6 @@ def attendance_letter(row):
         return ""
     letter = str(ATTENDANCE_LETTERS[AttendanceKind(row.kind)])
     return f"{letter}{row.late_minutes}" if row.kind == AttendanceKind.LATE else letter
-
-
-def number_of(value):
-    """A mark's numeric value, or None for «зачёт» and the like."""
-    try:
-        number = Decimal(value.replace(",", "."))
-    except (InvalidOperation, AttributeError):
-        return None
-    return number if number.is_finite() else None
-
-
-def weighted_average(marks):
-    """The weighted average of the numeric marks (weight: the work's mark type); debts
-    and marks that are not numbers do not count."""
-    total = weights = Decimal(0)
-    for mark in marks:
-        number = None if mark.is_debt else number_of(mark.value)
-        if number is None:
-            continue
-        weight = mark.task.mark_type.weight
-        total += number * weight
-        weights += weight
-    if not weights:
-        return None
-    return (total / weights).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 @dataclass

@@ -11,7 +11,7 @@ load limits) are department-wide rows with school additions; the curriculum base
 """
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -1261,6 +1261,32 @@ class Mark(models.Model):
 
     def __str__(self):
         return self.value or str(_("debt"))
+
+
+def mark_number(value):
+    """A mark's numeric value, or None for «зачёт» and the like."""
+    try:
+        number = Decimal(value.replace(",", "."))
+    except (InvalidOperation, AttributeError):
+        return None
+    return number if number.is_finite() else None
+
+
+def weighted_average(marks):
+    """Σ(mark × weight) / Σweight over the numeric marks, the weight being the work's
+    mark type (R-JRN-2); debts and marks that are not numbers do not count. None when
+    there is none."""
+    total = weights = Decimal(0)
+    for mark in marks:
+        number = None if mark.is_debt else mark_number(mark.value)
+        if number is None:
+            continue
+        weight = mark.task.mark_type.weight
+        total += number * weight
+        weights += weight
+    if not weights:
+        return None
+    return (total / weights).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 class AttendanceKind(models.TextChoices):

@@ -19,7 +19,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from wagtail.log_actions import log
 
 from records.files import validate_document
 from schedule.models import Lesson
@@ -298,17 +297,6 @@ class LessonForm(forms.Form):
         return files
 
 
-def _delete_homework_files(user, lesson, files):
-    """Remove attached files of a lesson's homework; their storage goes after commit."""
-    cells.check_lesson(user, lesson)
-    for row in files:
-        name, storage = row.file.name, row.file.storage
-        log(lesson, "journal.homework", user=user,
-            data={"old": str(row), "new": "", "file": True})
-        row.delete()
-        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
-
-
 @login_required
 def lesson(request, pk):
     """A lesson's topic and homework; read-only for those who may only read."""
@@ -366,7 +354,7 @@ def _save_lesson(user, lesson, homework, data):
                             due_on=data["due_on"], version=data["version"],
                             files=data["files"])
     if data["delete_files"]:
-        _delete_homework_files(user, lesson, data["delete_files"])
+        cells.delete_homework_files(user, lesson, data["delete_files"])
 
 
 # History -------------------------------------------------------------------------------
@@ -396,7 +384,7 @@ def cell_history(request):
         pupil_id = ids["pupil"]
     else:
         raise Http404
-    entries = [{"user": cells._author(entry.user) or _("system"),
+    entries = [{"user": cells.author_name(entry.user) or _("system"),
                 "timestamp": entry.timestamp,
                 "old": entry.data.get("old", ""), "new": entry.data.get("new", "")}
                for entry in cells.cell_history(obj, pupil_id).select_related("user__person")]

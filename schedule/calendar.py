@@ -130,7 +130,7 @@ def week(target, lessons, events, first_day, last_day):
                                                                   + 1)]
     rows = list(with_details(lessons))
     for lesson in rows:
-        lesson.marks = changes_of(lesson)
+        lesson.changes = changes_of(lesson)
     times = SlotTimes(target.institution.pk)
     schedule = times.by_schedule.get(target.bell_schedule_id() or times.default, {})
     numbers = sorted(set(schedule) | {lesson.lesson_number for lesson in rows})

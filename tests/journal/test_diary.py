@@ -8,7 +8,6 @@ what the database holds rather than with an empty journal."""
 
 import datetime
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -232,16 +231,6 @@ def test_the_period_shows_marks_average_absences_and_finals(client_for, journal)
     # The courses: the class's subjects with their teachers.
     assert "Courses" in page
     assert any(c.subject == lesson.subject for c in response.context["courses"])
-
-
-def test_the_weighted_average_counts_weights_and_skips_debts_and_words():
-    def mark(value, weight, is_debt=False):
-        return SimpleNamespace(value=value, is_debt=is_debt, task=SimpleNamespace(
-            mark_type=SimpleNamespace(weight=Decimal(weight))))
-
-    assert diary.weighted_average([mark("5", 1), mark("3", 5)]) == Decimal("3.33")
-    assert diary.weighted_average([mark("5", 1), mark("", 5, True), mark("зачёт", 5)]) == 5
-    assert diary.weighted_average([mark("", 1, True)]) is None
 
 
 def test_the_parent_switches_between_children(client_for, journal):

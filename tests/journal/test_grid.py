@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from journal import cells
-from journal.grid import open_journal, weighted_average
-from journal.models import ClassMembership, Mark, MarkType, Period, SchoolClass
+from journal.grid import open_journal
+from journal.models import ClassMembership, Mark, MarkType, Period, SchoolClass, weighted_average
 from records.models import User
 from schedule.models import Lesson
 
