@@ -48,11 +48,11 @@ BATCH = 5000
 # Chances per lesson (marks) and per pupil (attendance), tuned for ≈300 marks and ≈6 %
 # missed lessons a pupil a year.
 TEST_EVERY = 8  # every 8th lesson of a subject is a test for the whole class
-ORAL_SHARE = 0.14  # of the pupils present answer at the board
-WORK_CHANCE, WORK_SHARE = 0.45, 0.22  # a lesson with marked work in class, for whom
+ORAL_SHARE = 0.15  # of the pupils present answer at the board
+WORK_CHANCE, WORK_SHARE = 0.5, 0.22  # a lesson with marked work in class, for whom
 HOMEWORK_MARK_CHANCE, HOMEWORK_MARK_SHARE = 0.2, 0.15
-DEBT_CHANCE = 0.008  # a work not handed in
-MISSED_TEST_DEBT = 0.5  # an absent pupil owes the test
+DEBT_CHANCE = 0.005  # a work not handed in
+MISSED_TEST_DEBT = 0.3  # an absent pupil owes the test
 COMMENT_CHANCE = 0.004
 ILL_START, ILL_DAYS = 0.008, (2, 8)  # an illness starts on a school day; its length
 VALID_DAY = 0.005  # a whole day away for a valid reason (a competition, a doctor)
@@ -181,7 +181,7 @@ class SchoolJournal:
         roster = self.rosters.get(school_class.pk, [])
         days = sorted({row[4] for row in lessons})
         pupils = sorted({pupil for pupil, _start, _end in roster})
-        level = {p: min(4.9, max(2.7, rnd.gauss(4.05, 0.5))) for p in pupils}
+        level = {p: min(4.9, max(2.7, rnd.gauss(4.1, 0.5))) for p in pupils}
         away = self.whole_days_away(pupils, days)
         periods = self.periods_of(school_class)
         recent = self.until - datetime.timedelta(days=RECENT_DAYS)
