@@ -1,4 +1,5 @@
-"""Builds the demo city: a department, its schools, staff, classes, pupils and parents.
+"""Builds the demo city: a department, its schools, staff, classes, pupils and parents,
+their timetables and their journals up to a cut-off day (today by default).
 
 Everything comes from one ``random.Random(seed)``, so a seed always gives the same city.
 Rows are written with ``bulk_create`` in batches; only the fixed demo accounts get logins.
