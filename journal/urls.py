@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import views, views_diary, views_grid
+from . import views, views_diary, views_grid, views_overview
 
 app_name = "journal"
 urlpatterns = [
@@ -22,4 +22,8 @@ urlpatterns = [
          name="take_attendance"),
     path("journal/lesson/<int:pk>/task/", views_grid.new_task, name="new_task"),
     path("journal/history/", views_grid.cell_history, name="cell_history"),
+    # What is missing: the teacher's journals and the deputy's overview of a school.
+    path("journal/", views_overview.index, name="index"),
+    re_path(r"^journal/school/(?P<pk>[0-9]{1,9})/$", views_overview.school_overview,
+            name="school_overview"),
 ]

@@ -1,4 +1,5 @@
-"""Builds the demo city: a department, its schools, staff, classes, pupils and parents.
+"""Builds the demo city: a department, its schools, staff, classes, pupils and parents,
+their timetables and their journals up to a cut-off day (today by default).
 
 Everything comes from one ``random.Random(seed)``, so a seed always gives the same city.
 Rows are written with ``bulk_create`` in batches; only the fixed demo accounts get logins.
@@ -12,6 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from journal import demo as journal_demo
+from journal import demo_journal
 from journal.models import AcademicYear, SchoolClass, Subject, TeachingAssignment
 from portal.access import Role, today
 from records.models import (
@@ -102,8 +104,11 @@ ADMINISTRATION = [
 
 
 class CityBuilder:
-    def __init__(self, size="small", seed=1, stdout=None):
+    def __init__(self, size="small", seed=1, stdout=None, journal_until=None):
         self.size = SIZES[size]
+        # The journal is filled up to this day (today unless the benchmark asks for the
+        # whole year).
+        self.journal_until = journal_until
         self.random = random.Random(seed)
         self.stdout = stdout
         self.year_start = datetime.date(2026, 9, 1)
@@ -174,6 +179,8 @@ class CityBuilder:
             "director_name", "deputy_academic_name", "deputy_administrative_name"])
         self.write_people()
         self.build_demo_accounts()
+        # After the logins: the journal's rows name the demo teachers who entered them.
+        self.write_journals()
 
     def build_school(self, institution):
         """Plans a school's rows in memory; write_people() inserts them in bulk."""
@@ -382,6 +389,22 @@ class CityBuilder:
                 self.say(f"  timetables built: {number}/{len(self.schools)}, "
                          f"lessons: {lessons}")
 
+    def write_journals(self):
+        """Marks, attendance, homework and closed periods with finals of every school
+        up to the cut-off day (journal/demo_journal.py)."""
+        until = self.journal_until or today()
+        counts = demo_journal.Counts()
+        for number, school in enumerate(self.schools, start=1):
+            deputy = self.staff_with_role(school, Role.DEPUTY_ACADEMIC).person
+            demo_journal.seed_journal(school["institution"], school["year"], self.random,
+                                      until, closed_by_id=deputy.user_id, counts=counts)
+            if number % 5 == 0 or number == len(self.schools):
+                self.say(f"  journals filled: {number}/{len(self.schools)}, "
+                         f"marks: {counts.marks}, attendance: {counts.attendance}")
+        self.say(f"Journal up to {until:%d.%m.%Y}: works: {counts.tasks}, marks: "
+                 f"{counts.marks}, absences: {counts.attendance}, homework: "
+                 f"{counts.homework}, finals: {counts.finals}")
+
     def write_pupil_groups(self, families):
         """Medical details, characteristics and exam subjects of every pupil."""
         health, characteristics, exams = [], [], []
@@ -512,6 +535,10 @@ def reset():
     from wagtail.models import Revision
 
     Revision.objects.filter(base_content_type__app_label__in=["records", "journal"]).delete()
+    # The journal's rows first: marks are the largest table, deleted in one statement
+    # rather than collected through the lessons they hang on.
+    for model in demo_journal.SCHOOL_MODELS:
+        model.objects.all().delete()
     for model in schedule_demo.SCHOOL_MODELS:
         model.objects.all().delete()
     for model in (Guardianship, TeachingAssignment, RoleAssignment, PupilHealth,

@@ -1,9 +1,18 @@
+import argparse
+import datetime
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.demo.city import DEMO_ACCOUNTS, DEMO_PASSWORD, SIZES, CityBuilder, reset
 from records.models import Department
+
+
+def day(text):
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text}") from None
 
 
 class Command(BaseCommand):
@@ -16,8 +25,11 @@ class Command(BaseCommand):
                             help="Delete the existing demo city first.")
         parser.add_argument("--if-empty", action="store_true",
                             help="Do nothing (and succeed) when a city already exists.")
+        parser.add_argument("--journal-until", type=day, default=None, metavar="YYYY-MM-DD",
+                            help="Fill the journal up to this day (default: today), e.g. "
+                                 "the year's last day for a benchmark.")
 
-    def handle(self, *args, size, seed, if_empty, **options):
+    def handle(self, *args, size, seed, if_empty, journal_until=None, **options):
         started = time.monotonic()
         if Department.objects.exists():
             if if_empty:
@@ -28,7 +40,8 @@ class Command(BaseCommand):
                 raise CommandError("A city already exists. Run with --reset to rebuild it.")
             self.stdout.write("Deleting the existing city…")
             reset()
-        CityBuilder(size=size, seed=seed, stdout=self.stdout).build()
+        CityBuilder(size=size, seed=seed, stdout=self.stdout,
+                    journal_until=journal_until).build()
         self.stdout.write(self.style.SUCCESS(
             f"Demo city ({size}, seed {seed}) built in {time.monotonic() - started:.1f} s."
         ))

@@ -1,0 +1,364 @@
+"""The journal of the demo city: works and marks, attendance, homework, topics and the
+finals of the periods that have ended, as if every teacher had kept their journal from
+the first day of the year up to a cut-off date (R-JRN-1…4).
+
+Called by ``portal.demo.city.CityBuilder`` for every school once its lessons and the
+demo logins exist. Everything comes from the builder's ``random.Random`` (iterated in a
+fixed order), so a seed always gives the same journal. Rows are planned one class at a
+time and written with ``bulk_create``: the large city's fifteen million marks never sit
+in memory at once, and no row is saved on its own.
+
+What it aims at, per pupil: about 300 marks a year (≈1.8 a school day: an oral answer
+now and then, work in class, a test about every 8th lesson of a subject, a homework
+mark), mostly 4 and 5 around the pupil's own level; about 6 % of lessons missed, illness
+as runs of whole days; homework for most lessons. A few recent lessons are left without
+a topic or without the register taken, so that the "what is missing" pages show
+something.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from records.models import Staff
+from schedule.models import Lesson
+
+from .models import (
+    Attendance,
+    AttendanceKind,
+    ClassMembership,
+    FinalKind,
+    FinalMark,
+    Homework,
+    HomeworkFile,
+    InstitutionSettings,
+    Mark,
+    MarkType,
+    Period,
+    SchoolClass,
+    Subgroup,
+    SubgroupMembership,
+    Subject,
+    Task,
+)
+
+BATCH = 5000
+
+# Chances per lesson (marks) and per pupil (attendance), tuned for ≈300 marks and ≈6 %
+# missed lessons a pupil a year.
+TEST_EVERY = 8  # every 8th lesson of a subject is a test for the whole class
+ORAL_SHARE = 0.15  # of the pupils present answer at the board
+WORK_CHANCE, WORK_SHARE = 0.5, 0.22  # a lesson with marked work in class, for whom
+HOMEWORK_MARK_CHANCE, HOMEWORK_MARK_SHARE = 0.2, 0.15
+DEBT_CHANCE = 0.005  # a work not handed in
+MISSED_TEST_DEBT = 0.3  # an absent pupil owes the test
+COMMENT_CHANCE = 0.004
+ILL_START, ILL_DAYS = 0.008, (2, 8)  # an illness starts on a school day; its length
+VALID_DAY = 0.005  # a whole day away for a valid reason (a competition, a doctor)
+ABSENT, LATE = 0.012, 0.006  # one lesson missed or late to
+HOMEWORK_CHANCE, LINK_CHANCE = 0.8, 0.12
+# The last days before the cut-off: a few registers not taken, a few topics not entered.
+RECENT_DAYS, UNTAKEN, SLACK_TEACHERS, BLANK_TOPIC = 5, 0.1, 0.25, 0.5
+MISSING_FINAL = 0.02
+
+COMMENTS = ["Молодец!", "Не выучил правило", "Работа на уроке активная", "Нет тетради",
+            "Хороший ответ у доски", "Невнимательно, много исправлений"]
+HOMEWORK = ["§ {n}, вопросы в конце параграфа", "Упр. {m} (письменно)",
+            "Повторить § {n}, выучить определения", "№ {m}, {k}", "Прочитать с. {p}–{q}",
+            "Подготовить сообщение по теме урока", "Рабочая тетрадь, с. {p}"]
+LINKS = ["https://resh.edu.ru/subject/lesson/{m}/", "https://uchi.ru/homework/{m}",
+         "https://www.yaklass.ru/p/{m}"]
+TEST_TYPE = {"Русский язык": "диктант"}
+
+
+@dataclass
+class Counts:
+    tasks: int = 0
+    marks: int = 0
+    attendance: int = 0
+    homework: int = 0
+    finals: int = 0
+
+
+def seed_journal(institution, year, rnd, until, closed_by_id=None, counts=None):
+    """Fills one school's journal from the start of ``year`` to ``until``; adds what it
+    wrote to ``counts`` (a Counts) and returns it."""
+    counts = counts or Counts()
+    until = min(until, year.ends_on)
+    if until < year.starts_on:
+        return counts
+    school = SchoolJournal(institution, year, rnd, until, counts)
+    fill_topics(institution, year, until)
+    for school_class in SchoolClass.objects.filter(academic_year=year).order_by(
+            "grade", "letter", "pk"):
+        school.seed_class(school_class)
+    close_periods(institution, year, until, closed_by_id)
+    return counts
+
+
+def local_time(day, time):
+    return datetime.datetime.combine(day, time, tzinfo=timezone.get_current_timezone())
+
+
+def fill_topics(institution, year, until):
+    """Subjects without a thematic plan get a topic per month of the teacher's own
+    programme on their held lessons (one UPDATE per subject and month)."""
+    subjects = Subject.objects.filter(institution=institution).order_by("pk")
+    month = year.starts_on.replace(day=1)
+    number = 1
+    while month <= until:
+        following = (month + datetime.timedelta(days=32)).replace(day=1)
+        for subject in subjects:
+            Lesson.objects.filter(
+                institution=institution, subject=subject, topic="", is_cancelled=False,
+                date__gte=max(month, year.starts_on),
+                date__lte=min(following - datetime.timedelta(days=1), until),
+            ).update(topic=f"{subject.name}: раздел {number} рабочей программы",
+                     topic_edited=True)
+        month, number = following, number + 1
+
+
+def close_periods(institution, year, until, closed_by_id):
+    """Periods that ended before the cut-off are closed, as the deputy does after the
+    finals are in."""
+    periods = list(Period.objects.filter(academic_year=year, ends_on__lt=until,
+                                         closed_at__isnull=True))
+    for period in periods:
+        period.closed_at = local_time(period.ends_on + datetime.timedelta(days=1),
+                                      datetime.time(17))
+        period.closed_by_id = closed_by_id
+    Period.objects.bulk_update(periods, ["closed_at", "closed_by"])
+
+
+class SchoolJournal:
+    """What one school's classes share: settings, mark types, logins, periods, rosters."""
+
+    def __init__(self, institution, year, rnd, until, counts):
+        self.institution, self.year, self.rnd, self.until = institution, year, rnd, until
+        self.counts = counts
+        self.settings = InstitutionSettings.objects.filter(institution=institution).first()
+        self.types = {t.name: t for t in MarkType.objects.department_wide()}
+        self.weights = {t.pk: float(t.weight) for t in self.types.values()}
+        # Only the demo accounts have logins: their rows show who entered them.
+        self.users = dict(Staff.objects.filter(institution=institution,
+                                               person__user__isnull=False)
+                          .values_list("pk", "person__user_id"))
+        teachers = sorted(set(Lesson.objects.filter(academic_year=year)
+                              .values_list("teacher_id", flat=True)))
+        self.slack = set(rnd.sample(teachers, int(len(teachers) * SLACK_TEACHERS)))
+        self.subjects = dict(Subject.objects.filter(institution=institution)
+                             .values_list("pk", "name"))
+        self.rosters, self.group_rosters = {}, {}
+        for class_id, pupil, start, end in ClassMembership.objects.filter(
+                institution=institution).order_by("pk").values_list(
+                "school_class_id", "pupil_id", "starts_on", "ends_on"):
+            self.rosters.setdefault(class_id, []).append((pupil, start, end))
+        for group, pupil, start, end in SubgroupMembership.objects.filter(
+                institution=institution).order_by("pk").values_list(
+                "subgroup_id", "pupil_id", "starts_on", "ends_on"):
+            self.group_rosters.setdefault(group, []).append((pupil, start, end))
+        self.group_subject = dict(Subgroup.objects.filter(institution=institution)
+                                  .values_list("pk", "subject_id"))
+        self.periods = {}  # grade: the class's periods, from Period.objects.for_class
+
+    def periods_of(self, school_class):
+        if school_class.grade not in self.periods:
+            self.periods[school_class.grade] = list(Period.objects.for_class(school_class))
+        return self.periods[school_class.grade]
+
+    def seed_class(self, school_class):
+        rnd = self.rnd
+        marks_allowed = school_class.grade > 1 or not (
+            self.settings is None or self.settings.no_marks_in_first_grade)
+        lessons = sorted(
+            Lesson.objects.filter(school_class=school_class, academic_year=self.year)
+            .held(self.until).filter(date__gte=self.year.starts_on)
+            .values_list("pk", "subgroup_id", "subject_id", "teacher_id", "date", "ends_at"),
+            key=lambda row: (row[1] or 0, row[2], row[4], row[0]))
+        if not lessons:
+            return
+        roster = self.rosters.get(school_class.pk, [])
+        days = sorted({row[4] for row in lessons})
+        pupils = sorted({pupil for pupil, _start, _end in roster})
+        level = {p: min(4.9, max(2.7, rnd.gauss(4.1, 0.5))) for p in pupils}
+        away = self.whole_days_away(pupils, days)
+        periods = self.periods_of(school_class)
+        recent = self.until - datetime.timedelta(days=RECENT_DAYS)
+
+        tasks, marks, attendance, homework = [], [], [], []
+        untaken, blank = [], []
+        # (pupil, subject, period index): [weighted sum, weights, teacher, last day]
+        totals = {}
+        position, previous = 0, None
+        for index, (pk, group, subject, teacher, day, ends_at) in enumerate(lessons):
+            key = (group, subject)
+            position = position + 1 if key == previous else 0
+            previous = key
+            user = self.users.get(teacher)
+            when = local_time(day, ends_at or datetime.time(14)) + datetime.timedelta(
+                minutes=rnd.randint(0, 240))
+            members = [p for p, start, end in
+                       (self.group_rosters.get(group, []) if group else roster)
+                       if start <= day and (end is None or end >= day)]
+            if day >= recent and teacher in self.slack and rnd.random() < BLANK_TOPIC:
+                blank.append(pk)
+            taken = not (day >= recent and rnd.random() < UNTAKEN)
+            if not taken:
+                untaken.append(pk)
+            missing = {}
+            for pupil in members:
+                kind = away.get((pupil, day))
+                if kind is None:
+                    chance = rnd.random()
+                    if chance < ABSENT:
+                        kind = AttendanceKind.ABSENT
+                    elif chance < ABSENT + LATE:
+                        kind = AttendanceKind.LATE
+                if kind is not None:
+                    missing[pupil] = kind
+            if taken:
+                for pupil, kind in missing.items():
+                    attendance.append(Attendance(
+                        institution_id=self.institution.pk, lesson_id=pk, pupil_id=pupil,
+                        kind=kind, late_minutes=rnd.randint(3, 25)
+                        if kind == AttendanceKind.LATE else None,
+                        updated_at=when, updated_by_id=user))
+            present = [p for p in members if missing.get(p, AttendanceKind.LATE)
+                       == AttendanceKind.LATE]
+            if school_class.grade > 1 and rnd.random() < HOMEWORK_CHANCE:
+                following = lessons[index + 1] if index + 1 < len(lessons) else None
+                due = following[4] if following and (following[1], following[2]) == key \
+                    else day + datetime.timedelta(days=7)
+                homework.append(self.homework(pk, due, when, user))
+            if not marks_allowed:
+                continue
+            period = next((n for n, p in enumerate(periods) if p.starts_on <= day <= p.ends_on),
+                          None)
+            for task, chosen, debtors in self.works(position, subject, present, members):
+                task.lesson_id, task.institution_id = pk, self.institution.pk
+                tasks.append(task)
+                weight = self.weights[task.mark_type_id]
+                test_shift = -0.2 if weight >= 5 else 0.0
+                for pupil in chosen:
+                    if rnd.random() < DEBT_CHANCE:
+                        marks.append((task, pupil, "", True, "", when, user))
+                        continue
+                    value = self.value(level[pupil] + test_shift)
+                    comment = rnd.choice(COMMENTS) if rnd.random() < COMMENT_CHANCE else ""
+                    marks.append((task, pupil, str(value), False, comment, when, user))
+                    if period is not None:
+                        row = totals.setdefault((pupil, subject, period), [0.0, 0.0, None, day])
+                        row[0] += weight * value
+                        row[1] += weight
+                        row[2], row[3] = teacher, day
+                for pupil in debtors:
+                    marks.append((task, pupil, "", True, "", when, user))
+
+        self.write(tasks, marks, attendance, homework)
+        self.write_finals(school_class, periods, totals)
+        held = Lesson.objects.filter(school_class=school_class, academic_year=self.year).held(
+            self.until)
+        held.exclude(pk__in=untaken).update(attendance_taken=True)
+        if blank:
+            held.filter(pk__in=blank).update(topic="", topic_edited=True)
+
+    def whole_days_away(self, pupils, days):
+        """{(pupil, day): kind} for illnesses (runs of school days) and single days away
+        for a valid reason."""
+        rnd, away = self.rnd, {}
+        for pupil in pupils:
+            i = 0
+            while i < len(days):
+                if rnd.random() < ILL_START:
+                    length = rnd.randint(*ILL_DAYS)
+                    for day in days[i:i + length]:
+                        away[(pupil, day)] = AttendanceKind.ILL
+                    i += length
+                    continue
+                if rnd.random() < VALID_DAY:
+                    away[(pupil, days[i])] = AttendanceKind.VALID
+                i += 1
+        return away
+
+    def works(self, position, subject, present, members):
+        """[(unsaved Task, pupils marked, pupils owing it)] of one lesson."""
+        rnd, types, result = self.rnd, self.types, []
+        if position % TEST_EVERY == TEST_EVERY - 1:
+            name = TEST_TYPE.get(self.subjects.get(subject), "контрольная работа")
+            here = set(present)
+            absent = [p for p in members if p not in here]
+            debtors = [p for p in absent if rnd.random() < MISSED_TEST_DEBT]
+            return [(Task(mark_type=types[name]), present, debtors)]
+        oral = int(len(present) * ORAL_SHARE + rnd.random())
+        if oral:
+            result.append((Task(mark_type=types["ответ на уроке"]),
+                           sorted(rnd.sample(present, oral)), []))
+        if rnd.random() < WORK_CHANCE:
+            count = int(len(present) * WORK_SHARE + rnd.random())
+            if count:
+                result.append((Task(mark_type=types["работа на уроке"]),
+                               sorted(rnd.sample(present, count)), []))
+        if rnd.random() < HOMEWORK_MARK_CHANCE:
+            count = int(len(present) * HOMEWORK_MARK_SHARE + rnd.random())
+            if count:
+                result.append((Task(mark_type=types["домашняя работа"]),
+                               sorted(rnd.sample(present, count)), []))
+        return result
+
+    def value(self, level):
+        mark = level + self.rnd.gauss(0, 0.7)
+        return 5 if mark >= 4.5 else 4 if mark >= 3.5 else 3 if mark >= 2.5 else 2
+
+    def homework(self, lesson_id, due, when, user):
+        rnd = self.rnd
+        numbers = {"n": rnd.randint(1, 40), "m": rnd.randint(1, 600), "k": rnd.randint(1, 600),
+                   "p": rnd.randint(5, 200)}
+        numbers["q"] = numbers["p"] + rnd.randint(2, 12)
+        links = rnd.choice(LINKS).format(**numbers) if rnd.random() < LINK_CHANCE else ""
+        return Homework(institution_id=self.institution.pk, lesson_id=lesson_id,
+                        text=rnd.choice(HOMEWORK).format(**numbers), links=links, due_on=due,
+                        updated_at=when, updated_by_id=user)
+
+    def write(self, tasks, marks, attendance, homework):
+        # SQLite (≥ 3.35) and PostgreSQL give the new tasks their ids back.
+        Task.objects.bulk_create(tasks, batch_size=BATCH)
+        institution_id = self.institution.pk
+        for start in range(0, len(marks), BATCH):
+            Mark.objects.bulk_create([
+                Mark(institution_id=institution_id, task_id=task.pk, lesson_id=task.lesson_id,
+                     pupil_id=pupil, value=value, is_debt=debt, comment=comment,
+                     updated_at=when, updated_by_id=user)
+                for task, pupil, value, debt, comment, when, user in marks[start:start + BATCH]
+            ])
+        Attendance.objects.bulk_create(attendance, batch_size=BATCH)
+        Homework.objects.bulk_create(homework, batch_size=BATCH)
+        self.counts.tasks += len(tasks)
+        self.counts.marks += len(marks)
+        self.counts.attendance += len(attendance)
+        self.counts.homework += len(homework)
+
+    def write_finals(self, school_class, periods, totals):
+        """Period finals (the rounded weighted average) of the periods that ended before
+        the cut-off; a few are missing, as they are in a real school."""
+        ended = {n for n, period in enumerate(periods) if period.ends_on < self.until}
+        if not ended or self.settings is None:
+            return
+        finals = []
+        for (pupil, subject, number), (total, weights, teacher, day) in sorted(
+                totals.items(), key=lambda item: item[0]):
+            if number not in ended or self.rnd.random() < MISSING_FINAL:
+                continue
+            value = max(2, self.settings.round_final(round(total / weights, 2)))
+            finals.append(FinalMark(
+                institution_id=self.institution.pk, academic_year_id=self.year.pk,
+                school_class_id=school_class.pk, subject_id=subject, pupil_id=pupil,
+                kind=FinalKind.PERIOD, period=periods[number], value=str(value),
+                updated_at=local_time(day, datetime.time(16, 30)),
+                updated_by_id=self.users.get(teacher)))
+        FinalMark.objects.bulk_create(finals, batch_size=BATCH)
+        self.counts.finals += len(finals)
+
+
+# What the demo city's reset() deletes, children before parents.
+SCHOOL_MODELS = (Mark, Attendance, Task, HomeworkFile, Homework, FinalMark)
