@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.http import Http404
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from portal.access import today
@@ -37,6 +39,13 @@ from .models import (
     weighted_average,
 )
 from .rules import FILL_JOURNAL, VIEW_JOURNAL
+
+
+def grid_url(school_class_id, subject_id, subgroup_id=None, period_id=None):
+    query = {key: value for key, value in (("group", subgroup_id), ("period", period_id))
+             if value}
+    url = reverse("journal:grid", args=[school_class_id, subject_id])
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 def attendance_letter(row):

@@ -15,6 +15,7 @@ from django.db.models import Count, Min, Q
 from records.models import Staff
 from schedule.models import Lesson
 
+from .grid import grid_url
 from .models import (
     ClassMembership,
     FinalKind,
@@ -29,16 +30,6 @@ from .models import (
 )
 
 FEW_MARKS = 3
-
-
-def grid_url(class_pk, subject_pk, subgroup_pk=None):
-    """The journal grid of a class (or subgroup) and subject.
-
-    This mirrors the grid's route (``journal:grid``, ``journal/<int:class_pk>/
-    <int:subject_pk>/?group=<subgroup_pk>``), built in parallel on another branch; once
-    both are merged this becomes ``reverse("journal:grid", ...)``."""
-    url = f"/journal/{class_pk}/{subject_pk}/"
-    return f"{url}?group={subgroup_pk}" if subgroup_pk else url
 
 
 @dataclass

@@ -14,8 +14,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -24,7 +22,7 @@ from records.files import validate_document
 from schedule.models import Lesson
 
 from . import cells
-from .grid import attendance_letter, open_journal
+from .grid import attendance_letter, grid_url, open_journal
 from .models import (
     ATTENDANCE_LETTERS,
     Attendance,
@@ -48,13 +46,6 @@ class BadInput(Exception):
 
 def readable_lessons(user):
     return Lesson.objects.visible_to(user, VIEW_JOURNAL)
-
-
-def grid_url(school_class_id, subject_id, subgroup_id=None, period_id=None):
-    query = {key: value for key, value in (("group", subgroup_id), ("period", period_id))
-             if value}
-    url = reverse("journal:grid", args=[school_class_id, subject_id])
-    return f"{url}?{urlencode(query)}" if query else url
 
 
 def lesson_grid_url(lesson, period=None):

@@ -27,6 +27,9 @@ def navigation(request):
     if context.child_pupil_ids or context.own_pupil_ids or user.has_perm(
             "schedule.view_lesson"):
         items.append({"url": reverse("schedule:index"), "label": _("Timetable")})
+    # The journal: its teachers, class teachers and the school's leadership (R-JRN-5).
+    if user.has_perm("journal.view_journal"):
+        items.append({"url": reverse("journal:index"), "label": _("Journal")})
     if works_in_admin:
         items.append({"url": reverse("wagtailadmin_home"), "label": _("Administration")})
     # Pages link a pupil's diary only for those who may open it.
