@@ -19,6 +19,7 @@ something.
 import datetime
 from dataclasses import dataclass
 
+from django.db import connection
 from django.utils import timezone
 
 from records.models import Staff
@@ -95,6 +96,46 @@ def seed_journal(institution, year, rnd, until, closed_by_id=None, counts=None):
         school.seed_class(school_class)
     close_periods(institution, year, until, closed_by_id)
     return counts
+
+
+def reserve_ids(model, count):
+    """PostgreSQL: ``count`` new primary keys of ``model`` from its sequence."""
+    if not count:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
+                       "FROM generate_series(1, %s)", [model._meta.db_table, count])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def insert_rows(model, columns, rows):
+    """Plain rows into ``model``'s table: COPY on PostgreSQL, executemany elsewhere —
+    both several times faster than building model instances for bulk_create."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
+        batch = []
+        for row in rows:
+            batch.append(tuple(_adapt(value) for value in row))
+            if len(batch) == BATCH:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+
+
+def _adapt(value):
+    if isinstance(value, datetime.datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, datetime.date):
+        return connection.ops.adapt_datefield_value(value)
+    return value
 
 
 def local_time(day, time):
@@ -321,18 +362,31 @@ class SchoolJournal:
                         updated_at=when, updated_by_id=user)
 
     def write(self, tasks, marks, attendance, homework):
-        # SQLite (≥ 3.35) and PostgreSQL give the new tasks their ids back.
-        Task.objects.bulk_create(tasks, batch_size=BATCH)
         institution_id = self.institution.pk
-        for start in range(0, len(marks), BATCH):
-            Mark.objects.bulk_create([
-                Mark(institution_id=institution_id, task_id=task.pk, lesson_id=task.lesson_id,
-                     pupil_id=pupil, value=value, is_debt=debt, comment=comment,
-                     updated_at=when, updated_by_id=user)
-                for task, pupil, value, debt, comment, when, user in marks[start:start + BATCH]
-            ])
-        Attendance.objects.bulk_create(attendance, batch_size=BATCH)
-        Homework.objects.bulk_create(homework, batch_size=BATCH)
+        if connection.vendor == "postgresql":
+            # The large city writes millions of rows: COPY, with the tasks' ids taken
+            # from their sequence beforehand so that the marks can name them.
+            for task, pk in zip(tasks, reserve_ids(Task, len(tasks)), strict=True):
+                task.pk = pk
+            insert_rows(Task, ["id", "institution_id", "lesson_id", "mark_type_id", "title"],
+                        [(t.pk, t.institution_id, t.lesson_id, t.mark_type_id, t.title)
+                         for t in tasks])
+        else:
+            # SQLite (≥ 3.35) gives the new tasks their ids back.
+            Task.objects.bulk_create(tasks, batch_size=BATCH)
+        insert_rows(Mark, ["institution_id", "task_id", "lesson_id", "pupil_id", "value",
+                           "is_debt", "comment", "version", "updated_at", "updated_by_id"],
+                    ((institution_id, task.pk, task.lesson_id, pupil, value, debt, comment, 1,
+                      when, user)
+                     for task, pupil, value, debt, comment, when, user in marks))
+        insert_rows(Attendance, ["institution_id", "lesson_id", "pupil_id", "kind",
+                                 "late_minutes", "version", "updated_at", "updated_by_id"],
+                    ((a.institution_id, a.lesson_id, a.pupil_id, a.kind, a.late_minutes, 1,
+                      a.updated_at, a.updated_by_id) for a in attendance))
+        insert_rows(Homework, ["institution_id", "lesson_id", "text", "links", "due_on",
+                               "version", "updated_at", "updated_by_id"],
+                    ((h.institution_id, h.lesson_id, h.text, h.links, h.due_on, 1,
+                      h.updated_at, h.updated_by_id) for h in homework))
         self.counts.tasks += len(tasks)
         self.counts.marks += len(marks)
         self.counts.attendance += len(attendance)

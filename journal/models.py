@@ -1198,6 +1198,25 @@ def _updated_by():
                              verbose_name=_("entered by"))
 
 
+class Versioned(models.Model):
+    """A row saved from the journal grid: a save names the version it was based on
+    (journal/cells.py); who saved it last, and when."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(_("entered at"), default=timezone.now)
+    updated_by = _updated_by()
+
+    class Meta:
+        abstract = True
+
+
+LESSON_TEACHERS = ("lesson__teacher__person_id", "lesson__replaced_teacher__person_id")
+# Where a pupil's row of a lesson (a mark, an attendance entry) stands in the matrix.
+PUPIL_IN_LESSON_PATHS = {"institution": "institution_id", "class": "lesson__school_class_id",
+                         "pupil": "pupil_id", "person": "pupil__person_id",
+                         "teacher": LESSON_TEACHERS}
+
+
 class Task(models.Model):
     """A piece of work marked in a lesson (an oral answer, a test): one column of the
     journal grid. Its mark type gives the marks their weight (R-JRN-2)."""
@@ -1211,8 +1230,7 @@ class Task(models.Model):
 
     objects = JournalQuerySet.as_manager()
     access_paths = {"institution": "institution_id", "class": "lesson__school_class_id",
-                    "teacher": ("lesson__teacher__person_id",
-                                "lesson__replaced_teacher__person_id")}
+                    "teacher": LESSON_TEACHERS}
 
     class Meta:
         verbose_name = _("work")
@@ -1223,7 +1241,7 @@ class Task(models.Model):
         return self.title or str(self.mark_type)
 
 
-class Mark(models.Model):
+class Mark(Versioned):
     """One pupil's mark for one work (R-JRN-2). A debt is a work due and not handed in:
     it has no value until the mark replaces it."""
 
@@ -1238,15 +1256,9 @@ class Mark(models.Model):
     value = models.CharField(_("mark"), max_length=10, blank=True)
     is_debt = models.BooleanField(_("debt"), default=False)
     comment = models.CharField(_("comment"), max_length=300, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    updated_at = models.DateTimeField(_("entered at"), default=timezone.now)
-    updated_by = _updated_by()
 
     objects = JournalQuerySet.as_manager()
-    access_paths = {"institution": "institution_id", "class": "lesson__school_class_id",
-                    "pupil": "pupil_id", "person": "pupil__person_id",
-                    "teacher": ("lesson__teacher__person_id",
-                                "lesson__replaced_teacher__person_id")}
+    access_paths = PUPIL_IN_LESSON_PATHS
 
     class Meta:
         verbose_name = _("mark")
@@ -1305,7 +1317,7 @@ ATTENDANCE_LETTERS = {
 }
 
 
-class Attendance(models.Model):
+class Attendance(Versioned):
     """A pupil missing or late to one lesson (R-JRN-3); no row means present."""
 
     institution = _journal_institution()
@@ -1317,15 +1329,9 @@ class Attendance(models.Model):
     late_minutes = models.PositiveSmallIntegerField(
         _("minutes late"), null=True, blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(90)])
-    version = models.PositiveIntegerField(default=1, editable=False)
-    updated_at = models.DateTimeField(_("entered at"), default=timezone.now)
-    updated_by = _updated_by()
 
     objects = JournalQuerySet.as_manager()
-    access_paths = {"institution": "institution_id", "class": "lesson__school_class_id",
-                    "pupil": "pupil_id", "person": "pupil__person_id",
-                    "teacher": ("lesson__teacher__person_id",
-                                "lesson__replaced_teacher__person_id")}
+    access_paths = PUPIL_IN_LESSON_PATHS
 
     class Meta:
         verbose_name = _("attendance")
@@ -1346,7 +1352,7 @@ class Attendance(models.Model):
         return self.get_kind_display()
 
 
-class Homework(models.Model):
+class Homework(Versioned):
     """What a lesson sets to do at home (R-JRN-1): text, links, files and a due date."""
 
     institution = _journal_institution()
@@ -1355,14 +1361,10 @@ class Homework(models.Model):
     text = models.TextField(_("homework"), blank=True)
     links = models.TextField(_("links"), blank=True, help_text=_("One address per line."))
     due_on = models.DateField(_("due on"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    updated_at = models.DateTimeField(_("entered at"), default=timezone.now)
-    updated_by = _updated_by()
 
     objects = JournalQuerySet.as_manager()
     access_paths = {"institution": "institution_id", "class": "lesson__school_class_id",
-                    "teacher": ("lesson__teacher__person_id",
-                                "lesson__replaced_teacher__person_id")}
+                    "teacher": LESSON_TEACHERS}
 
     class Meta:
         verbose_name = _("homework")
@@ -1409,7 +1411,7 @@ class FinalKind(models.TextChoices):
     EXAM = "exam", _("exam")
 
 
-class FinalMark(models.Model):
+class FinalMark(Versioned):
     """A pupil's final mark in a subject for a period, the year or the exam (R-JRN-4).
     A cleared final keeps its row (an empty value), so its history stays with it."""
 
@@ -1428,9 +1430,6 @@ class FinalMark(models.Model):
     period = models.ForeignKey(Period, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="final_marks", verbose_name=_("period"))
     value = models.CharField(_("mark"), max_length=10, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    updated_at = models.DateTimeField(_("entered at"), default=timezone.now)
-    updated_by = _updated_by()
 
     objects = JournalQuerySet.as_manager()
     access_paths = {"institution": "institution_id", "class": "school_class_id",

@@ -174,10 +174,7 @@ def take_attendance(request, pk):
     try:
         cells.take_attendance(request.user, lesson)
     except ValidationError as error:
-        if _wants_json(request):
-            raise
-        messages.error(request, " ".join(error.messages))
-        return redirect(lesson_grid_url(lesson))
+        return _refused(request, lesson, error)
     if _wants_json(request):
         return JsonResponse({"ok": True})
     messages.success(request, _("The register of %(date)s is taken.")
@@ -225,10 +222,7 @@ def new_task(request, pk):
         task = cells.new_task(request.user, lesson, mark_type,
                               request.POST.get("title", "")[:200])
     except ValidationError as error:
-        if _wants_json(request):
-            raise
-        messages.error(request, " ".join(error.messages))
-        return redirect(lesson_grid_url(lesson))
+        return _refused(request, lesson, error)
     if _wants_json(request):
         return JsonResponse({"ok": True, "task": task.pk, "mark_type": str(mark_type),
                              "weight": str(mark_type.weight)})
@@ -237,6 +231,14 @@ def new_task(request, pk):
 
 def _wants_json(request):
     return "application/json" in request.headers.get("Accept", "")
+
+
+def _refused(request, lesson, error):
+    """A refusal: the JSON 400 for the grid's script, a message on the grid otherwise."""
+    if _wants_json(request):
+        raise error
+    messages.error(request, " ".join(error.messages))
+    return redirect(lesson_grid_url(lesson))
 
 
 # Topic and homework --------------------------------------------------------------------

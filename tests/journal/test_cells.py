@@ -15,6 +15,7 @@ from journal.models import (
     ClassMembership,
     FinalKind,
     FinalMark,
+    Homework,
     Mark,
     MarkType,
     Period,
@@ -120,7 +121,8 @@ def test_only_the_lessons_teacher_and_the_correctors_write():
 
 def test_no_marks_in_grade_one_where_the_school_says_so():
     lesson = Lesson.objects.filter(school_class__grade=1, date__lt=timezone.localdate(),
-                                   school_class__institution__short_name="СОШ № 1").first()
+                                   school_class__institution__short_name="СОШ № 1").order_by(
+        "-date").first()
     with pytest.raises(ValidationError, match="no marks in grade 1"):
         cells.new_task(user("school1.deputy"), lesson, mark_type())
 
@@ -179,9 +181,15 @@ def test_topic_and_homework_conflicts():
         cells.save_topic(user("school1.deputy"), lesson, topic="Другое",
                          expected="устаревшая тема")
     assert conflict.value.current.value == "Дроби"
+    stored = Homework.objects.filter(lesson=lesson).first()
+    version = stored.version if stored else 0
     homework = cells.save_homework(teacher, lesson, text="№ 12", links="https://example.ru",
-                                   due_on=lesson.date + datetime.timedelta(days=2), version=0)
+                                   due_on=lesson.date + datetime.timedelta(days=2),
+                                   version=version)
     assert homework.link_list() == ["https://example.ru"]
+    with pytest.raises(cells.Conflict):
+        cells.save_homework(teacher, lesson, text="№ 13", links="", due_on=None,
+                            version=version)
     with pytest.raises(ValidationError, match="http"):
         cells.save_homework(teacher, lesson, text="№ 13", links="javascript:alert(1)",
-                            due_on=None, version=1)
+                            due_on=None, version=version + 1)

@@ -17,6 +17,7 @@ from records.models import (
     RoleAssignment,
     Staff,
 )
+from schedule.models import Lesson
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +55,17 @@ def every_url():
         for mode in ("year", "month", "week", "day"):
             urls.append(reverse("schedule:calendar", args=["class", school_class.pk])
                         + f"?mode={mode}")
+        # The journal, its overview and the diary (R-JRN-1…6, R-DRY-1).
+        lesson = Lesson.objects.filter(institution=institution, subgroup__isnull=True).first()
+        pupil = Pupil.objects.filter(institution=institution).first()
+        urls += [reverse("journal:index"), reverse("journal:diary_index"),
+                 reverse("journal:grid", args=[lesson.school_class_id, lesson.subject_id]),
+                 reverse("journal:lesson", args=[lesson.pk]),
+                 reverse("journal:school_overview", args=[institution.pk]),
+                 reverse("journal:class_attendance", args=[lesson.school_class_id]),
+                 reverse("journal:diary", args=[pupil.pk]),
+                 reverse("journal:diary_period", args=[pupil.pk]),
+                 reverse("journal_periods:index")]
         for model in ADMIN_MODELS:
             row = model.objects.filter(**{model.access_paths["institution"]: institution.pk})
             urls += admin_urls(model, row.first() or DirectoryEntry.objects.first())
