@@ -110,6 +110,11 @@ def main():
                                     subgroup__isnull=True, teacher__person__user=teacher,
                                     date__lt=today(), is_cancelled=False)
               .select_related("school_class").order_by("-date").first())
+    # With --journal-until at the end of the year every period before the last is closed
+    # (as the deputy would have done by then): open the lesson's period for the save.
+    lesson_period = cells.period_of(lesson)
+    closed_at = lesson_period.closed_at
+    Period.objects.filter(pk=lesson_period.pk).update(closed_at=None)
     task = cells.new_task(teacher, lesson, MarkType.objects.department_wide().order_by(
         "weight").first())
     pupil = ClassMembership.objects.filter(school_class_id=class_pk).on(
@@ -154,6 +159,7 @@ def main():
             print(f"{label:<22} {username:<18} {median:>10.1f} {queries:>8}")
     finally:
         task.delete()
+        Period.objects.filter(pk=lesson_period.pk).update(closed_at=closed_at)
 
 
 if __name__ == "__main__":

@@ -147,7 +147,7 @@ def week(pupil, day):
                  .select_related("task__mark_type").order_by("task_id")):
         marks.setdefault(mark.lesson_id, []).append(mark)
     attendance = {row.lesson_id: row
-                  for row in Attendance.objects.filter(pupil=pupil, lesson_id__in=ids)}
+                  for row in Attendance.objects.filter(pupil=pupil, lesson_id__in=ids).order_by()}
     homework = {row.lesson_id: row for row in Homework.objects.filter(lesson_id__in=ids)}
     files = {}
     for row in HomeworkFile.objects.filter(homework__lesson_id__in=ids):
@@ -252,7 +252,7 @@ def period_lines(pupil, period, subjects=()):
             target.absences += row["n"]
     finals = (FinalMark.objects.filter(pupil=pupil, academic_year_id=period.academic_year_id)
               .filter(Q(kind=FinalKind.PERIOD, period=period) | ~Q(kind=FinalKind.PERIOD))
-              .exclude(value="").select_related("subject"))
+              .exclude(value="").select_related("subject").order_by())
     for final in finals:
         line(final.subject).finals[final.kind] = final
     return sorted(lines.values(), key=lambda row: (row.subject.name, row.subject.pk))
