@@ -434,3 +434,9 @@ def test_only_web_links_of_a_homework_become_links():
     item = diary.DiaryLesson(Lesson(), homework=homework)
     assert item.links() == ["https://example.ru/a", "http://b.ru"]
     assert diary.DiaryLesson(Lesson()).links() == []
+
+
+@pytest.mark.parametrize("username", ["school2.parent", "school2.pupil", "school2.teacher"])
+def test_a_homework_file_is_404_outside_its_class_and_school(client_for, journal, username):
+    file = journal["homework"].files.get()
+    assert client_for(username).get(file.file.url).status_code == 404
