@@ -2,11 +2,13 @@ import django_tables2 as tables
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from portal.tables import ReadableTable
 from records.models import Pupil
 
 
-class ClassPupilTable(tables.Table):
-    number = tables.Column(empty_values=(), verbose_name="№", orderable=False)
+class ClassPupilTable(ReadableTable):
+    number = tables.Column(accessor="pk", empty_values=(), verbose_name="№",
+                           orderable=False)
     name = tables.Column(
         accessor="person__full_name",
         verbose_name=capfirst(_("pupil")),

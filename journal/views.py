@@ -45,7 +45,9 @@ def class_detail(request, pk):
         Pupil.objects.visible_to(user).of_class(school_class).current()
         .select_related("person")
     )
-    table = ClassPupilTable(pupils)
+    # Which columns the user reads, asked of a pupil of this class.
+    table = ClassPupilTable(pupils, user=user, row=Pupil(
+        institution_id=school_class.institution_id, school_class_id=school_class.pk))
     RequestConfig(request, paginate=False).configure(table)
     teaching = list(
         TeachingAssignment.objects.filter(school_class=school_class)

@@ -26,8 +26,10 @@ from functools import cached_property, reduce
 from operator import or_
 
 import rules
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
+from django.db.models.constants import LOOKUP_SEP
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -242,6 +244,8 @@ class Scope:
     label: str
     path: str | None
     ids: object = field(compare=False)
+    # A limited scope reaches rows whose ``limited_fields`` only may be read (R-TEN-3).
+    limited: bool = False
 
     def lookups(self, model):
         """The model's lookups for this scope's path: one, or several alternatives."""
@@ -333,10 +337,10 @@ FAMILY_CLASS = Scope(
     lambda c, role: c.own_class_ids if role == Role.PUPIL else c.children_class_ids,
 )
 CITY = Scope("city", _("all schools"), None, _city)
-# Department users read only the limited fields of people (R-TEN-3); the records
-# views decide which fields that means.
-CITY_LIMITED = Scope("city_limited", _("all schools, limited fields"), None, _city)
-
+# Department users read only the limited fields of people (R-TEN-3): see
+# readable_fields() below.
+CITY_LIMITED = Scope("city_limited", _("all schools, limited fields"), None, _city,
+                     limited=True)
 
 
 @dataclass
@@ -362,14 +366,21 @@ class Permission:
             return bool(held)
         return any(scope.test(obj, context, role) for role, scope in held)
 
-    def is_limited_for(self, user):
-        """True when the user reaches rows only through a limited scope (department
-        users reading people): they may see the model's ``limited_fields`` and no more."""
-        if user.is_superuser:
-            return False
+    def is_limited_for(self, user, obj=None):
+        """True when the user may read only the model's ``limited_fields`` (department
+        users reading people, R-TEN-3): of the row ``obj``, when no scope but a limited
+        one reaches it; of a listing (no ``obj``), when a limited scope reaches any of
+        its rows, since the listing's columns, filters and exports serve them all."""
         context = access(user)
-        held = [scope for role, scope in self.cells.items() if context and context.holds(role)]
-        return bool(held) and all(scope is CITY_LIMITED for scope in held)
+        if context is None or user.is_superuser:
+            return False
+        held = [(role, scope) for role, scope in self.cells.items() if context.holds(role)]
+        if not any(scope.limited for _role, scope in held):
+            return False
+        if obj is None:
+            return True
+        return not any(scope.test(obj, context, role)
+                       for role, scope in held if not scope.limited)
 
     def filter(self, queryset, user):
         if user is None or not user.is_authenticated or not user.is_active:
@@ -413,6 +424,86 @@ def permission(name):
         return REGISTRY[name]
     except KeyError:
         raise LookupError(f"Unknown permission {name!r}: declare it with grant()") from None
+
+
+# Limited fields (R-TEN-3). A model under a limited scope declares ``limited_fields``:
+# the names of its fields (or properties) a limited reader may read. One question,
+# "which fields of this model may this user read?", is answered here for the admin's
+# columns, filters, sort keys, search and exports and for the portal's pages alike.
+
+# What anyone who sees a row reads of it: its id and its name (``__str__`` of a model
+# under a limited scope is made of its limited fields).
+ALWAYS_READABLE = frozenset({"pk", "id", "__str__"})
+
+
+def view_permission(model):
+    """The matrix's ``app.view_model`` permission of ``model``, or None."""
+    opts = model._meta
+    return REGISTRY.get(f"{opts.app_label}.view_{opts.model_name}")
+
+
+def _is_limited(user, model, obj, through_limited):
+    perm = view_permission(model)
+    if perm is not None:
+        return perm.is_limited_for(user, obj)
+    # A model without a view permission of its own (a person) is read through the rows
+    # that point at it: limited when reached from a limited row, or when one of the
+    # permissions it names in ``read_through`` is limited for the user.
+    return through_limited or any(
+        permission(name).is_limited_for(user) for name in getattr(model, "read_through", ()))
+
+
+def _readable(user, model, obj=None, through_limited=False):
+    if not _is_limited(user, model, obj, through_limited):
+        return None
+    return ALWAYS_READABLE | frozenset(getattr(model, "limited_fields", ()))
+
+
+def readable_fields(user, model, obj=None):
+    """The names of the fields of ``model`` that ``user`` may read, or None for all.
+
+    With ``obj``, of that row; without, of every row the user may see (a listing).
+    """
+    return _readable(user, model, obj)
+
+
+def _step(model, part):
+    """(the field name ``part`` reads on ``model``, the model it leads to or None)."""
+    if part.startswith("get_") and part.endswith("_display"):
+        part = part[len("get_"):-len("_display")]
+    try:
+        field = model._meta.get_field(part)
+    except FieldDoesNotExist:
+        # An attname ("school_class_id") reads its foreign key; anything else is a
+        # property or method, readable only if named in limited_fields itself.
+        for field in model._meta.concrete_fields:
+            if field.attname == part:
+                return field.name, None
+        return part, None
+    return field.name, field.related_model if field.is_relation else None
+
+
+def may_read(user, model, lookup, obj=None):
+    """Whether ``user`` may read ``lookup`` of ``model``'s rows (of ``obj``, if given).
+
+    ``lookup`` is a field ("birth_date"), a path through relations, Django's or
+    Wagtail's way ("person__birth_date", "pupil.school_class"), or a method
+    ("get_sex_display"). Every step must be readable on the model it is on. A model
+    with a view permission of its own is read as that permission says (a pupil's
+    class); one without, reached from a limited row, is read limited too (a pupil's
+    person). What follows the last field ("year", "isnull") transforms a field already
+    allowed.
+    """
+    limited = False
+    for part in str(lookup).replace(".", LOOKUP_SEP).split(LOOKUP_SEP):
+        if model is None:
+            return True
+        fields = _readable(user, model, obj, limited)
+        name, model = _step(model, part)
+        if fields is not None and name not in fields:
+            return False
+        limited, obj = fields is not None, None
+    return True
 
 
 class ScopedQuerySet(models.QuerySet):

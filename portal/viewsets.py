@@ -29,7 +29,7 @@ from wagtail.log_actions import log
 from wagtail.models import RevisionMixin
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from .access import permission
+from .access import may_read, permission, readable_fields
 from .history import ensure_baseline
 
 
@@ -110,9 +110,11 @@ class ScopedAdminForm(WagtailAdminModelForm):
 
 class ScopedObjectMixin:
     """Object views answer 404 for rows outside ``visible_to`` and 403 for rows the
-    user sees but may not act on."""
+    user sees but may not act on, or may read only limited when the view shows the
+    whole row (``full_read_required``)."""
 
     object_action = None
+    full_read_required = False
 
     def get_object(self, *args, **kwargs):
         obj = super().get_object(*args, **kwargs)
@@ -123,10 +125,71 @@ class ScopedObjectMixin:
             user, self.object_action, obj
         ):
             raise PermissionDenied
+        if self.full_read_required and readable_fields(user, self.model, obj) is not None:
+            raise PermissionDenied
         return obj
 
 
+def column_lookups(column):
+    """What a listing column reads and sorts by: a field name of ``list_display``, or a
+    Column's accessor and sort key. A callable accessor reads who knows what: None."""
+    if isinstance(column, str):
+        return [column]
+    accessor = getattr(column, "accessor", None) or column.name
+    if not isinstance(accessor, str):
+        return None
+    return [accessor, *([column.sort_key] if getattr(column, "sort_key", None) else [])]
+
+
+def readable_filterset(filterset_class, readable):
+    """``filterset_class`` without the filters of fields that ``readable`` refuses, nor
+    those with a method (which reads who knows what): a filter by a hidden value would
+    find rows by it. The parameter of a dropped filter is ignored like any unknown one."""
+    kept = {name: f for name, f in filterset_class.base_filters.items()
+            if f.method is None and readable(f.field_name)}
+    if len(kept) == len(filterset_class.base_filters):
+        return filterset_class
+    narrowed = type(filterset_class.__name__, (filterset_class,), {})
+    narrowed.base_filters = kept
+    return narrowed
+
+
 class ScopedIndexView(generic.IndexView):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.reads_limited = readable_fields(request.user, self.model) is not None
+        if self.reads_limited:
+            self.limit_to_readable_fields()
+
+    def limit_to_readable_fields(self):
+        """R-TEN-3: a user who reads this model limited (the department reading people)
+        gets only readable fields as columns (and so as sort keys), filters, search
+        fields and export columns, so that no hidden value is shown, sorted, searched or
+        filtered by."""
+        def readable(lookup):
+            return may_read(self.request.user, self.model, lookup)
+
+        def column_readable(column):
+            lookups = column_lookups(column)
+            return lookups is not None and all(readable(lookup) for lookup in lookups)
+
+        self.list_display = [c for c in self.list_display if column_readable(c)]
+        self.list_export = [f for f in self.list_export if readable(f)]
+        self.search_fields = [f for f in self.search_fields or () if readable(f)]
+        ordering = self.default_ordering
+        if ordering and not all(readable(o.lstrip("-")) for o in (
+                [ordering] if isinstance(ordering, str) else ordering)):
+            self.default_ordering = None
+        if self.filterset_class:
+            self.filterset_class = readable_filterset(self.filterset_class, readable)
+
+    @cached_property
+    def is_searchable(self):
+        # A limited reader searches only the readable search fields, if any remain.
+        if self.reads_limited and not self.search_fields:
+            return False
+        return super().is_searchable
+
     def get_base_queryset(self):
         return super().get_base_queryset().visible_to(self.request.user)
 
@@ -151,6 +214,8 @@ class ReadLogMixin:
 
 class ScopedEditView(ReadLogMixin, ScopedObjectMixin, generic.EditView):
     object_action = "change"
+    # The form shows the whole card.
+    full_read_required = True
     # Read by RevisionsRevertMixin; these models have no drafts.
     draftstate_enabled = False
 
@@ -194,6 +259,7 @@ class ScopedRevisionsCompareView(ReadLogMixin, ScopedObjectMixin, PermissionChec
 
     object_action = "change"
     permission_required = "change"
+    full_read_required = True
 
 
 class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
@@ -215,21 +281,32 @@ class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
 
 
 class ScopedInspectView(ReadLogMixin, ScopedObjectMixin, generic.InspectView):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        # Wagtail picks the fields before it loads the row; which fields may be read
+        # depends on the row (a user may read one school's pupils whole, another's
+        # limited), so pick them again.
+        self.fields = self.get_fields()
+
     def get_fields(self):
-        opts = self.model._meta
-        view = permission(f"{opts.app_label}.view_{opts.model_name}")
-        if view.is_limited_for(self.request.user):
-            # R-TEN-3: department users read names, class and school, never documents.
-            return list(self.model.limited_fields)
-        return super().get_fields()
+        fields = super().get_fields()
+        if not hasattr(self, "object"):
+            return fields  # asked again by setup() once the row is loaded
+        # R-TEN-3: department users read names, class and school, never documents.
+        readable = readable_fields(self.request.user, self.model, self.object)
+        if readable is None:
+            return fields
+        return [name for name in fields if name in readable]
 
 
 class ScopedHistoryView(ScopedObjectMixin, history.HistoryView):
-    pass
+    # The history of a card says who changed what and links every version.
+    full_read_required = True
 
 
 class ScopedUsageView(ScopedObjectMixin, usage.UsageView):
-    pass
+    # What refers to a card (its marks, its parents) is not among its limited fields.
+    full_read_required = True
 
 
 class ScopedModelViewSet(ModelViewSet):

@@ -256,6 +256,11 @@ class Person(models.Model):
     search_name = models.CharField(max_length=310, editable=False, db_index=True)
 
     objects = PersonQuerySet.as_manager()
+    # A person is read through their staff, pupil and parent records (see visible_to):
+    # a user who reads those limited reads only the name (R-TEN-3).
+    read_through = ("records.view_staff", "records.view_pupil", "records.view_parent")
+    limited_fields = ["surname", "name", "patronymic", "search_name", "full_name",
+                      "short_name"]
     access_paths = {
         "person": "pk",
         # A person belongs to every school where they have a record.

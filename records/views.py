@@ -5,7 +5,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from journal.models import ClassMembership, TeachingAssignment
-from portal.access import REGISTRY, access
+from portal.access import REGISTRY, access, may_read
 
 from .files import private_file_fields
 from .models import Parent, Pupil
@@ -48,7 +48,31 @@ def pupil_detail(request, pk):
             .select_related("subject", "teacher__person")
             .order_by("subject__name")
         )
-    # The viewer's own parent record is no news to them; others appear only to staff.
+    # R-CLS-1: the classes a pupil was in, with dates, for those who read class lists.
+    classes = (
+        ClassMembership.objects.visible_to(user).filter(pupil=pupil)
+        .select_related("school_class").order_by("starts_on")
+    )
+    # The template shows the name, school and class of ``pupil``; anything more about
+    # the person it shows only as handed over here, checked against what the user may
+    # read of this pupil (R-TEN-3: the department reads no birth date, no family).
+    return render(request, "records/pupil_detail.html", {
+        "pupil": pupil,
+        "birth_date": (pupil.person.birth_date
+                       if may_read(user, Pupil, "person__birth_date", pupil) else None),
+        "class_history": classes,
+        "teachers": teachers,
+        "parents": pupil_parents(user, pupil),
+        "can_edit": user.has_perm("records.change_pupil", pupil)
+        and user.has_perm("wagtailadmin.access_admin"),
+    })
+
+
+def pupil_parents(user, pupil):
+    """[(name, phone or "")] of the pupil's parents as the user may read them. The
+    viewer's own parent record is no news to them; others appear only to staff."""
+    if not may_read(user, Pupil, "parents", pupil):
+        return []
     parents = (
         Parent.objects.visible_to(user)
         .filter(guardianships__pupil=pupil)
@@ -56,19 +80,9 @@ def pupil_detail(request, pk):
         .select_related("person")
         .distinct()
     )
-    # R-CLS-1: the classes a pupil was in, with dates, for those who read class lists.
-    classes = (
-        ClassMembership.objects.visible_to(user).filter(pupil=pupil)
-        .select_related("school_class").order_by("starts_on")
-    )
-    return render(request, "records/pupil_detail.html", {
-        "pupil": pupil,
-        "class_history": classes,
-        "teachers": teachers,
-        "parents": parents,
-        "can_edit": user.has_perm("records.change_pupil", pupil)
-        and user.has_perm("wagtailadmin.access_admin"),
-    })
+    return [(parent.person.full_name,
+             parent.mobile_phone if may_read(user, Parent, "mobile_phone", parent) else "")
+            for parent in parents]
 
 
 @login_required
