@@ -233,7 +233,7 @@ def stored_name(original, kind):
     name, and the extension is always the detected kind's."""
     stem = posixpath.splitext(posixpath.basename(str(original).replace("\\", "/")))[0]
     try:
-        stem = get_valid_filename(stem.replace(".", "_"))[:80]
+        stem = get_valid_filename(stem.replace(".", "_").strip("_"))[:80]
     except SuspiciousFileOperation:  # nothing usable was left of it
         stem = ""
     return f"{secrets.token_hex(8)}/{stem or 'file'}.{kind.extension}"
