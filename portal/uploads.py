@@ -93,14 +93,14 @@ def _image_check(signature, pillow_format):
             with warnings.catch_warnings():
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
                 upload.seek(0)
-                with Image.open(upload) as image:
+                with Image.open(upload, formats=[pillow_format]) as image:
                     width, height = image.size
                     if image.format != pillow_format or width * height > MAX_IMAGE_PIXELS:
                         return False
                     image.verify()
                 # verify() checks the structure; decoding the pixels proves the rest.
                 upload.seek(0)
-                with Image.open(upload) as image:
+                with Image.open(upload, formats=[pillow_format]) as image:
                     image.load()
             return True
         except Exception:
@@ -119,7 +119,7 @@ def _zip_member(upload, name):
             info = archive.getinfo(name)
             if info.file_size > MAX_MANIFEST_SIZE:
                 return None
-            return archive, info, archive.read(info), archive.namelist()
+            return info, archive.read(info), archive.namelist()
     except Exception:
         return None
 
@@ -133,7 +133,7 @@ def _ooxml_check(main_content_type):
         member = _zip_member(upload, "[Content_Types].xml")
         if member is None:
             return False
-        _archive, _info, manifest, names = member
+        _info, manifest, names = member
         try:
             root = ElementTree.fromstring(manifest)
         except Exception:
@@ -157,7 +157,7 @@ def _odf_check(mimetype):
         member = _zip_member(upload, "mimetype")
         if member is None:
             return False
-        _archive, info, content, names = member
+        info, content, names = member
         return (names[0] == "mimetype" and info.compress_type == zipfile.ZIP_STORED
                 and content == mimetype.encode("ascii") and "content.xml" in names)
 
