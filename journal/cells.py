@@ -12,6 +12,7 @@ Every change is a Wagtail log entry (who, when, old and new value): marks on the
 each with the pupil in ``data`` so that a cell's history is one indexed query.
 """
 
+import os
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -478,7 +479,9 @@ def save_homework(user, lesson, *, text, links, due_on, version, files=()):
     current.updated_at, current.updated_by = timezone.now(), user
     current.save()
     for upload in files:
-        current.files.create(file=upload, title=upload.name[:200])
+        # The title is the user's name without its extension: the stored file gets
+        # the extension of what its content is (portal/uploads.py).
+        current.files.create(file=upload, title=os.path.splitext(upload.name)[0][:200])
     log(lesson, "journal.homework", user=user, data={"old": old, "new": text})
     return current
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import factory
 
-from records.factories import InstitutionFactory, StaffFactory
+from records.factories import PDF, InstitutionFactory, StaffFactory
 
 from .models import (
     AcademicYear,
@@ -290,7 +290,7 @@ class HomeworkFileFactory(factory.django.DjangoModelFactory):
 
     homework = factory.SubFactory(HomeworkFactory)
     title = "Задание"
-    file = factory.django.FileField(filename="task.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    file = factory.django.FileField(filename="task.pdf", data=PDF)
 
 
 class FinalMarkFactory(factory.django.DjangoModelFactory):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import LockableMixin
 
 from portal.access import ScopedQuerySet
+from portal.uploads import DOCUMENTS, OFFICE_DOCUMENTS, PrivateFileField
 
 
 class AcademicYearQuerySet(ScopedQuerySet):
@@ -1378,17 +1379,14 @@ class Homework(Versioned):
         return [line.strip() for line in self.links.splitlines() if line.strip()]
 
 
-def _private_storage():
-    from records.files import private_storage
-
-    return private_storage()
-
-
 class HomeworkFile(models.Model):
     homework = models.ForeignKey(Homework, on_delete=models.CASCADE, related_name="files",
                                  verbose_name=_("homework"))
     title = models.CharField(_("title"), max_length=200, blank=True)
-    file = models.FileField(_("file"), storage=_private_storage, upload_to="homework/%Y/%m")
+    # Homework is often a worksheet or a presentation: office documents too, each
+    # recognised by its zip manifest (portal/uploads.py).
+    file = PrivateFileField(_("file"), upload_to="homework/%Y/%m",
+                            kinds=DOCUMENTS + OFFICE_DOCUMENTS)
 
     objects = JournalQuerySet.as_manager()
     access_paths = {"institution": "homework__institution_id",

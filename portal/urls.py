@@ -3,6 +3,9 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents.views import serve as wagtaildocs
+
+from portal.uploads import serve_document
 
 from . import views
 
@@ -20,11 +23,29 @@ urlpatterns = [
     path("", include("records.urls")),
     path("", include("journal.urls")),
     path("", include("schedule.urls")),
+    # Wagtail's documents, through Wagtail's view only (its names and routes), with the
+    # headers of every served file (portal/uploads.py).
+    path("documents/<int:document_id>/<path:document_filename>",
+         serve_document(wagtaildocs.serve), name="wagtaildocs_serve"),
+    path("documents/authenticate_with_password/<int:restriction_id>/",
+         wagtaildocs.authenticate_with_password,
+         name="wagtaildocs_authenticate_with_password"),
 ]
 
-if settings.DEBUG:
+
+def media_urlpatterns():
+    """What the development server serves from MEDIA_ROOT: Wagtail's images only.
+    Documents go through their view; private files are not under MEDIA_ROOT at all."""
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    patterns = []
+    for folder in ("images", "original_images"):
+        patterns += static(f"{settings.MEDIA_URL}{folder}/",
+                           document_root=settings.MEDIA_ROOT / folder)
+    return patterns
+
+
+if settings.DEBUG:
+    urlpatterns += media_urlpatterns()
 
 urlpatterns += [path("", include(wagtail_urls))]

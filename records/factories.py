@@ -2,8 +2,11 @@
 writes rows in bulk instead)."""
 
 import datetime
+import io
 
 import factory
+from PIL import Image
+from pypdf import PdfWriter
 
 from portal.access import Role
 
@@ -154,7 +157,24 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     given_by = "Иванова Мария Петровна"
 
 
-PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+def sample_pdf():
+    """A real one-page PDF: private file fields take only what pypdf opens."""
+    writer, buffer = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def sample_image(image_format="PNG"):
+    """A real 8 × 8 image that Pillow decodes."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, image_format)
+    return buffer.getvalue()
+
+
+PDF = sample_pdf()
+PNG = sample_image("PNG")
+JPEG = sample_image("JPEG")
 
 
 class InstitutionDocumentFactory(factory.django.DjangoModelFactory):

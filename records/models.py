@@ -19,8 +19,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable, RevisionMixin
 
 from portal.access import DEPARTMENT_ROLES, DERIVED_ROLES, SCHOOL_ROLES, Role, ScopedQuerySet, today
-
-from .files import private_storage, validate_document
+from portal.uploads import PrivateFileField
 
 # A licence or accreditation ending within this many days is highlighted on the card.
 EXPIRY_WARNING_DAYS = 90
@@ -141,15 +140,10 @@ class Institution(RevisionMixin, ClusterableModel):
     okogu = models.CharField(_("OKOGU code"), max_length=7, blank=True,
                              validators=[digits(7, _("The OKOGU code is 7 digits."))])
     specialisation = models.TextField(_("specialisation"), blank=True)
-    charter = models.FileField(_("charter"), storage=private_storage,
-                               upload_to="institutions/charters/", blank=True,
-                               validators=[validate_document])
-    development_programme = models.FileField(
-        _("development programme"), storage=private_storage,
-        upload_to="institutions/programmes/", blank=True, validators=[validate_document])
-    work_plan = models.FileField(_("work plan"), storage=private_storage,
-                                 upload_to="institutions/plans/", blank=True,
-                                 validators=[validate_document])
+    charter = PrivateFileField(_("charter"), upload_to="institutions/charters/", blank=True)
+    development_programme = PrivateFileField(_("development programme"),
+                                             upload_to="institutions/programmes/", blank=True)
+    work_plan = PrivateFileField(_("work plan"), upload_to="institutions/plans/", blank=True)
 
     objects = InstitutionQuerySet.as_manager()
     access_paths = {"institution": "pk"}
@@ -189,9 +183,7 @@ class InstitutionDocument(Orderable):
     issued_by = models.CharField(_("issued by"), max_length=300, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True,
                                    help_text=_("Empty for a document without a time limit."))
-    scan = models.FileField(_("scan"), storage=private_storage,
-                            upload_to="institutions/documents/", blank=True,
-                            validators=[validate_document])
+    scan = PrivateFileField(_("scan"), upload_to="institutions/documents/", blank=True)
 
     objects = InstitutionDocumentQuerySet.as_manager()
     access_paths = {"institution": "institution_id"}
@@ -582,8 +574,7 @@ class AttachedFile(Orderable):
     served only to those who may read it, and only with consent on record."""
 
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), storage=private_storage, upload_to="records/files/%Y/",
-                            validators=[validate_document])
+    file = PrivateFileField(_("file"), upload_to="records/files/%Y/")
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     objects = AttachedFileQuerySet.as_manager()
@@ -888,10 +879,7 @@ class Consent(RevisionMixin, models.Model):
         default=_("Processing of the personal data listed in §4.1 of the statute of the "
                   "SGO system for the purposes of education."),
     )
-    scan = models.FileField(
-        _("scan"), storage=private_storage, upload_to="consents/%Y/", blank=True,
-        validators=[validate_document],
-    )
+    scan = PrivateFileField(_("scan"), upload_to="consents/%Y/", blank=True)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True, editable=False)
 
     objects = ConsentQuerySet.as_manager()

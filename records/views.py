@@ -1,13 +1,11 @@
-import mimetypes
-
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from journal.models import ClassMembership, TeachingAssignment
 from portal.access import REGISTRY, access, may_read
+from portal.uploads import file_response, private_file_fields
 
-from .files import private_file_fields
 from .models import Parent, Pupil
 
 
@@ -99,13 +97,8 @@ def private_file(request, name):
             **{field.name: name}).first()
         if row is None:
             continue
-        file = getattr(row, field.attname)
-        content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
         try:
-            response = FileResponse(file.open("rb"), content_type=content_type)
+            return file_response(getattr(row, field.attname))
         except FileNotFoundError:
             raise Http404 from None
-        response["Content-Disposition"] = "inline"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
     raise Http404

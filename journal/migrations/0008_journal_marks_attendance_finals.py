@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import journal.models
+import portal.uploads
 from django.conf import settings
 from django.db import migrations, models
 
@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(blank=True, max_length=200, verbose_name='title')),
-                ('file', models.FileField(storage=journal.models._private_storage, upload_to='homework/%Y/%m', verbose_name='file')),
+                ('file', models.FileField(storage=portal.uploads.private_storage, upload_to='homework/%Y/%m', verbose_name='file')),
                 ('homework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='journal.homework', verbose_name='homework')),
             ],
             options={

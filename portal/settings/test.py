@@ -14,7 +14,7 @@ PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="sgo-private-"))
 STORAGES = {
     **STORAGES,  # noqa: F405
     "private": {
-        "BACKEND": "records.files.PrivateStorage",
+        "BACKEND": "portal.uploads.PrivateStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

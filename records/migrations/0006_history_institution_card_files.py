@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import modelcluster.fields
-import records.files
+import portal.uploads
 from django.db import migrations, models
 
 
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='institution',
             name='charter',
-            field=models.FileField(blank=True, storage=records.files.private_storage, upload_to='institutions/charters/', validators=[records.files.validate_document], verbose_name='charter'),
+            field=models.FileField(blank=True, storage=portal.uploads.private_storage, upload_to='institutions/charters/', verbose_name='charter'),
         ),
         migrations.AddField(
             model_name='institution',
@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='institution',
             name='development_programme',
-            field=models.FileField(blank=True, storage=records.files.private_storage, upload_to='institutions/programmes/', validators=[records.files.validate_document], verbose_name='development programme'),
+            field=models.FileField(blank=True, storage=portal.uploads.private_storage, upload_to='institutions/programmes/', verbose_name='development programme'),
         ),
         migrations.AddField(
             model_name='institution',
@@ -99,7 +99,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='institution',
             name='work_plan',
-            field=models.FileField(blank=True, storage=records.files.private_storage, upload_to='institutions/plans/', validators=[records.files.validate_document], verbose_name='work plan'),
+            field=models.FileField(blank=True, storage=portal.uploads.private_storage, upload_to='institutions/plans/', verbose_name='work plan'),
         ),
         migrations.AddField(
             model_name='parent',
@@ -151,7 +151,7 @@ class Migration(migrations.Migration):
                 ('issued_on', models.DateField(verbose_name='issued on')),
                 ('issued_by', models.CharField(blank=True, max_length=300, verbose_name='issued by')),
                 ('valid_until', models.DateField(blank=True, help_text='Empty for a document without a time limit.', null=True, verbose_name='valid until')),
-                ('scan', models.FileField(blank=True, storage=records.files.private_storage, upload_to='institutions/documents/', validators=[records.files.validate_document], verbose_name='scan')),
+                ('scan', models.FileField(blank=True, storage=portal.uploads.private_storage, upload_to='institutions/documents/', verbose_name='scan')),
                 ('institution', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='records.institution', verbose_name='institution')),
             ],
             options={
@@ -185,7 +185,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('file', models.FileField(storage=records.files.private_storage, upload_to='records/files/%Y/', validators=[records.files.validate_document], verbose_name='file')),
+                ('file', models.FileField(storage=portal.uploads.private_storage, upload_to='records/files/%Y/', verbose_name='file')),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),
                 ('record', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='records.parent', verbose_name='parent')),
             ],
@@ -202,7 +202,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('file', models.FileField(storage=records.files.private_storage, upload_to='records/files/%Y/', validators=[records.files.validate_document], verbose_name='file')),
+                ('file', models.FileField(storage=portal.uploads.private_storage, upload_to='records/files/%Y/', verbose_name='file')),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),
                 ('record', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='records.pupil', verbose_name='pupil')),
             ],
@@ -239,7 +239,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('file', models.FileField(storage=records.files.private_storage, upload_to='records/files/%Y/', validators=[records.files.validate_document], verbose_name='file')),
+                ('file', models.FileField(storage=portal.uploads.private_storage, upload_to='records/files/%Y/', verbose_name='file')),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),
                 ('record', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='records.staff', verbose_name='staff member')),
             ],

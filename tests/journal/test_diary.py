@@ -32,6 +32,7 @@ from journal.models import (
 )
 from portal.access import today
 from portal.context_processors import navigation
+from records.factories import PDF
 from records.models import Pupil, Staff, User
 from schedule.factories import EventFactory
 from schedule.models import Lesson, week_of
@@ -133,7 +134,7 @@ def journal():
         writer, lesson, text="Решить № 245 и 246", links="https://example.ru/drobi",
         due_on=lesson.date + datetime.timedelta(days=2),
         version=stored.version if stored else 0,
-        files=[SimpleUploadedFile("zadanie.pdf", b"%PDF-1.4 diary test")])
+        files=[SimpleUploadedFile("zadanie.pdf", PDF)])
     other = classmate(pupil, lesson.date, exclude=[c.pk for c in family])
     secret = cells.save_mark(writer, task, other.pk, value="2", version=0,
                              comment="Чужой комментарий к работе")
@@ -419,7 +420,7 @@ def test_query_budgets_do_not_grow_with_data(client_for, journal, django_assert_
         stored = Homework.objects.filter(lesson=item).first()
         cells.save_homework(writer, item, text="ещё задание", links="", due_on=None,
                             version=stored.version if stored else 0,
-                            files=[SimpleUploadedFile("a.pdf", b"%PDF-1.4 a")])
+                            files=[SimpleUploadedFile("a.pdf", PDF)])
         EventFactory(institution=pupil.institution, school_class=pupil.school_class,
                      starts_on=item.date, ends_on=item.date)
     after = [count(client, url) for url in urls]

@@ -23,13 +23,13 @@ from journal.models import (
     Period,
     Task,
 )
+from records.factories import PNG
 from records.models import User
 from schedule.models import Lesson
 
 pytestmark = pytest.mark.django_db
 
 FROM = datetime.date(2026, 11, 10)
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
 
 def user(name):
@@ -225,7 +225,8 @@ def test_lesson_conflicts_and_bad_files_change_nothing(client_for, english, less
     response = client.post(url, {
         "topic": "Тема с файлом", "expected_topic": old, "text": "x", "links": "",
         "version": 0, "files": SimpleUploadedFile("evil.html", b"<html>", "text/html")})
-    assert response.status_code == 200 and "PDF, JPEG and PNG" in response.content.decode()
+    assert response.status_code == 200 and "evil.html: Only PDF, JPEG, PNG" in \
+        response.content.decode()
     response = client.post(url, {"topic": "Тема", "expected_topic": old, "text": "x",
                                  "links": "ftp://nope", "version": 0})
     assert response.status_code == 200 and "http://" in response.content.decode()

@@ -6,12 +6,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
+from records.factories import PDF
 from records.models import Consent, Pupil, PupilCharacteristic, PupilHealth, has_consent
 from tests.forms import no_inline_rows
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 
 def pupil_without_consent():
