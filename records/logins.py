@@ -16,9 +16,11 @@ someone else, or suspends a login, asks it: issuing a class's logins
 and fails on a write of a password or an email outside the functions that ask.
 """
 
+from django.db.models import Q
+
 from portal.access import CITY, INSTITUTION, access, permission
 
-from .models import Guardianship, Parent, Pupil, RoleAssignment, Staff
+from .models import Guardianship, Parent, Pupil, RoleAssignment, Staff, User
 
 # What a login reaches besides schools (given by their pk).
 DEPARTMENT = "department"  # a department-wide role
@@ -43,15 +45,13 @@ def login_reach(people):
     for queryset in rows:
         for person_id, institution_id in queryset:
             reach[person_id].add(DEPARTMENT if institution_id is None else institution_id)
-    for person in people:
-        if person.user_id is not None and has_site_powers(person.user):
-            reach[person.pk].add(SITE)
+    powers = Q(is_superuser=True) | Q(is_staff=True) | Q(groups__isnull=False) | Q(
+        user_permissions__isnull=False)
+    powerful = set(User.objects.filter(powers, person__pk__in=pks).values_list(
+        "person__pk", flat=True))
+    for pk in powerful:
+        reach[pk].add(SITE)
     return reach
-
-
-def has_site_powers(user):
-    return (user.is_superuser or user.is_staff or user.groups.exists()
-            or user.user_permissions.exists())
 
 
 def acting_for(actor, perm):

@@ -150,10 +150,11 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 # Adding, changing or removing an email, and setting a password, ask for the password
 # again unless it was given in the last five minutes; changing the password asks for the
-# old one anyway. The owner is told by email of each change to the login.
+# old one anyway. The owner gets an email when the password or the primary email
+# changes, or an email is removed (to the address they had).
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
-# Rate limits, counted in the shared cache (CACHES below), so every worker sees the same
+# Rate limits, counted in the shared cache (CACHES above), so every worker sees the same
 # counts. A school is one address: its router puts about 1,500 pupils and staff behind one
 # IP, and they sign in together at 8:00. So what guards an account is counted per account,
 # and the limits per IP are ceilings sized for a whole school at once:
