@@ -1,10 +1,20 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class PortalConfig(AppConfig):
+    # The module holds Wagtail's users app config too: say which one "portal" means.
+    default = True
     name = "portal"
     verbose_name = _("Portal")
 
     def ready(self):
         from . import signals  # noqa: F401
+
+
+class WagtailUsersConfig(WagtailUsersAppConfig):
+    """Wagtail's users admin, with the views of portal.accounts: superusers only, the
+    password asked again before a change, no one's own email changed there."""
+
+    user_viewset = "portal.accounts.UserViewSet"

@@ -7,11 +7,15 @@ from wagtail.documents.views import serve as wagtaildocs
 
 from portal.uploads import serve_document
 
-from . import views
+from . import accounts, views
 
 urlpatterns = [
-    # One login for the portal and the admin: allauth's, with its rate limits.
+    # One login for the portal, the admin and private pages: allauth's, with its rate
+    # limits (portal.accounts). These shadow Wagtail's own login views.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path("_util/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path("_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+         accounts.page_password),
     # Site history lists log entries by model, not by school: superusers only.
     re_path(r"^admin/reports/site-history/", views.superusers_only),
     path("admin/", include(wagtailadmin_urls)),

@@ -4,9 +4,18 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+from wagtail.permissions import register_permission_policy
 
+from records.models import User
+
+from . import accounts
 from .matrix import matrix_tables
 from .viewsets import PermissionMenuItem
+
+# Logins are edited in the admin by superusers only (portal.accounts).
+register_permission_policy(User, accounts.SuperusersOnlyPermissionPolicy(User))
+hooks.register("register_account_menu_item", accounts.email_menu_item)
+hooks.register("register_account_menu_item", accounts.password_menu_item)
 
 
 class AccessMatrixView(WagtailAdminTemplateMixin, TemplateView):

@@ -2,6 +2,7 @@
 
 from functools import partial
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
@@ -9,6 +10,7 @@ from wagtail.log_actions import log
 from portal.access import today
 from portal.history import ensure_baseline, record_change, scrub_revisions
 
+from .logins import can_manage_login
 from .models import Consent, Parent, Pupil, PupilCharacteristic, PupilHealth, Staff
 
 
@@ -48,10 +50,16 @@ def withdraw_consent(consent: Consent, user):
     record_change(consent, user, "records.consent_withdrawn")
 
 
+SUSPEND_ACCESS = "records.suspend_access"
+
+
 @transaction.atomic
 def suspend_access(person, user, reason):
     """R-PD-6: the login stops working at once; every open session of it ends at its
-    next request, because inactive users are not authenticated."""
+    next request, because inactive users are not authenticated. Only ``user`` who may
+    manage the login (``records.logins``) suspends it."""
+    if not can_manage_login(user, person, SUSPEND_ACCESS):
+        raise PermissionDenied
     login = person.user
     login.is_active = False
     login.suspended_at = timezone.now()
@@ -62,6 +70,8 @@ def suspend_access(person, user, reason):
 
 @transaction.atomic
 def restore_access(person, user):
+    if not can_manage_login(user, person, SUSPEND_ACCESS):
+        raise PermissionDenied
     login = person.user
     reason = login.suspension_reason
     login.is_active = True

@@ -1,5 +1,11 @@
 """Logins issued by the school (R-PPL-5): usernames from names, generated passwords,
-a forced change at first login. Passwords exist only in the sheet handed out."""
+a forced change at first login. Passwords exist only in the sheet handed out.
+
+A sheet sets the password only of a login the issuer may manage (``records.logins``):
+a login that also opens another school, the department or the admin is kept as it is,
+and the sheet says so. A school's sheet is for its families: a parent who also works in
+a school keeps their login too, or the secretary's sheet could hold the director's
+password."""
 
 import secrets
 from concurrent.futures import ThreadPoolExecutor
@@ -8,7 +14,10 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from wagtail.log_actions import log
 
-from .models import Parent, Pupil, User
+from .logins import DEPARTMENT, SITE, acting_for, can_manage_login, login_reach
+from .models import Parent, Pupil, RoleAssignment, Staff, User
+
+PERMISSION = "records.issue_credentials"
 
 TRANSLIT = dict(zip(
     "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
@@ -39,11 +48,35 @@ def username_for(person, taken):
     return candidate
 
 
+def staff_people(people):
+    """The pks of those who hold a staff role or record anywhere."""
+    pks = [person.pk for person in people]
+    return {
+        *RoleAssignment.objects.filter(person_id__in=pks).values_list("person_id", flat=True),
+        *Staff.objects.filter(person_id__in=pks).values_list("person_id", flat=True),
+    }
+
+
+def issuable(people, issued_by):
+    """The pks of the people whose login ``issued_by`` may make or give a new password."""
+    reach = login_reach(people)
+    family_only = acting_for(issued_by, PERMISSION) not in (SITE, DEPARTMENT)
+    staff = staff_people(people) if family_only else set()
+    return {
+        person.pk for person in people
+        if person.pk not in staff
+        and can_manage_login(issued_by, person, PERMISSION, reach=reach[person.pk])
+    }
+
+
 @transaction.atomic
 def issue_logins(school_class, issued_by, renew=False):
     """Logins for the pupils of a class and their parents: new ones for those without,
     and new passwords for the others when ``renew``. Returns [(record, username,
-    password)] in the order of the sheet: each pupil, then their parents."""
+    password)] in the order of the sheet: each pupil, then their parents. Username and
+    password are None for a person whose login the issuer may not make or change (see
+    the module's docstring): the sheet says that they keep their login, or get it from
+    the department."""
     pupils = list(
         Pupil.objects.of_class(school_class).current()
         .select_related("person__user").prefetch_related("guardianships")
@@ -57,20 +90,22 @@ def issue_logins(school_class, issued_by, renew=False):
         rows.append(pupil)
         rows += [parents[g.parent_id] for g in pupil.guardianships.all()
                  if g.parent_id in parents]
-    due, seen = [], set()
+    people, seen = [], set()
     for record in rows:
         if record.person_id in seen:
             continue  # a parent of two children of the class gets one login
         seen.add(record.person_id)
         if record.person.user is None or renew:
-            due.append(record)
+            people.append(record)
+    allowed = issuable([record.person for record in people], issued_by)
+    due = [record for record in people if record.person_id in allowed]
     passwords = [generate_password() for _ in due]
     # PBKDF2 releases the GIL: hash on every core.
     with ThreadPoolExecutor(max_workers=4) as pool:
         hashes = list(pool.map(lambda p: make_password(p, hasher="pbkdf2_sha256_issued"),
                                passwords))
     taken = set(User.objects.values_list("username", flat=True))
-    sheet = []
+    issued = {}
     for record, password, encoded in zip(due, passwords, hashes, strict=True):
         person, user = record.person, record.person.user
         if user is None:
@@ -86,5 +121,5 @@ def issue_logins(school_class, issued_by, renew=False):
             user.must_change_password = True
             user.save(update_fields=["password", "must_change_password"])
             log(user, "wagtail.edit", user=issued_by)
-        sheet.append((record, user.username, password))
-    return sheet
+        issued[record.person_id] = (user.username, password)
+    return [(record, *issued.get(record.person_id, (None, None))) for record in people]

@@ -134,8 +134,13 @@ grant("records.view_parentfile", ParentFile, {
     Role.EDIT_OWN_CLASS: LED_CLASS,
 })
 
-# R-PPL-5: logins for the pupils and parents of a class are issued by the list keepers.
-grant("records.issue_credentials", SchoolClass, cells(LIST_KEEPERS, INSTITUTION))
+# R-PPL-5: logins for the pupils and parents of a class are issued by the list keepers;
+# the department administrator issues those a school may not (a parent with children in
+# two schools, a parent who also works in a school: records.logins).
+grant("records.issue_credentials", SchoolClass, {
+    **cells(LIST_KEEPERS, INSTITUTION),
+    Role.DEPT_ADMIN: CITY,
+})
 
 # R-PD-6: the school administrator suspends and restores a person's login.
 grant("records.suspend_access", Person, {Role.ADMIN: INSTITUTION, Role.DEPT_ADMIN: CITY})

@@ -13,9 +13,10 @@ from journal.models import SchoolClass
 from portal.pdf import render_pdf
 
 from . import imports
-from .actions import restore_access, suspend_access, withdraw_consent
+from .actions import SUSPEND_ACCESS, restore_access, suspend_access, withdraw_consent
 from .credentials import issue_logins
 from .forms import ImportForm, importable_institutions
+from .logins import can_manage_login
 from .models import Consent, Institution, Parent, Person, Pupil, Staff
 
 
@@ -56,6 +57,11 @@ def issue_credentials(request, class_pk):
         sheet = issue_logins(school_class, request.user, renew=bool(request.POST.get("renew")))
         if not sheet:
             messages.info(request, _("Everyone in this class already has a login."))
+            return redirect(request.path)
+        if not any(password for _record, _username, password in sheet):
+            messages.info(request, _(
+                "Nobody got a new login or password: these people also have records in "
+                "another school or work at a school, so their logins are not issued here."))
             return redirect(request.path)
         pdf = render_pdf("records/credentials_sheet.html", {
             "school_class": school_class,
@@ -141,11 +147,16 @@ def access_suspension(request, person_pk):
     person = get_object_or_404(
         Person.objects.visible_to(request.user).select_related("user"), pk=person_pk
     )
-    if not request.user.has_perm("records.suspend_access", person):
+    if not request.user.has_perm(SUSPEND_ACCESS, person):
         raise PermissionDenied
     if person.user is None:
         raise Http404
     error = ""
+    # A school suspends only a login wholly its own (records.logins): otherwise it
+    # would lock the person out of another school, or undo that school's suspension.
+    manageable = can_manage_login(request.user, person, SUSPEND_ACCESS)
+    if request.method == "POST" and not manageable:
+        raise PermissionDenied
     if request.method == "POST":
         if person.user.is_active:
             reason = request.POST.get("reason", "").strip()
@@ -159,5 +170,5 @@ def access_suspension(request, person_pk):
             messages.success(request, _("Access restored."))
             return redirect(request.path)
     return TemplateResponse(request, "records/access_suspension.html", {
-        "person": person, "login": person.user, "error": error,
+        "person": person, "login": person.user, "error": error, "manageable": manageable,
     })

@@ -33,7 +33,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "portal.apps.WagtailUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -148,10 +148,41 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
+# Adding, changing or removing an email, and setting a password, ask for the password
+# again unless it was given in the last five minutes; changing the password asks for the
+# old one anyway. The owner gets an email when the password or the primary email
+# changes, or an email is removed (to the address they had).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Rate limits, counted in the shared cache (CACHES above), so every worker sees the same
+# counts. A school is one address: its router puts about 1,500 pupils and staff behind one
+# IP, and they sign in together at 8:00. So what guards an account is counted per account,
+# and the limits per IP are ceilings sized for a whole school at once:
+# - "login" (every sign-in attempt): everyone of a 1,500-person school in five minutes,
+#   with a second try for one in three: 2,000 per 5 minutes.
+# - "login_failed": per account 5 failures in 5 minutes, from whatever address (the sixth
+#   attempt is refused even with the right password until the window passes); per IP a
+#   fifth of a morning's sign-ins may fail: 300 in 15 minutes. The account is the login
+#   typed or its email, counted as one (portal.adapters). Not per account and IP as well:
+#   behind a school's one address that is the same as per account, and from elsewhere a
+#   stricter per-address count would need a looser per-account one, giving guessers
+#   spread over many addresses more tries.
+# - "reauthenticate": its wrong passwords are counted in login_failed too.
+# - "reset_password": 5 mails an hour to one address; 60 requests a minute per IP.
+# - "reset_password_from_key": 60 a minute per IP (a forged key is a 40-character
+#   token, so the limit is about load, not guessing).
+# - "change_password", "manage_email": per signed-in user, as allauth has them, with an
+#   hour's ceiling on changing a password, whose form checks the old one.
 ACCOUNT_RATE_LIMITS = {
-    # The sixth failed attempt within a few minutes, per IP or per login, is refused.
-    "login_failed": "5/5m/ip,5/5m/key",
-    "reset_password": "20/m/ip,5/m/key",
+    "login": "2000/5m/ip",
+    "login_failed": "300/15m/ip,5/5m/key",
+    "reauthenticate": "10/m/user",
+    "reset_password": "60/m/ip,5/h/key",
+    "reset_password_from_key": "60/m/ip",
+    "change_password": "5/m/user,20/h/user",
+    "manage_email": "10/m/user",
+    # Wagtail's shared page passwords (portal.urls): there is no account to count by.
+    "page_password": "100/h/ip",
 }
 
 LANGUAGE_CODE = "ru"
@@ -183,10 +214,21 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 WAGTAIL_SITE_NAME = _("SGO portal")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_I18N_ENABLED = False
+# One login, allauth's, with its rate limits and reauthentication: Wagtail's admin and
+# page-privacy logins redirect to it (portal/urls.py), and Wagtail changes no one's own
+# email or password (its account page keeps the name, language and theme). The users
+# admin is for superusers and sets no passwords (portal.accounts).
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+WAGTAILUSERS_PASSWORD_ENABLED = False
+# No shared passwords on pages or document collections: everyone has a login, and a
+# restriction to logged-in users or groups is counted per account.
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
+WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORD": False}
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Nothing leaves the installation: no avatars from gravatar.com (they would send a hash
 # of each user's email outside), no update check against wagtail.org.

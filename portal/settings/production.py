@@ -14,6 +14,12 @@ STORAGES = {
 }
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind the TLS-terminating proxy every request comes from the proxy's address; the
+# client's is the last one the proxy adds to X-Forwarded-For. allauth's per-IP rate
+# limits count that one: with 0 the whole city would share the proxy's ceilings, and
+# with a count higher than the real number of proxies a client could pick its address.
+# Set TRUSTED_PROXY_COUNT=0 when gunicorn faces the clients directly.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true").lower() == "true"
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
