@@ -6,6 +6,8 @@ empty). The row is locked (``select_for_update``) and its version compared befor
 anything is written, so of two people saving the same cell at once the second gets a
 ``Conflict`` carrying the value now stored, never a silent overwrite (R-JRN-5). Two
 people creating the same empty cell at once meet at the unique constraint instead.
+Nothing is written in a closed period, and a period does not close while a save is in
+flight (journal/closing.py).
 
 Every change is a Wagtail log entry (who, when, old and new value): marks on their work
 (``Task``), attendance, topic and homework on their lesson, finals on their own row,
@@ -140,10 +142,8 @@ def check_lesson_state(lesson, pupil_id=None, *, marks=False):
         raise ValidationError(_("The lesson was cancelled."))
     if lesson.date > today():
         raise ValidationError(_("The lesson has not taken place yet."))
-    period = period_of(lesson)
-    if period is not None and period.is_closed:
-        raise ValidationError(_("The period %(period)s is closed: ask the deputy director "
-                                "to reopen it.") % {"period": period})
+    # Also locks the lesson's period against closing until the save commits.
+    lesson.check_period_open()
     if pupil_id is not None and not pupil_attends(lesson, pupil_id):
         raise ValidationError(_("The pupil was not in this class on the date of the lesson."))
     if marks:
@@ -197,6 +197,8 @@ def save_mark(user, task, pupil_id, *, value, version, is_debt=False, comment=""
     is_debt = bool(is_debt) and not value  # a mark replaces the debt
     current = _locked(Mark).filter(task=task, pupil_id=pupil_id).first()
     _check_version(current, version, mark_text)
+    if current is not None:
+        current.lesson = lesson  # read already: the closed-period check needs its date
     old = mark_text(current)
     if not value and not is_debt:
         if current is not None:
@@ -246,6 +248,8 @@ def _clean_attendance(kind, late_minutes):
 
 def _write_attendance(user, lesson, pupil_id, kind, late_minutes, current):
     old = attendance_text(current)
+    if current is not None:
+        current.lesson = lesson
     if not kind:
         if current is not None:
             current.delete()
@@ -275,8 +279,8 @@ def _write_attendance(user, lesson, pupil_id, kind, late_minutes, current):
 
 def _taken(lesson):
     if not lesson.attendance_taken:
-        type(lesson).objects.filter(pk=lesson.pk).update(attendance_taken=True)
         lesson.attendance_taken = True
+        lesson.save(update_fields=["attendance_taken"])
 
 
 def take_attendance(user, lesson):
@@ -411,6 +415,8 @@ def save_final(user, school_class, subject, pupil_id, *, kind, value, version, p
                                                      school_class.academic_year_id})
     current = _locked(FinalMark).filter(**lookup).first()
     _check_version(current, version, final_text)
+    if current is not None and period is not None:
+        current.period = period
     old = final_text(current)
     if current is None:
         if not value:
@@ -448,9 +454,11 @@ def save_topic(user, lesson, *, topic, expected):
     stored = Lesson.objects.select_for_update().get(pk=lesson.pk)
     if stored.topic != (expected or "").strip():
         raise Conflict(Cell(stored.topic))
-    Lesson.objects.filter(pk=lesson.pk).update(topic=topic, topic_edited=True)
-    if stored.topic != topic:
-        log(lesson, "journal.topic", user=user, data={"old": stored.topic, "new": topic})
+    old = stored.topic
+    stored.topic, stored.topic_edited = topic, True
+    stored.save(update_fields=["topic", "topic_edited"])
+    if old != topic:
+        log(lesson, "journal.topic", user=user, data={"old": old, "new": topic})
     lesson.topic, lesson.topic_edited = topic, True
     return lesson
 
@@ -473,6 +481,7 @@ def save_homework(user, lesson, *, text, links, due_on, version, files=()):
     if current is None:
         current = Homework(institution_id=lesson.institution_id, lesson=lesson)
     else:
+        current.lesson = lesson
         current.version += 1
     current.text, current.links, current.due_on = text, links, due_on
     current.updated_at, current.updated_by = timezone.now(), user

@@ -23,6 +23,8 @@ from wagtail.models import LockableMixin
 
 from portal.access import ScopedQuerySet
 
+from .closing import PeriodGuarded, PeriodGuardedQuerySet, PeriodPlace
+
 
 class AcademicYearQuerySet(ScopedQuerySet):
     def current(self):
@@ -896,6 +898,14 @@ class Period(models.Model):
         errors = same_school(self, "academic_year", "period_type")
         if errors:
             raise ValidationError(errors)
+        if self.is_closed and self.pk:
+            # What a closed period holds is fixed by its dates (journal/closing.py).
+            stored = Period.objects.filter(pk=self.pk).values_list(
+                "period_type_id", "number", "starts_on", "ends_on").first()
+            if stored and stored != (self.period_type_id, self.number, self.starts_on,
+                                     self.ends_on):
+                raise ValidationError(_("The period is closed: its dates cannot change "
+                                        "until the deputy director reopens it."))
         if not (self.academic_year_id and self.period_type_id and self.number
                 and self.starts_on and self.ends_on):
             return
@@ -1181,7 +1191,7 @@ class SetupWizard(LockableMixin, models.Model):
 # cell never overwrite each other silently.
 
 
-class JournalQuerySet(ScopedQuerySet):
+class JournalQuerySet(PeriodGuardedQuerySet, ScopedQuerySet):
     pass
 
 
@@ -1211,13 +1221,15 @@ class Versioned(models.Model):
 
 
 LESSON_TEACHERS = ("lesson__teacher__person_id", "lesson__replaced_teacher__person_id")
+# Rows of a lesson stand on its date (journal/closing.py).
+ON_LESSON = PeriodPlace("lesson__academic_year_id", "lesson__school_class_id", ("lesson__date",))
 # Where a pupil's row of a lesson (a mark, an attendance entry) stands in the matrix.
 PUPIL_IN_LESSON_PATHS = {"institution": "institution_id", "class": "lesson__school_class_id",
                          "pupil": "pupil_id", "person": "pupil__person_id",
                          "teacher": LESSON_TEACHERS}
 
 
-class Task(models.Model):
+class Task(PeriodGuarded, models.Model):
     """A piece of work marked in a lesson (an oral answer, a test): one column of the
     journal grid. Its mark type gives the marks their weight (R-JRN-2)."""
 
@@ -1231,6 +1243,7 @@ class Task(models.Model):
     objects = JournalQuerySet.as_manager()
     access_paths = {"institution": "institution_id", "class": "lesson__school_class_id",
                     "teacher": LESSON_TEACHERS}
+    period_place = ON_LESSON
 
     class Meta:
         verbose_name = _("work")
@@ -1241,7 +1254,7 @@ class Task(models.Model):
         return self.title or str(self.mark_type)
 
 
-class Mark(Versioned):
+class Mark(PeriodGuarded, Versioned):
     """One pupil's mark for one work (R-JRN-2). A debt is a work due and not handed in:
     it has no value until the mark replaces it."""
 
@@ -1259,6 +1272,7 @@ class Mark(Versioned):
 
     objects = JournalQuerySet.as_manager()
     access_paths = PUPIL_IN_LESSON_PATHS
+    period_place = ON_LESSON
 
     class Meta:
         verbose_name = _("mark")
@@ -1317,7 +1331,7 @@ ATTENDANCE_LETTERS = {
 }
 
 
-class Attendance(Versioned):
+class Attendance(PeriodGuarded, Versioned):
     """A pupil missing or late to one lesson (R-JRN-3); no row means present."""
 
     institution = _journal_institution()
@@ -1332,6 +1346,7 @@ class Attendance(Versioned):
 
     objects = JournalQuerySet.as_manager()
     access_paths = PUPIL_IN_LESSON_PATHS
+    period_place = ON_LESSON
 
     class Meta:
         verbose_name = _("attendance")
@@ -1352,7 +1367,7 @@ class Attendance(Versioned):
         return self.get_kind_display()
 
 
-class Homework(Versioned):
+class Homework(PeriodGuarded, Versioned):
     """What a lesson sets to do at home (R-JRN-1): text, links, files and a due date."""
 
     institution = _journal_institution()
@@ -1365,6 +1380,7 @@ class Homework(Versioned):
     objects = JournalQuerySet.as_manager()
     access_paths = {"institution": "institution_id", "class": "lesson__school_class_id",
                     "teacher": LESSON_TEACHERS}
+    period_place = ON_LESSON
 
     class Meta:
         verbose_name = _("homework")
@@ -1384,7 +1400,7 @@ def _private_storage():
     return private_storage()
 
 
-class HomeworkFile(models.Model):
+class HomeworkFile(PeriodGuarded, models.Model):
     homework = models.ForeignKey(Homework, on_delete=models.CASCADE, related_name="files",
                                  verbose_name=_("homework"))
     title = models.CharField(_("title"), max_length=200, blank=True)
@@ -1395,6 +1411,8 @@ class HomeworkFile(models.Model):
                     "class": "homework__lesson__school_class_id",
                     "teacher": ("homework__lesson__teacher__person_id",
                                 "homework__lesson__replaced_teacher__person_id")}
+    period_place = PeriodPlace("homework__lesson__academic_year_id",
+                               "homework__lesson__school_class_id", ("homework__lesson__date",))
 
     class Meta:
         verbose_name = _("homework file")
@@ -1411,7 +1429,7 @@ class FinalKind(models.TextChoices):
     EXAM = "exam", _("exam")
 
 
-class FinalMark(Versioned):
+class FinalMark(PeriodGuarded, Versioned):
     """A pupil's final mark in a subject for a period, the year or the exam (R-JRN-4).
     A cleared final keeps its row (an empty value), so its history stays with it."""
 
@@ -1434,6 +1452,10 @@ class FinalMark(Versioned):
     objects = JournalQuerySet.as_manager()
     access_paths = {"institution": "institution_id", "class": "school_class_id",
                     "pupil": "pupil_id", "person": "pupil__person_id"}
+    # A period's final stands on the period's last day, the year's and the exam's on
+    # the year's: they close with the period, or with the last period of the year.
+    period_place = PeriodPlace("academic_year_id", "school_class_id",
+                               (("period__ends_on", "academic_year__ends_on"),))
 
     class Meta:
         verbose_name = _("final mark")
