@@ -2,12 +2,13 @@
 lesson's topic and homework; and the class teacher's whole-day absence and excuses.
 
 Every save names the version of the cell the user's screen showed (0: the cell was
-empty). The row is locked (``select_for_update``) and its version compared before
-anything is written, so of two people saving the same cell at once the second gets a
-``Conflict`` carrying the value now stored, never a silent overwrite (R-JRN-5). Two
-people creating the same empty cell at once meet at the unique constraint instead.
-Nothing is written in a closed period, and a period does not close while a save is in
-flight (journal/closing.py).
+empty), and gives the cell a version it never had before (journal/versions.py). The
+row is locked (``select_for_update``) and its version compared before anything is
+written, so of two people saving the same cell at once the second gets a ``Conflict``
+carrying the value now stored, never a silent overwrite (R-JRN-5). Two people creating
+the same empty cell at once meet at the unique constraint instead. Nothing is written
+in a closed period, and a period does not close while a save is in flight
+(journal/closing.py).
 
 Every change is a Wagtail log entry (who, when, old and new value): marks on their work
 (``Task``), attendance, topic and homework on their lesson, finals on their own row,
@@ -221,9 +222,8 @@ def save_mark(user, task, pupil_id, *, value, version, is_debt=False, comment=""
     else:
         current.value, current.is_debt, current.comment = value, is_debt, comment
         current.updated_at, current.updated_by = now, user
-        current.version += 1
         current.save(update_fields=["value", "is_debt", "comment", "updated_at",
-                                    "updated_by", "version"])
+                                    "updated_by"])
     _log(task, "journal.mark", user, pupil_id, old, mark_text(current))
     return current
 
@@ -269,9 +269,7 @@ def _write_attendance(user, lesson, pupil_id, kind, late_minutes, current):
     else:
         current.kind, current.late_minutes = kind, late_minutes
         current.updated_at, current.updated_by = timezone.now(), user
-        current.version += 1
-        current.save(update_fields=["kind", "late_minutes", "updated_at", "updated_by",
-                                    "version"])
+        current.save(update_fields=["kind", "late_minutes", "updated_at", "updated_by"])
     _log(lesson, "journal.attendance", user, pupil_id, old, attendance_text(current))
     _taken(lesson)
     return current
@@ -433,8 +431,7 @@ def save_final(user, school_class, subject, pupil_id, *, kind, value, version, p
             raise Conflict(cell_of(stored, final_text(stored))) from None
     else:
         current.value, current.updated_at, current.updated_by = value, timezone.now(), user
-        current.version += 1
-        current.save(update_fields=["value", "updated_at", "updated_by", "version"])
+        current.save(update_fields=["value", "updated_at", "updated_by"])
     _log(current, "journal.final", user, pupil_id, old, value)
     return current
 
@@ -482,7 +479,6 @@ def save_homework(user, lesson, *, text, links, due_on, version, files=()):
         current = Homework(institution_id=lesson.institution_id, lesson=lesson)
     else:
         current.lesson = lesson
-        current.version += 1
     current.text, current.links, current.due_on = text, links, due_on
     current.updated_at, current.updated_by = timezone.now(), user
     current.save()

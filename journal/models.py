@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import LockableMixin
@@ -24,6 +24,7 @@ from wagtail.models import LockableMixin
 from portal.access import ScopedQuerySet
 
 from .closing import PeriodGuarded, PeriodGuardedQuerySet, PeriodPlace
+from .versions import next_version
 
 
 class AcademicYearQuerySet(ScopedQuerySet):
@@ -1210,14 +1211,25 @@ def _updated_by():
 
 class Versioned(models.Model):
     """A row saved from the journal grid: a save names the version it was based on
-    (journal/cells.py); who saved it last, and when."""
+    (journal/cells.py); who saved it last, and when. Every save takes a new version
+    from the journal's one counter (journal/versions.py), so a cell never has the same
+    version twice, even after a clear deleted its row."""
 
-    version = models.PositiveIntegerField(default=1, editable=False)
+    # Rows written in bulk (the demo) keep the default, below every counted version.
+    version = models.PositiveBigIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(_("entered at"), default=timezone.now)
     updated_by = _updated_by()
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        self.version = next_version(using)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "version" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "version"]
+        super().save(*args, **kwargs)
 
 
 LESSON_TEACHERS = ("lesson__teacher__person_id", "lesson__replaced_teacher__person_id")
