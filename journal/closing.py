@@ -287,8 +287,9 @@ def _writing(model, instance=None):
 
 class PeriodGuarded:
     """A model whose rows stand in a period (see the module's docstring). Set
-    ``period_place``; ``period_free_fields`` may name bookkeeping columns that bulk
-    updates may still change in a closed period (nothing the journal shows)."""
+    ``period_place``; ``period_free_fields`` may name bookkeeping columns that a save
+    or update of only them may still change in a closed period (nothing the journal
+    shows)."""
 
     period_place = None
     period_free_fields = ()
@@ -320,6 +321,9 @@ class PeriodGuarded:
         super().full_clean(*args, **kwargs)
 
     def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) <= set(self.period_free_fields):
+            return super().save(*args, **kwargs)
         with _writing(type(self), self):
             self.check_period_open()
             super().save(*args, **kwargs)
