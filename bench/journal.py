@@ -119,15 +119,16 @@ def main():
         "weight").first())
     pupil = ClassMembership.objects.filter(school_class_id=class_pk).on(
         lesson.date).first().pupil_id
-    state = {"version": 0, "n": 0}
+    state = {"n": 0}
 
     def next_mark():
-        # Each save replaces the previous mark: the version the screen would show.
+        # Each save replaces the previous mark: the version the screen would show (read
+        # before the clock starts; versions come from the journal's counter).
         state["n"] += 1
-        data = {"task": task.pk, "pupil": pupil, "value": "54"[state["n"] % 2],
-                "version": state["version"]}
-        state["version"] += 1
-        return data
+        version = Mark.objects.filter(task=task, pupil_id=pupil).values_list(
+            "version", flat=True).first()
+        return {"task": task.pk, "pupil": pupil, "value": "54"[state["n"] % 2],
+                "version": version or 0}
 
     parent = User.objects.get(username="school1.parent")
     child = Guardianship.objects.filter(parent__person__user=parent).order_by(

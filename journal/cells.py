@@ -2,10 +2,13 @@
 lesson's topic and homework; and the class teacher's whole-day absence and excuses.
 
 Every save names the version of the cell the user's screen showed (0: the cell was
-empty). The row is locked (``select_for_update``) and its version compared before
-anything is written, so of two people saving the same cell at once the second gets a
-``Conflict`` carrying the value now stored, never a silent overwrite (R-JRN-5). Two
-people creating the same empty cell at once meet at the unique constraint instead.
+empty), and gives the cell a version it never had before (journal/versions.py). The
+row is locked (``select_for_update``) and its version compared before anything is
+written, so of two people saving the same cell at once the second gets a ``Conflict``
+carrying the value now stored, never a silent overwrite (R-JRN-5). Two people creating
+the same empty cell at once meet at the unique constraint instead. Nothing is written
+in a closed period, and a period does not close while a save is in flight
+(journal/closing.py).
 
 Every change is a Wagtail log entry (who, when, old and new value): marks on their work
 (``Task``), attendance, topic and homework on their lesson, finals on their own row,
@@ -141,10 +144,8 @@ def check_lesson_state(lesson, pupil_id=None, *, marks=False):
         raise ValidationError(_("The lesson was cancelled."))
     if lesson.date > today():
         raise ValidationError(_("The lesson has not taken place yet."))
-    period = period_of(lesson)
-    if period is not None and period.is_closed:
-        raise ValidationError(_("The period %(period)s is closed: ask the deputy director "
-                                "to reopen it.") % {"period": period})
+    # Also locks the lesson's period against closing until the save commits.
+    lesson.check_period_open()
     if pupil_id is not None and not pupil_attends(lesson, pupil_id):
         raise ValidationError(_("The pupil was not in this class on the date of the lesson."))
     if marks:
@@ -198,6 +199,8 @@ def save_mark(user, task, pupil_id, *, value, version, is_debt=False, comment=""
     is_debt = bool(is_debt) and not value  # a mark replaces the debt
     current = _locked(Mark).filter(task=task, pupil_id=pupil_id).first()
     _check_version(current, version, mark_text)
+    if current is not None:
+        current.lesson = lesson  # read already: the closed-period check needs its date
     old = mark_text(current)
     if not value and not is_debt:
         if current is not None:
@@ -220,9 +223,8 @@ def save_mark(user, task, pupil_id, *, value, version, is_debt=False, comment=""
     else:
         current.value, current.is_debt, current.comment = value, is_debt, comment
         current.updated_at, current.updated_by = now, user
-        current.version += 1
         current.save(update_fields=["value", "is_debt", "comment", "updated_at",
-                                    "updated_by", "version"])
+                                    "updated_by"])
     _log(task, "journal.mark", user, pupil_id, old, mark_text(current))
     return current
 
@@ -247,6 +249,8 @@ def _clean_attendance(kind, late_minutes):
 
 def _write_attendance(user, lesson, pupil_id, kind, late_minutes, current):
     old = attendance_text(current)
+    if current is not None:
+        current.lesson = lesson
     if not kind:
         if current is not None:
             current.delete()
@@ -266,9 +270,7 @@ def _write_attendance(user, lesson, pupil_id, kind, late_minutes, current):
     else:
         current.kind, current.late_minutes = kind, late_minutes
         current.updated_at, current.updated_by = timezone.now(), user
-        current.version += 1
-        current.save(update_fields=["kind", "late_minutes", "updated_at", "updated_by",
-                                    "version"])
+        current.save(update_fields=["kind", "late_minutes", "updated_at", "updated_by"])
     _log(lesson, "journal.attendance", user, pupil_id, old, attendance_text(current))
     _taken(lesson)
     return current
@@ -276,8 +278,8 @@ def _write_attendance(user, lesson, pupil_id, kind, late_minutes, current):
 
 def _taken(lesson):
     if not lesson.attendance_taken:
-        type(lesson).objects.filter(pk=lesson.pk).update(attendance_taken=True)
         lesson.attendance_taken = True
+        lesson.save(update_fields=["attendance_taken"])
 
 
 def take_attendance(user, lesson):
@@ -412,6 +414,8 @@ def save_final(user, school_class, subject, pupil_id, *, kind, value, version, p
                                                      school_class.academic_year_id})
     current = _locked(FinalMark).filter(**lookup).first()
     _check_version(current, version, final_text)
+    if current is not None and period is not None:
+        current.period = period
     old = final_text(current)
     if current is None:
         if not value:
@@ -428,8 +432,7 @@ def save_final(user, school_class, subject, pupil_id, *, kind, value, version, p
             raise Conflict(cell_of(stored, final_text(stored))) from None
     else:
         current.value, current.updated_at, current.updated_by = value, timezone.now(), user
-        current.version += 1
-        current.save(update_fields=["value", "updated_at", "updated_by", "version"])
+        current.save(update_fields=["value", "updated_at", "updated_by"])
     _log(current, "journal.final", user, pupil_id, old, value)
     return current
 
@@ -449,9 +452,11 @@ def save_topic(user, lesson, *, topic, expected):
     stored = Lesson.objects.select_for_update().get(pk=lesson.pk)
     if stored.topic != (expected or "").strip():
         raise Conflict(Cell(stored.topic))
-    Lesson.objects.filter(pk=lesson.pk).update(topic=topic, topic_edited=True)
-    if stored.topic != topic:
-        log(lesson, "journal.topic", user=user, data={"old": stored.topic, "new": topic})
+    old = stored.topic
+    stored.topic, stored.topic_edited = topic, True
+    stored.save(update_fields=["topic", "topic_edited"])
+    if old != topic:
+        log(lesson, "journal.topic", user=user, data={"old": old, "new": topic})
     lesson.topic, lesson.topic_edited = topic, True
     return lesson
 
@@ -474,7 +479,7 @@ def save_homework(user, lesson, *, text, links, due_on, version, files=()):
     if current is None:
         current = Homework(institution_id=lesson.institution_id, lesson=lesson)
     else:
-        current.version += 1
+        current.lesson = lesson
     current.text, current.links, current.due_on = text, links, due_on
     current.updated_at, current.updated_by = timezone.now(), user
     current.save()

@@ -16,13 +16,16 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import LockableMixin
 
 from portal.access import ScopedQuerySet
 from portal.uploads import DOCUMENTS, OFFICE_DOCUMENTS, PrivateFileField
+
+from .closing import PeriodGuarded, PeriodGuardedQuerySet, PeriodPlace
+from .versions import next_version
 
 
 class AcademicYearQuerySet(ScopedQuerySet):
@@ -897,6 +900,14 @@ class Period(models.Model):
         errors = same_school(self, "academic_year", "period_type")
         if errors:
             raise ValidationError(errors)
+        if self.is_closed and self.pk:
+            # What a closed period holds is fixed by its dates (journal/closing.py).
+            stored = Period.objects.filter(pk=self.pk).values_list(
+                "period_type_id", "number", "starts_on", "ends_on").first()
+            if stored and stored != (self.period_type_id, self.number, self.starts_on,
+                                     self.ends_on):
+                raise ValidationError(_("The period is closed: its dates cannot change "
+                                        "until the deputy director reopens it."))
         if not (self.academic_year_id and self.period_type_id and self.number
                 and self.starts_on and self.ends_on):
             return
@@ -1182,7 +1193,7 @@ class SetupWizard(LockableMixin, models.Model):
 # cell never overwrite each other silently.
 
 
-class JournalQuerySet(ScopedQuerySet):
+class JournalQuerySet(PeriodGuardedQuerySet, ScopedQuerySet):
     pass
 
 
@@ -1201,24 +1212,37 @@ def _updated_by():
 
 class Versioned(models.Model):
     """A row saved from the journal grid: a save names the version it was based on
-    (journal/cells.py); who saved it last, and when."""
+    (journal/cells.py); who saved it last, and when. Every save takes a new version
+    from the journal's one counter (journal/versions.py), so a cell never has the same
+    version twice, even after a clear deleted its row."""
 
-    version = models.PositiveIntegerField(default=1, editable=False)
+    # Rows written in bulk (the demo) keep the default, below every counted version.
+    version = models.PositiveBigIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(_("entered at"), default=timezone.now)
     updated_by = _updated_by()
 
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        self.version = next_version(using)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "version" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "version"]
+        super().save(*args, **kwargs)
+
 
 LESSON_TEACHERS = ("lesson__teacher__person_id", "lesson__replaced_teacher__person_id")
+# Rows of a lesson stand on its date (journal/closing.py).
+ON_LESSON = PeriodPlace("lesson__academic_year_id", "lesson__school_class_id", ("lesson__date",))
 # Where a pupil's row of a lesson (a mark, an attendance entry) stands in the matrix.
 PUPIL_IN_LESSON_PATHS = {"institution": "institution_id", "class": "lesson__school_class_id",
                          "pupil": "pupil_id", "person": "pupil__person_id",
                          "teacher": LESSON_TEACHERS}
 
 
-class Task(models.Model):
+class Task(PeriodGuarded, models.Model):
     """A piece of work marked in a lesson (an oral answer, a test): one column of the
     journal grid. Its mark type gives the marks their weight (R-JRN-2)."""
 
@@ -1232,6 +1256,7 @@ class Task(models.Model):
     objects = JournalQuerySet.as_manager()
     access_paths = {"institution": "institution_id", "class": "lesson__school_class_id",
                     "teacher": LESSON_TEACHERS}
+    period_place = ON_LESSON
 
     class Meta:
         verbose_name = _("work")
@@ -1242,7 +1267,7 @@ class Task(models.Model):
         return self.title or str(self.mark_type)
 
 
-class Mark(Versioned):
+class Mark(PeriodGuarded, Versioned):
     """One pupil's mark for one work (R-JRN-2). A debt is a work due and not handed in:
     it has no value until the mark replaces it."""
 
@@ -1260,6 +1285,7 @@ class Mark(Versioned):
 
     objects = JournalQuerySet.as_manager()
     access_paths = PUPIL_IN_LESSON_PATHS
+    period_place = ON_LESSON
 
     class Meta:
         verbose_name = _("mark")
@@ -1318,7 +1344,7 @@ ATTENDANCE_LETTERS = {
 }
 
 
-class Attendance(Versioned):
+class Attendance(PeriodGuarded, Versioned):
     """A pupil missing or late to one lesson (R-JRN-3); no row means present."""
 
     institution = _journal_institution()
@@ -1333,6 +1359,7 @@ class Attendance(Versioned):
 
     objects = JournalQuerySet.as_manager()
     access_paths = PUPIL_IN_LESSON_PATHS
+    period_place = ON_LESSON
 
     class Meta:
         verbose_name = _("attendance")
@@ -1353,7 +1380,7 @@ class Attendance(Versioned):
         return self.get_kind_display()
 
 
-class Homework(Versioned):
+class Homework(PeriodGuarded, Versioned):
     """What a lesson sets to do at home (R-JRN-1): text, links, files and a due date."""
 
     institution = _journal_institution()
@@ -1366,6 +1393,7 @@ class Homework(Versioned):
     objects = JournalQuerySet.as_manager()
     access_paths = {"institution": "institution_id", "class": "lesson__school_class_id",
                     "teacher": LESSON_TEACHERS}
+    period_place = ON_LESSON
 
     class Meta:
         verbose_name = _("homework")
@@ -1379,7 +1407,7 @@ class Homework(Versioned):
         return [line.strip() for line in self.links.splitlines() if line.strip()]
 
 
-class HomeworkFile(models.Model):
+class HomeworkFile(PeriodGuarded, models.Model):
     homework = models.ForeignKey(Homework, on_delete=models.CASCADE, related_name="files",
                                  verbose_name=_("homework"))
     title = models.CharField(_("title"), max_length=200, blank=True)
@@ -1393,6 +1421,8 @@ class HomeworkFile(models.Model):
                     "class": "homework__lesson__school_class_id",
                     "teacher": ("homework__lesson__teacher__person_id",
                                 "homework__lesson__replaced_teacher__person_id")}
+    period_place = PeriodPlace("homework__lesson__academic_year_id",
+                               "homework__lesson__school_class_id", ("homework__lesson__date",))
 
     class Meta:
         verbose_name = _("homework file")
@@ -1409,7 +1439,7 @@ class FinalKind(models.TextChoices):
     EXAM = "exam", _("exam")
 
 
-class FinalMark(Versioned):
+class FinalMark(PeriodGuarded, Versioned):
     """A pupil's final mark in a subject for a period, the year or the exam (R-JRN-4).
     A cleared final keeps its row (an empty value), so its history stays with it."""
 
@@ -1432,6 +1462,10 @@ class FinalMark(Versioned):
     objects = JournalQuerySet.as_manager()
     access_paths = {"institution": "institution_id", "class": "school_class_id",
                     "pupil": "pupil_id", "person": "pupil__person_id"}
+    # A period's final stands on the period's last day, the year's and the exam's on
+    # the year's: they close with the period, or with the last period of the year.
+    period_place = PeriodPlace("academic_year_id", "school_class_id",
+                               (("period__ends_on", "academic_year__ends_on"),))
 
     class Meta:
         verbose_name = _("final mark")

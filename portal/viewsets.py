@@ -8,7 +8,7 @@ user may see.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import Http404
@@ -277,6 +277,10 @@ class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
             messages.error(self.request, _(
                 "%(object)s cannot be deleted: it is still used (%(used_by)s). "
                 "Remove those first.") % {"object": self.object, "used_by": ", ".join(used_by)})
+            return redirect(self.get_success_url())
+        except ValidationError as error:
+            # A rule of the model refuses it, e.g. a row of a closed period.
+            messages.error(self.request, " ".join(error.messages))
             return redirect(self.get_success_url())
 
 

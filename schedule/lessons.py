@@ -3,7 +3,8 @@
 ``generate_lessons`` is safe to run again after any change of the timetable: a lesson
 keeps its row (and whatever the journal hangs on it) while its slot still exists; a slot
 that no longer exists loses its lesson, unless the lesson holds journal data, in which
-case it is kept and reported for the deputy to sort out.
+case it is kept and reported for the deputy to sort out. A closed period's lessons are
+neither created, changed nor deleted (journal.closing), nor given other topics.
 """
 
 import datetime
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q
 
+from journal.closing import open_only
 from journal.models import Holiday, SchoolClass
 
 from .conflicts import SlotTimes
@@ -124,6 +126,7 @@ def generate_lessons(academic_year, entries=None):
     for start in range(0, len(to_delete), BATCH):
         Lesson.objects.filter(pk__in=to_delete[start:start + BATCH]).delete()
     Lesson.objects.bulk_update(to_update, UPDATED_FIELDS, batch_size=BATCH)
+    planned = open_only(planned)  # a closed period gets no new lessons
     report.created, report.updated, report.deleted = len(planned), len(to_update), len(to_delete)
     if not fresh:
         Lesson.objects.bulk_create(planned.values(), batch_size=BATCH)
@@ -195,6 +198,6 @@ def assign_topics(academic_year, school_class=None):
         lessons = lessons.filter(school_class=school_class)
     lessons = sorted(lessons, key=lesson_order)
     grades = {lesson.school_class_id: lesson.school_class.grade for lesson in lessons}
-    changed = set_topics(lessons, plan_slots(academic_year), grades)
+    changed = open_only(set_topics(lessons, plan_slots(academic_year), grades))
     Lesson.objects.bulk_update(changed, ["planned_topic", "topic"], batch_size=BATCH)
     return len(changed)

@@ -19,6 +19,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
+from journal.closing import PeriodGuarded, PeriodGuardedQuerySet, PeriodPlace
 from journal.models import same_school
 from portal.access import ScopedQuerySet
 
@@ -191,11 +192,11 @@ class ChangeKind(models.TextChoices):
     ROOM = "room", _("another room")
 
 
-class TimetableChangeQuerySet(ScopedQuerySet):
+class TimetableChangeQuerySet(PeriodGuardedQuerySet, ScopedQuerySet):
     pass
 
 
-class TimetableChange(models.Model):
+class TimetableChange(PeriodGuarded, models.Model):
     """One lesson of a timetable entry changed on one date (R-SCH-1)."""
 
     institution = models.ForeignKey(
@@ -219,6 +220,11 @@ class TimetableChange(models.Model):
 
     objects = TimetableChangeQuerySet.as_manager()
     access_paths = {"institution": "institution_id", "class": "entry__school_class_id"}
+    # A change stands on the date it changes and, for a move, on the date it moves to.
+    period_place = PeriodPlace("entry__academic_year_id", "entry__school_class_id",
+                               ("date", "new_date"))
+    # Splitting a timetable entry hands its later changes to the new entry.
+    period_free_fields = ("entry",)
 
     class Meta:
         verbose_name = _("timetable change")
@@ -259,7 +265,7 @@ class TimetableChange(models.Model):
             raise ValidationError(found)
 
 
-class LessonQuerySet(ScopedQuerySet):
+class LessonQuerySet(PeriodGuardedQuerySet, ScopedQuerySet):
     def of_class(self, school_class):
         return self.filter(school_class=school_class)
 
@@ -272,11 +278,13 @@ class LessonQuerySet(ScopedQuerySet):
         return self.filter(is_cancelled=False, date__lte=on or today())
 
     def with_journal_data(self):
-        """Lessons that hold what a teacher entered: regenerating the timetable keeps
-        them (and reports them) instead of deleting them."""
+        """Lessons that hold what a teacher entered, or stand in a closed period:
+        regenerating the timetable keeps them (and reports them) instead of deleting
+        or changing them."""
         condition = Q(topic_edited=True) | Q(attendance_taken=True)
         for model, lesson_field in JOURNAL_DATA:
             condition |= Q(pk__in=model.objects.values(lesson_field))
+        condition |= Q(pk__in=self.in_closed_periods().values("pk"))
         return self.filter(condition)
 
 
@@ -285,8 +293,9 @@ class LessonQuerySet(ScopedQuerySet):
 JOURNAL_DATA = []
 
 
-class Lesson(models.Model):
-    """A dated lesson (R-SCH-1): what the journal, the diary and the calendars show."""
+class Lesson(PeriodGuarded, models.Model):
+    """A dated lesson (R-SCH-1): what the journal, the diary and the calendars show.
+    Nothing of it changes while its period is closed (journal/closing.py)."""
 
     institution = models.ForeignKey(
         "records.Institution", on_delete=models.PROTECT, related_name="lessons",
@@ -330,6 +339,9 @@ class Lesson(models.Model):
     access_paths = {"institution": "institution_id", "class": "school_class_id",
                     "person": ("teacher__person_id", "replaced_teacher__person_id"),
                     "teacher": ("teacher__person_id", "replaced_teacher__person_id")}
+    period_place = PeriodPlace("academic_year_id", "school_class_id", ("date",))
+    # Splitting a timetable entry hands its later lessons to the new entry.
+    period_free_fields = ("entry",)
 
     class Meta:
         verbose_name = _("lesson")

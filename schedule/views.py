@@ -326,8 +326,12 @@ def delete_change(request, pk, change_pk):
     change = get_object_or_404(TimetableChange.objects.filter(entry__school_class=school_class),
                                pk=change_pk)
     monday = week_of(change.date)[0]
-    actions.delete_change(school_class, change, request.user)
-    messages.success(request, _("The change is removed and the lessons are updated."))
+    try:
+        actions.delete_change(school_class, change, request.user)
+    except ValidationError as error:  # a change in a closed period stays
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The change is removed and the lessons are updated."))
     return redirect(grid_url(school_class, monday))
 
 

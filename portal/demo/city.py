@@ -14,7 +14,7 @@ from django.db import transaction
 
 from journal import demo as journal_demo
 from journal import demo_journal
-from journal.models import AcademicYear, SchoolClass, Subject, TeachingAssignment
+from journal.models import AcademicYear, Period, SchoolClass, Subject, TeachingAssignment
 from portal.access import Role, today
 from records.models import (
     Consent,
@@ -535,6 +535,8 @@ def reset():
     from wagtail.models import Revision
 
     Revision.objects.filter(base_content_type__app_label__in=["records", "journal"]).delete()
+    # A closed period's rows refuse to be deleted (journal.closing): reopen them first.
+    Period.objects.filter(closed_at__isnull=False).update(closed_at=None, closed_by=None)
     # The journal's rows first: marks are the largest table, deleted in one statement
     # rather than collected through the lessons they hang on.
     for model in demo_journal.SCHOOL_MODELS:

@@ -72,13 +72,12 @@ def test_the_second_of_two_simultaneous_saves_gets_a_conflict(existing):
         lesson = Lesson.objects.select_related("school_class").get(pk=lesson_pk)
         task = cells.new_task(teacher, lesson, mark_type)
         if existing:
-            cells.save_mark(teacher, task, pupil, value="3", version=0)
-        return task.pk
+            return task.pk, cells.save_mark(teacher, task, pupil, value="3", version=0).version
+        return task.pk, 0
 
     in_thread(make_task, results, "task").join()
-    task_pk = results["task"]
-    assert isinstance(task_pk, int), task_pk
-    version = 1 if existing else 0
+    assert isinstance(results["task"], tuple), results["task"]
+    task_pk, version = results["task"]
     try:
         a_written, b_started = threading.Event(), threading.Event()
 
@@ -91,7 +90,7 @@ def test_the_second_of_two_simultaneous_saves_gets_a_conflict(existing):
                 a_written.set()
                 b_started.wait(10)
                 time.sleep(0.5)  # the second save is now waiting on our lock
-            return mark.value
+            return mark.value, mark.version
 
         def second():
             task = Task.objects.select_related("lesson__school_class").get(pk=task_pk)
@@ -103,11 +102,12 @@ def test_the_second_of_two_simultaneous_saves_gets_a_conflict(existing):
         for thread in threads:
             thread.join(30)
         created.set()
-        assert results["first"] == "4"
+        value, written = results["first"]
+        assert value == "4" and written > version
         conflict = results["second"]
         assert isinstance(conflict, cells.Conflict), conflict
         assert conflict.current.value == "4"
-        assert conflict.current.version == version + 1
+        assert conflict.current.version == written
 
         def stored():
             from journal.models import Mark
@@ -115,6 +115,138 @@ def test_the_second_of_two_simultaneous_saves_gets_a_conflict(existing):
             return list(Mark.objects.filter(task_id=task_pk).values_list("value", "version"))
 
         in_thread(stored, results, "stored").join()
-        assert results["stored"] == [("4", version + 1)]
+        assert results["stored"] == [("4", written)]
     finally:
         cleanup(task_pk)
+
+
+# R-JRN-4 (issue 10, item 14): a period does not close under a save in flight. A save
+# reads its period with a shared lock until it commits; closing locks it for update.
+
+
+def committed_period(lesson_pk):
+    from journal.models import Period
+
+    lesson = Lesson.objects.select_related("school_class").get(pk=lesson_pk)
+    return Period.objects.for_class(lesson.school_class).containing(lesson.date).get()
+
+
+def reopen_and_clean(period_pk, task_pk):
+    def run():
+        from wagtail.models import ModelLogEntry
+
+        from journal.models import Period
+
+        Period.objects.filter(pk=period_pk).update(closed_at=None, closed_by=None)
+        ModelLogEntry.objects.filter(object_id=str(period_pk),
+                                     content_type__model="period").delete()
+    results = {}
+    in_thread(run, results, "reopen").join()
+    cleanup(task_pk)
+
+
+def new_task_of(teacher, lesson_pk, mark_type):
+    results = {}
+
+    def make():
+        lesson = Lesson.objects.select_related("school_class").get(pk=lesson_pk)
+        return cells.new_task(teacher, lesson, mark_type).pk
+
+    in_thread(make, results, "task").join()
+    assert isinstance(results["task"], int), results["task"]
+    return results["task"]
+
+
+def test_a_save_in_flight_holds_the_close_until_it_commits():
+    from django.db import transaction
+
+    from journal import finals
+    from journal.models import Mark
+
+    teacher, deputy, lesson_pk, pupil, mark_type = committed_task()
+    period = committed_period(lesson_pk)
+    assert not period.is_closed
+    task_pk = new_task_of(teacher, lesson_pk, mark_type)
+    results = {}
+    saved, closing = threading.Event(), threading.Event()
+    try:
+        def save():
+            task = Task.objects.select_related("lesson__school_class").get(pk=task_pk)
+            with transaction.atomic():
+                cells.save_mark(teacher, task, pupil, value="4", version=0)
+                saved.set()
+                closing.wait(10)
+                time.sleep(0.5)  # the close is now waiting on our lock
+            return time.monotonic()
+
+        def close():
+            saved.wait(10)
+            closing.set()
+            finals.close_period(deputy, period, confirm_missing=True)
+            return time.monotonic()
+
+        threads = [in_thread(save, results, "save"), in_thread(close, results, "close")]
+        for thread in threads:
+            thread.join(30)
+        assert isinstance(results["save"], float), results["save"]
+        assert isinstance(results["close"], float), results["close"]
+        assert results["close"] > results["save"]  # the close waited for the save
+
+        def stored():
+            return (list(Mark.objects.filter(task_id=task_pk).values_list("value", flat=True)),
+                    committed_period(lesson_pk).is_closed)
+
+        in_thread(stored, results, "stored").join()
+        assert results["stored"] == (["4"], True)
+    finally:
+        reopen_and_clean(period.pk, task_pk)
+
+
+def test_a_save_during_a_close_waits_for_it_and_is_refused():
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from journal import finals
+    from journal.models import Mark
+
+    teacher, deputy, lesson_pk, pupil, mark_type = committed_task()
+    period = committed_period(lesson_pk)
+    assert not period.is_closed
+    task_pk = new_task_of(teacher, lesson_pk, mark_type)
+    results = {}
+    closed, saving = threading.Event(), threading.Event()
+    try:
+        def close():
+            with transaction.atomic():
+                finals.close_period(deputy, period, confirm_missing=True)
+                closed.set()
+                saving.wait(10)
+                time.sleep(0.5)  # the save is now waiting on our lock
+            return time.monotonic()
+
+        def save():
+            task = Task.objects.select_related("lesson__school_class").get(pk=task_pk)
+            closed.wait(10)
+            saving.set()
+            try:
+                cells.save_mark(teacher, task, pupil, value="4", version=0)
+            except ValidationError as error:
+                return time.monotonic(), error.messages
+            return "saved"
+
+        threads = [in_thread(close, results, "close"), in_thread(save, results, "save")]
+        for thread in threads:
+            thread.join(30)
+        assert isinstance(results["close"], float), results["close"]
+        assert isinstance(results["save"], tuple), results["save"]
+        refused_at, messages = results["save"]
+        assert refused_at > results["close"]  # it waited for the close to commit
+        assert "закрыт" in messages[0] or "closed" in messages[0]
+
+        def stored():
+            return list(Mark.objects.filter(task_id=task_pk).values_list("value", flat=True))
+
+        in_thread(stored, results, "stored").join()
+        assert results["stored"] == []
+    finally:
+        reopen_and_clean(period.pk, task_pk)

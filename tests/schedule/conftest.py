@@ -5,10 +5,12 @@ import pytest
 def lessons_without_journal(db):
     """The timetable's tests edit lessons the demo journal has already filled, and a
     lesson holding journal data is never rewritten (tests/schedule/test_timetable.py
-    checks that). Here the journal starts empty, inside each test's transaction."""
-    from journal.models import Attendance, Homework, Task
+    checks that). Here the journal starts empty, inside each test's transaction, with
+    its periods open (a closed period's rows change through no path)."""
+    from journal.models import Attendance, Homework, Period, Task
     from schedule.models import Lesson
 
+    Period.objects.update(closed_at=None, closed_by=None)
     Task.objects.all().delete()
     Attendance.objects.all().delete()
     Homework.objects.all().delete()

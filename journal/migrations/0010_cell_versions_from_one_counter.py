@@ -1,0 +1,44 @@
+"""Cell versions from one counter of the whole journal (journal/versions.py), so that a
+cell never has the same version twice. The counter starts above every version stored
+so far, with a margin for the cells cleared (deleted) before: their versions counted
+the saves of one cell, far fewer than the margin."""
+
+from django.db import migrations, models
+
+from journal.versions import create_counter, drop_counter
+
+MARGIN = 1_000_000
+TABLES = ("journal_mark", "journal_attendance", "journal_homework", "journal_finalmark")
+
+
+def create(apps, schema_editor):
+    connection = schema_editor.connection
+    highest = 0
+    with connection.cursor() as cursor:
+        for table in TABLES:
+            cursor.execute(f"SELECT MAX(version) FROM {table}")
+            highest = max(highest, cursor.fetchone()[0] or 0)
+    create_counter(connection, highest + MARGIN)
+
+
+def drop(apps, schema_editor):
+    drop_counter(schema_editor.connection)
+
+
+def version_field():
+    return models.PositiveBigIntegerField(default=1, editable=False)
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("journal", "0009_homework_file_private_field"),
+    ]
+
+    operations = [
+        migrations.AlterField(model_name="attendance", name="version", field=version_field()),
+        migrations.AlterField(model_name="finalmark", name="version", field=version_field()),
+        migrations.AlterField(model_name="homework", name="version", field=version_field()),
+        migrations.AlterField(model_name="mark", name="version", field=version_field()),
+        migrations.RunPython(create, drop),
+    ]
