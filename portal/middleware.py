@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.csp import CSP
 
 
@@ -62,6 +62,34 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ["Cookie"])
         return response
+
+
+class PrivateResponseMiddleware:
+    """No browser or proxy keeps a copy of what a signed-in user was shown: every
+    response to a request that comes with a session (a signed-in user, or one who just
+    signed out) is ``Cache-Control: private, no-store``, errors and redirects included.
+    ``no-store`` also keeps the page out of the browser's back/forward cache, so «Back»
+    on a school computer after logging out shows no child's page.
+
+    A view that wants something else says so by setting Cache-Control itself
+    (``@cache_control(...)``, ``@never_cache``, ``patch_cache_control``): a response that
+    already has the header is left as it is. Static files never get here (WhiteNoise
+    answers them before the session is read)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" not in response and self.is_private(request):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    @staticmethod
+    def is_private(request):
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        return signed_in or settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
 class ContentSecurityPolicyChoiceMiddleware:

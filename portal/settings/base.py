@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "portal.middleware.ContentSecurityPolicyChoiceMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.middleware.PrivateResponseMiddleware",
     "portal.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
