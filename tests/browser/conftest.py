@@ -112,9 +112,14 @@ def context(context, live_server, csp_violations):
     context.expose_binding("reportCspViolation",
                            lambda source, violation: csp_violations.append(violation))
     context.add_init_script(REPORT_VIOLATIONS)
-    context.on("console", lambda message: csp_violations.append(
-        {"console": message.text, "page": message.location.get("url")})
-        if message.type == "error" and "Content Security Policy" in message.text else None)
+
+    def note_refusal(message):
+        # Chromium also logs each refusal as an error, with the hash it would accept.
+        if message.type == "error" and "Content Security Policy" in message.text:
+            csp_violations.append({"console": message.text,
+                                   "page": message.location.get("url")})
+
+    context.on("console", note_refusal)
     yield context
     assert csp_violations == [], "refused by the Content Security Policy"
 
