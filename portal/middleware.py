@@ -3,7 +3,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.csp import CSP
 
 
 class ForcePasswordChangeMiddleware:
@@ -60,4 +61,68 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ["Cookie"])
+        return response
+
+
+class PrivateResponseMiddleware:
+    """No browser or proxy keeps a copy of what a signed-in user was shown: every
+    response to a request that comes with a session (a signed-in user, or one who just
+    signed out) is ``Cache-Control: private, no-store``, errors and redirects included.
+    ``no-store`` also keeps the page out of the browser's back/forward cache, so «Back»
+    on a school computer after logging out shows no child's page.
+
+    A view that wants something else says so by setting Cache-Control itself
+    (``@cache_control(...)``, ``@never_cache``, ``patch_cache_control``): a response that
+    already has the header is left as it is. Static files never get here (WhiteNoise
+    answers them before the session is read)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" not in response and self.is_private(request):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    @staticmethod
+    def is_private(request):
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        return signed_in or settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+class ContentSecurityPolicyChoiceMiddleware:
+    """Chooses the Content Security Policy of a response; Django's
+    ContentSecurityPolicyMiddleware (listed just before this one, so it runs after it
+    on the way out) then writes it with the request's nonce.
+
+    - Pages of Wagtail's admin get ``ADMIN_CSP`` (see the settings for the one
+      allowance it makes).
+    - ``frame-ancestors`` follows X-Frame-Options: 'none' like DENY, and 'self' for a
+      view that allows SAMEORIGIN on purpose; browsers obey ``frame-ancestors`` over
+      X-Frame-Options. XFrameOptionsMiddleware, at the end of the list, has set the
+      header by the time the response gets here. Wagtail's preview (shown in an iframe
+      of the page editor) renders the page through the whole middleware list again,
+      for a request it marks ``is_preview``, before its view allows SAMEORIGIN: that
+      inner response is given 'self' by the mark.
+
+    A view that needs another policy uses Django's ``csp_override`` (or
+    ``csp_report_only_override``) decorator, or sets the Content-Security-Policy
+    header itself (private files answer ``sandbox``): both are kept as they are."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if CSP.HEADER_ENFORCE in response:
+            return response
+        # The attribute that csp_override sets and Django's middleware reads.
+        if not hasattr(response, "_csp_config") and request.path.startswith("/admin/"):
+            response._csp_config = settings.ADMIN_CSP
+        config = getattr(response, "_csp_config", settings.SECURE_CSP)
+        framed = response.get("X-Frame-Options", "").upper() == "SAMEORIGIN"
+        if config and (framed or getattr(request, "is_preview", False)):
+            response._csp_config = {**config, "frame-ancestors": [CSP.SELF]}
         return response

@@ -1,5 +1,7 @@
 from django.core.exceptions import PermissionDenied
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail import hooks
@@ -48,6 +50,17 @@ def register_matrix_url():
 def register_matrix_menu_item():
     return PermissionMenuItem(_("Access matrix"), reverse("access_matrix"),
                               "portal.view_access_matrix", icon_name="key", order=900)
+
+
+@hooks.register("insert_global_admin_js")
+def start_widgets_without_inline_scripts():
+    # See portal/static/portal/admin_widgets.js and templates/wagtailadmin/.
+    return format_html('<script src="{}"></script>', static("portal/admin_widgets.js"))
+
+
+@hooks.register("insert_global_admin_css")
+def portal_admin_styles():
+    return format_html('<link rel="stylesheet" href="{}">', static("portal/admin.css"))
 
 
 @hooks.register("register_log_actions")

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -53,12 +54,16 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.forms",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "portal.middleware.ContentSecurityPolicyChoiceMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.middleware.PrivateResponseMiddleware",
     "portal.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -70,6 +75,35 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
+
+# Content Security Policy, enforced in every environment (not only in production) so
+# that a page that breaks under it breaks on the developer's machine and in the browser
+# tests first. Scripts come only from the portal's own static files; the few inline
+# scripts carry the request's nonce ({% csp_nonce_attr %}). No 'unsafe-eval' and no
+# 'unsafe-inline' for scripts anywhere, the admin included; styles come from style
+# sheets, not style attributes. 'report-sample' puts the start of a refused script or
+# style into the browser's report, which the browser tests print.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE, CSP.REPORT_SAMPLE],
+    "style-src": [CSP.SELF, CSP.REPORT_SAMPLE],
+    # data: for the one image of Wagtail's style sheet (the menus of tag fields).
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    # The same as X_FRAME_OPTIONS; a view that allows SAMEORIGIN (Wagtail's preview)
+    # gets 'self' (portal.middleware.ContentSecurityPolicyChoiceMiddleware).
+    "frame-ancestors": [CSP.NONE],
+}
+# Wagtail's admin makes one allowance: Draftail, its rich text editor, writes the
+# placeholders of empty blocks and the numbering of nested lists as <style> elements
+# made by React, whose text changes as one types, so neither a nonce nor a hash can
+# allow them. <style> elements are allowed in the admin only; style attributes and
+# scripts stay as strict as on the portal's pages.
+ADMIN_CSP = {**SECURE_CSP, "style-src-elem": [CSP.SELF, CSP.UNSAFE_INLINE]}
+# Wagtail's preview views set SAMEORIGIN for themselves.
+X_FRAME_OPTIONS = "DENY"
 
 ROOT_URLCONF = "portal.urls"
 
@@ -84,11 +118,16 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "portal.context_processors.navigation",
             ],
         },
     },
 ]
+
+# Widgets are rendered with the project's templates too, so that templates/wagtailadmin/
+# can replace Wagtail's date inputs, which start themselves with inline scripts.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "portal.wsgi.application"
 

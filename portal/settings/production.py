@@ -27,8 +27,6 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
-# Wagtail's preview views set SAMEORIGIN for themselves.
-X_FRAME_OPTIONS = "DENY"
 
 MAILERS = {
     "default": {

@@ -78,13 +78,50 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "ru-RU"}
 
 
+# Every page reports what its Content Security Policy refused (the browser fires
+# `securitypolicyviolation` on the document for each refused script, style, image,
+# frame, eval or form target) to the test, across navigations.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation({
+    page: document.location.pathname,
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI,
+    source: `${event.sourceFile}:${event.lineNumber}`,
+    sample: event.sample,
+  });
+});
+"""
+
+
 @pytest.fixture
-def context(context, live_server):
+def csp_violations():
+    """What the policy refused while the test ran (events and console errors)."""
+    return []
+
+
+@pytest.fixture
+def context(context, live_server, csp_violations):
     """The browser reaches the live server and nothing else: Wagtail's admin would load
-    avatars from gravatar.com, and a slow DNS answer would then hold up every "load"."""
+    avatars from gravatar.com, and a slow DNS answer would then hold up every "load".
+    Every test here runs under the portal's Content Security Policy and fails if
+    anything was refused by it, so a page that needs an inline script or style is
+    found by the browser suite, not by a user."""
     context.route(lambda url: not url.startswith(live_server.url),
                   lambda route: route.abort("blockedbyclient"))
-    return context
+    context.expose_binding("reportCspViolation",
+                           lambda source, violation: csp_violations.append(violation))
+    context.add_init_script(REPORT_VIOLATIONS)
+
+    def note_refusal(message):
+        # Chromium also logs each refusal as an error, with the hash it would accept.
+        if message.type == "error" and "Content Security Policy" in message.text:
+            csp_violations.append({"console": message.text,
+                                   "page": message.location.get("url")})
+
+    context.on("console", note_refusal)
+    yield context
+    assert csp_violations == [], "refused by the Content Security Policy"
 
 
 @pytest.fixture(autouse=True)

@@ -38,7 +38,8 @@ def pupils_on(lesson):
 
 
 @pytest.mark.browser
-def test_the_teacher_types_marks_absences_topic_and_homework(page: Page, live_server):
+def test_the_teacher_types_marks_absences_topic_and_homework(page: Page, live_server,
+                                                             csp_violations):
     log_in(page, "school1.teacher", "/dashboard/")
     page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en",
                                "url": live_server.url}])
@@ -120,3 +121,5 @@ def test_the_teacher_types_marks_absences_topic_and_homework(page: Page, live_se
     attendance = page.locator(f"input[data-kind='attendance'][data-lesson='{lesson.pk}']")
     for index in free:
         expect(attendance.nth(index)).to_have_value("A")
+    # All of it under the Content Security Policy, with nothing refused.
+    assert csp_violations == []

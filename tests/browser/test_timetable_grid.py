@@ -44,7 +44,8 @@ def type_lesson(page: Page):
 
 
 @pytest.mark.browser
-def test_the_deputy_types_a_lesson_and_a_clash_is_refused(page: Page, live_server):
+def test_the_deputy_types_a_lesson_and_a_clash_is_refused(page: Page, live_server,
+                                                          csp_violations):
     log_in(page, "school1.deputy", "/dashboard/")
     page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en",
                                "url": live_server.url}])
@@ -91,3 +92,5 @@ def test_the_deputy_types_a_lesson_and_a_clash_is_refused(page: Page, live_serve
     expect(saturday.locator("[data-status]").first).to_have_text("Deleted.")
     assert not TimetableEntry.objects.filter(school_class=first, weekday=6).exists()
     assert not Lesson.objects.filter(school_class=first, date__week_day=7).exists()
+    # All of it under the Content Security Policy, with nothing refused.
+    assert csp_violations == []
