@@ -25,6 +25,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import views as wagtail_views
+from wagtail.documents.views import serve as wagtaildocs_views
 from wagtail.permission_policies import BasePermissionPolicy
 from wagtail.users import forms as user_forms
 from wagtail.users.views import users
@@ -126,3 +127,6 @@ def password_menu_item(request):
 # Shared page passwords are off (settings); the form of one made before is checked at
 # most page_password times per address (ACCOUNT_RATE_LIMITS).
 page_password = rate_limit(action="page_password")(wagtail_views.authenticate_with_password)
+# The same for a password of a document collection (also off in the settings).
+document_password = rate_limit(action="page_password")(
+    wagtaildocs_views.authenticate_with_password)

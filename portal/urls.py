@@ -32,8 +32,7 @@ urlpatterns = [
     path("documents/<int:document_id>/<path:document_filename>",
          serve_document(wagtaildocs.serve), name="wagtaildocs_serve"),
     path("documents/authenticate_with_password/<int:restriction_id>/",
-         wagtaildocs.authenticate_with_password,
-         name="wagtaildocs_authenticate_with_password"),
+         accounts.document_password, name="wagtaildocs_authenticate_with_password"),
 ]
 
 

@@ -36,6 +36,7 @@ from journal.models import (
     SchoolClass,
     Task,
 )
+from records.factories import PDF
 from records.models import Staff, User
 from schedule import actions
 from schedule.lessons import generate_lessons
@@ -176,7 +177,7 @@ def quarter():
             kind=AttendanceKind.ABSENT),
         Homework: homework,
         HomeworkFile: HomeworkFile.objects.create(
-            homework=homework, title="a.pdf", file=ContentFile(b"%PDF-1.4\n", name="a.pdf")),
+            homework=homework, title="a.pdf", file=ContentFile(PDF, name="a.pdf")),
         FinalMark: FinalMark.objects.filter(period=quarter.period,
                                             school_class=quarter.school_class).first(),
         TimetableChange: TimetableChange.objects.get_or_create(

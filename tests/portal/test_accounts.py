@@ -203,6 +203,7 @@ AUTHENTICATES = re.compile(
 # Views outside allauth that check a password, and why they may.
 CHECKED_ELSEWHERE = {
     accounts.page_password: "a shared page password, rate-limited by allauth",
+    accounts.document_password: "a shared collection password, rate-limited by allauth",
 }
 
 

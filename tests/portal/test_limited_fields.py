@@ -27,6 +27,7 @@ from wagtail.models import RevisionMixin
 
 from journal.models import SchoolClass, Subgroup
 from portal.access import Role
+from records.factories import PDF
 from records.models import (
     Institution,
     Parent,
@@ -117,7 +118,7 @@ def fill(row, tag, sentinels, year):
 def attach(file_model, record, tag, sentinels):
     title = f"zq{tag}file"
     upload = file_model(record=record, title=title)
-    upload.file.save(f"zq{tag}scan.pdf", ContentFile(b"%PDF-1.4\n%zqcontent\n"), save=False)
+    upload.file.save(f"zq{tag}scan.pdf", ContentFile(PDF), save=False)
     upload.save()
     sentinels.add(f"{file_model.__name__}.title", title, [title])
     sentinels.add(f"{file_model.__name__}.file", upload.file.name, [f"zq{tag}scan"])
