@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from journal.models import AcademicYear, SchoolClass, Subgroup, Subject
 from portal.access import permission, today
+from portal.ids import IdField
 from portal.viewsets import ScopedAdminForm
 from records.models import Institution, Staff
 
@@ -153,7 +154,7 @@ class CellForm(forms.Form):
     """One cell of the grid editor: every choice is limited to the class's school (and
     the entry to the class's lessons of the week being edited)."""
 
-    entry = forms.IntegerField(required=False)
+    entry = IdField(required=False)
     weekday = forms.TypedChoiceField(choices=Weekday.choices, coerce=int)
     lesson_number = forms.IntegerField(min_value=0, max_value=12)
     subject = forms.ModelChoiceField(queryset=Subject.objects.none(), label=_("subject"))
