@@ -30,6 +30,7 @@ from wagtail.models import RevisionMixin
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from .access import permission
+from .exports import SpreadsheetExport
 from .history import ensure_baseline
 from .ids import parse_id
 
@@ -127,7 +128,10 @@ class ScopedObjectMixin:
         return obj
 
 
-class ScopedIndexView(generic.IndexView):
+class ScopedIndexView(SpreadsheetExport, generic.IndexView):
+    """The listing of the rows the user may see; its CSV and XLSX exports are written
+    by ``portal.exports`` (formulas made plain text, CSV as Russian Excel reads it)."""
+
     def get_base_queryset(self):
         return super().get_base_queryset().visible_to(self.request.user)
 

@@ -10,7 +10,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from journal.models import AcademicYear, TeachingAssignment
 from journal.planning import default_year
 from journal.views_admin import answers_403
+from portal.exports import csv_response
 from portal.ids import id_or_404
 from records.imports import ImportFileError
 from records.models import Institution
@@ -134,10 +134,8 @@ def import_timetable(request):
 @answers_403
 def import_sample(request):
     allowed_or_403(request)
-    response = HttpResponse(imports.SAMPLE_CSV.encode("utf-8-sig"),
-                            content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="timetable-sample.csv"'
-    return response
+    rows = [line.split(";") for line in imports.SAMPLE_CSV.splitlines()]
+    return csv_response(rows, "timetable-sample")
 
 
 class StoredImport:
