@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
+from portal.filters import WholeNumberFilter
 from records.filters import visible_classes, visible_institutions
 
 from .models import (
@@ -26,7 +27,7 @@ class SchoolClassFilterSet(WagtailFilterSet):
     institution = django_filters.ModelChoiceFilter(
         queryset=visible_institutions, label=_("institution")
     )
-    grade = django_filters.NumberFilter(label=_("grade"))
+    grade = WholeNumberFilter(label=_("grade"), min_value=0, max_value=12)
 
     class Meta:
         model = SchoolClass
@@ -70,7 +71,7 @@ class HolidayFilterSet(SharedSettingFilterSet):
 
 
 class LoadLimitFilterSet(SharedSettingFilterSet):
-    grade = django_filters.NumberFilter(label=_("grade"))
+    grade = WholeNumberFilter(label=_("grade"), min_value=0, max_value=12)
 
     class Meta:
         model = LoadLimit
@@ -97,7 +98,7 @@ class CurriculumLineFilterSet(WagtailFilterSet):
     )
     academic_year = django_filters.ModelChoiceFilter(queryset=visible_years,
                                                      label=_("academic year"))
-    grade = django_filters.NumberFilter(label=_("grade"))
+    grade = WholeNumberFilter(label=_("grade"), min_value=0, max_value=12)
 
     class Meta:
         model = CurriculumLine
@@ -138,7 +139,7 @@ class GradePeriodTypeFilterSet(WagtailFilterSet):
     )
     academic_year = django_filters.ModelChoiceFilter(queryset=visible_years,
                                                      label=_("academic year"))
-    grade = django_filters.NumberFilter(label=_("grade"))
+    grade = WholeNumberFilter(label=_("grade"), min_value=0, max_value=12)
 
     class Meta:
         model = GradePeriodType

@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from portal.access import today
+from portal.ids import id_or_404
 from schedule.models import Lesson
 
 from . import cells
@@ -149,12 +150,7 @@ class Journal:
 
 
 def _int_or_404(value):
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    return None if value in (None, "") else id_or_404(value)
 
 
 def _choose_period(periods, period_pk):

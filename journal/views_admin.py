@@ -19,6 +19,7 @@ from django.views import defaults
 from django.views.decorators.http import require_POST, require_safe
 
 from portal.access import today
+from portal.ids import id_or_404
 from records.models import Institution
 
 from . import actions, finals, planning
@@ -175,9 +176,7 @@ def chosen_year(request, perm):
         raise PermissionDenied
     raw = request.GET.get("year") or request.POST.get("year")
     if raw:
-        if not str(raw).isdigit():
-            raise Http404
-        year = get_object_or_404(years, pk=raw)
+        year = get_object_or_404(years, pk=id_or_404(raw))
     else:
         year = planning.default_year(years)
     if year is None:
@@ -261,9 +260,9 @@ def periods(request):
     back = f"{reverse('journal_periods:index')}?year={year.pk}"
     if request.method == "POST":
         raw, action = request.POST.get("period", ""), request.POST.get("action")
-        if not raw.isdigit() or action not in ("close", "reopen"):
+        if action not in ("close", "reopen"):
             raise Http404
-        period = get_object_or_404(rows, pk=raw)
+        period = get_object_or_404(rows, pk=id_or_404(raw))
         try:
             if action == "reopen":
                 finals.reopen_period(user, period)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from portal.ids import id_or_404, parse_number
 from schedule.models import Lesson
 
 from . import cells
@@ -74,15 +75,21 @@ def grid(request, class_pk, subject_pk):
 # Cell saves ----------------------------------------------------------------------------
 
 
-def _int(data, name, *, required=True):
+def _int(data, name, *, required=True, minimum=1):
+    """An id (or, with ``minimum=0``, a version) posted in ``name``, under the rule of
+    ``portal.ids``: anything else is a 400 with the field's name."""
     value = (data.get(name) or "").strip()
     if not value and not required:
         return None
-    try:
-        return int(value)
-    except ValueError:
+    number = parse_number(value, minimum=minimum)
+    if number is None:
         raise BadInput(_("The field «%(field)s» is missing or is not a number.")
-                       % {"field": name}) from None
+                       % {"field": name})
+    return number
+
+
+def _version(data):
+    return _int(data, "version", minimum=0)
 
 
 def _cell_json(cell, text=None):
@@ -128,7 +135,7 @@ def save_mark(request):
     """POST task, pupil, value, debt, comment, version."""
     data = request.POST
     task_pk, pupil_pk = _int(data, "task"), _int(data, "pupil")
-    version = _int(data, "version")
+    version = _version(data)
     task = get_object_or_404(
         Task.objects.filter(lesson__in=readable_lessons(request.user))
         .select_related("lesson__school_class", "mark_type"), pk=task_pk)
@@ -149,7 +156,7 @@ def save_attendance(request):
     """POST lesson, pupil, kind, late_minutes, version."""
     data = request.POST
     lesson_pk, pupil_pk = _int(data, "lesson"), _int(data, "pupil")
-    version = _int(data, "version")
+    version = _version(data)
     lesson = get_object_or_404(readable_lessons(request.user).select_related("school_class"),
                                pk=lesson_pk)
     try:
@@ -186,7 +193,7 @@ def save_final(request):
     """POST class, subject, pupil, kind, period (for a period final), value, version."""
     data = request.POST
     class_pk, subject_pk = _int(data, "class"), _int(data, "subject")
-    pupil_pk, version = _int(data, "pupil"), _int(data, "version")
+    pupil_pk, version = _int(data, "pupil"), _version(data)
     period_pk = _int(data, "period", required=False)
     if not readable_lessons(request.user).filter(school_class_id=class_pk,
                                                  subject_id=subject_pk).exists():
@@ -365,11 +372,8 @@ def _save_lesson(user, lesson, homework, data):
 def cell_history(request):
     """Who changed one cell, when, from what to what: a small HTML fragment."""
     user, params = request.user, request.GET
-    try:
-        ids = {name: int(params[name]) for name in ("task", "lesson", "pupil", "final")
-               if params.get(name)}
-    except ValueError:
-        raise Http404 from None
+    ids = {name: id_or_404(params[name]) for name in ("task", "lesson", "pupil", "final")
+           if params.get(name)}
     if "final" in ids:
         final = get_object_or_404(FinalMark.objects.visible_to(user), pk=ids["final"])
         if not readable_lessons(user).filter(school_class_id=final.school_class_id,

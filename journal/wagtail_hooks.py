@@ -362,11 +362,11 @@ def register_school_settings_viewsets():
 def register_setup_wizard_urls():
     return [
         path("journal/setup/", views_admin.setup_index, name="journal_setup"),
-        path("journal/setup/<int:institution_pk>/", views_admin.setup_resume,
+        path("journal/setup/<id:institution_pk>/", views_admin.setup_resume,
              name="journal_setup_resume"),
-        path("journal/setup/<int:institution_pk>/lock/", views_admin.setup_lock,
+        path("journal/setup/<id:institution_pk>/lock/", views_admin.setup_lock,
              name="journal_setup_lock"),
-        path("journal/setup/<int:institution_pk>/<slug:step>/", views_admin.setup_step,
+        path("journal/setup/<id:institution_pk>/<slug:step>/", views_admin.setup_step,
              name="journal_setup_step"),
     ]
 

@@ -10,7 +10,11 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import exports, ids, signals  # noqa: F401
+
+        # Before any URLconf is loaded: every app's urls.py and the admin viewsets use it.
+        ids.register()
+        exports.install_in_wagtail()
 
 
 class WagtailUsersConfig(WagtailUsersAppConfig):

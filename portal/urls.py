@@ -14,7 +14,7 @@ urlpatterns = [
     # limits (portal.accounts). These shadow Wagtail's own login views.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("_util/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
-    path("_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+    path("_util/authenticate_with_password/<id:page_view_restriction_id>/<id:page_id>/",
          accounts.page_password),
     # Site history lists log entries by model, not by school: superusers only.
     re_path(r"^admin/reports/site-history/", views.superusers_only),
@@ -29,9 +29,9 @@ urlpatterns = [
     path("", include("schedule.urls")),
     # Wagtail's documents, through Wagtail's view only (its names and routes), with the
     # headers of every served file (portal/uploads.py).
-    path("documents/<int:document_id>/<path:document_filename>",
+    path("documents/<id:document_id>/<path:document_filename>",
          serve_document(wagtaildocs.serve), name="wagtaildocs_serve"),
-    path("documents/authenticate_with_password/<int:restriction_id>/",
+    path("documents/authenticate_with_password/<id:restriction_id>/",
          accounts.document_password, name="wagtaildocs_authenticate_with_password"),
 ]
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import path, re_path
+from django.urls import path
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -30,7 +30,9 @@ from wagtail.models import RevisionMixin
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from .access import may_read, permission, readable_fields
+from .exports import SpreadsheetExport
 from .history import ensure_baseline
+from .ids import parse_id
 
 
 class MatrixPermissionPolicy(ModelPermissionPolicy):
@@ -154,7 +156,10 @@ def readable_filterset(filterset_class, readable):
     return narrowed
 
 
-class ScopedIndexView(generic.IndexView):
+class ScopedIndexView(SpreadsheetExport, generic.IndexView):
+    """The listing of the rows the user may see; its CSV and XLSX exports are written
+    by ``portal.exports`` (formulas made plain text, CSV as Russian Excel reads it)."""
+
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.reads_limited = readable_fields(request.user, self.model) is not None
@@ -260,6 +265,13 @@ class ScopedRevisionsCompareView(ReadLogMixin, ScopedObjectMixin, PermissionChec
     object_action = "change"
     permission_required = "change"
     full_read_required = True
+    revision_names = ("live", "earliest", "latest")
+
+    def setup(self, request, pk, revision_id_a, revision_id_b, *args, **kwargs):
+        for revision_id in (revision_id_a, revision_id_b):
+            if revision_id not in self.revision_names and parse_id(revision_id) is None:
+                raise Http404
+        super().setup(request, pk, revision_id_a, revision_id_b, *args, **kwargs)
 
 
 class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
@@ -319,6 +331,8 @@ class ScopedModelViewSet(ModelViewSet):
     linked from their history."""
 
     index_view_class = ScopedIndexView
+    # Every row's id in the address goes through portal.ids (404 beyond the range).
+    pk_path_converter = "id"
     edit_view_class = ScopedEditView
     delete_view_class = ScopedDeleteView
     inspect_view_class = ScopedInspectView
@@ -365,14 +379,14 @@ class ScopedModelViewSet(ModelViewSet):
     def get_urlpatterns(self):
         urlpatterns = super().get_urlpatterns()
         if self.revision_enabled:
-            conv = self.pk_path_converter
-            pk_pattern = r"\d+" if conv == "int" else r"[^/]+"
             urlpatterns += [
-                path(f"history/<{conv}:pk>/revisions/<int:revision_id>/revert/",
+                path("history/<id:pk>/revisions/<id:revision_id>/revert/",
                      self.revisions_revert_view, name="revisions_revert"),
-                re_path(rf"history/(?P<pk>{pk_pattern})/revisions/compare/"
-                        r"(?P<revision_id_a>live|earliest|\d+)\.\.\.(?P<revision_id_b>live|latest|\d+)/$",
-                        self.revisions_compare_view, name="revisions_compare"),
+                # "live", "earliest", "latest" or an id on either side of the dots:
+                # ScopedRevisionsCompareView checks them.
+                path("history/<id:pk>/revisions/compare/"
+                     "<str:revision_id_a>...<str:revision_id_b>/",
+                     self.revisions_compare_view, name="revisions_compare"),
             ]
         return urlpatterns
 

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
 from journal.models import SchoolClass
+from portal.filters import WholeNumberFilter
 
 from .models import (
     DirectoryEntry,
@@ -32,8 +33,9 @@ class PupilFilterSet(WagtailFilterSet):
     sex = django_filters.ChoiceFilter(
         field_name="person__sex", choices=Sex.choices, label=_("sex")
     )
-    birth_year = django_filters.NumberFilter(
-        field_name="person__birth_date__year", label=_("year of birth")
+    birth_year = WholeNumberFilter(
+        field_name="person__birth_date__year", label=_("year of birth"),
+        min_value=1900, max_value=2100,
     )
 
     class Meta:

@@ -3,6 +3,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import permission
+from portal.tabular import TableFileField
 from portal.viewsets import ScopedAdminForm
 
 from .models import Institution, Person, Pupil, Sex, has_consent
@@ -131,7 +132,7 @@ def importable_institutions(user):
 class ImportForm(forms.Form):
     institution = forms.ModelChoiceField(queryset=Institution.objects.none(),
                                          label=_("School"))
-    file = forms.FileField(label=_("File (.xlsx or .csv)"))
+    file = TableFileField(label=_("File (.xlsx or .csv)"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -140,9 +141,3 @@ class ImportForm(forms.Form):
             pk__in=[i.pk for i in allowed])
         if len(allowed) == 1:
             self.fields["institution"].initial = allowed[0]
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > 2 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is too large: at most 2 MB."))
-        return upload

@@ -7,18 +7,17 @@ a parent by name among the pupil's parents. Only the minimum fields of R-PPL-6 a
 imported, so no consent is needed for them.
 """
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass, field
 
-import tablib
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from journal.models import SchoolClass
+from portal import tabular
 from portal.history import ensure_baseline, record_change
+from portal.tabular import ImportFileError, decode_csv  # noqa: F401 (schedule.imports)
 
 from .models import Guardianship, Parent, Person, Pupil, Relation, Sex, normalize_name
 
@@ -42,6 +41,7 @@ PARENT_FIELDS = [
     ("phone", gettext_lazy("mobile phone")),
 ]
 MAX_ROWS = 2000
+MAX_COLUMNS = 32  # the template's 21, and a few notes beside them
 SEXES = {"м": Sex.MALE, "муж": Sex.MALE, "мужской": Sex.MALE, "m": Sex.MALE,
          "ж": Sex.FEMALE, "жен": Sex.FEMALE, "женский": Sex.FEMALE, "f": Sex.FEMALE}
 RELATIONS = {str(label).lower(): value for value, label in Relation.choices}
@@ -59,17 +59,13 @@ def headers():
     return titles
 
 
-def template_xlsx():
-    data = tablib.Dataset(headers=headers())
-    data.append(["5А", "Иванова", "Мария", "Петровна", "14.03.2015", "ж",
-                 "677000, г. Якутск, ул. Ленина, д. 1, кв. 2", "+7 914 000-00-00", "5-101",
-                 "Иванова", "Ольга", "Сергеевна", "ж", "мать", "+7 914 111-11-11",
-                 "", "", "", "", "", ""])
-    return data.export("xlsx")
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read."""
+def template_rows():
+    """The template to fill in: the header and one example row."""
+    return [headers(),
+            ["5А", "Иванова", "Мария", "Петровна", "14.03.2015", "ж",
+             "677000, г. Якутск, ул. Ленина, д. 1, кв. 2", "+7 914 000-00-00", "5-101",
+             "Иванова", "Ольга", "Сергеевна", "ж", "мать", "+7 914 111-11-11",
+             "", "", "", "", "", ""]]
 
 
 @dataclass
@@ -116,40 +112,12 @@ class Plan:
         return len(self.rows) - self.created
 
 
-def decode_csv(content):
-    """The text of a CSV file saved by Excel or LibreOffice in Russia: UTF-8 (with or
-    without its mark) or Windows-1251."""
-    for encoding in ("utf-8-sig", "cp1251"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportFileError(_("The CSV file is neither UTF-8 nor Windows-1251."))
-
-
 def read_table(content, filename):
-    """Rows of cells from CSV (UTF-8 or Windows-1251, ; or , separated) or XLSX."""
-    if filename.lower().endswith(".xlsx"):
-        try:
-            data = tablib.Dataset().load(io.BytesIO(content), format="xlsx")
-        except Exception as error:  # openpyxl raises many kinds for a broken file
-            raise ImportFileError(_("The file is not a readable XLSX workbook.")) from error
-        table = [list(data.headers or [])] + [list(row) for row in data]
-    elif filename.lower().endswith(".csv"):
-        text = decode_csv(content)
-        try:
-            dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else "", ";,\t")
-        except csv.Error:
-            dialect = csv.excel
-        table = list(csv.reader(io.StringIO(text), dialect))
-    else:
-        raise ImportFileError(_("Upload a .csv or .xlsx file."))
-    table = [["" if cell is None else cell for cell in row] for row in table]
+    """Rows of cells of the file, the header first, empty rows left out."""
+    table = tabular.read_table(content, filename, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
     table = [row for row in table if any(str(cell).strip() for cell in row)]
     if len(table) < 2:
         raise ImportFileError(_("The file has no rows below the header."))
-    if len(table) - 1 > MAX_ROWS:
-        raise ImportFileError(_("At most %(n)s rows can be imported at once.") % {"n": MAX_ROWS})
     return table
 
 

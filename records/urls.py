@@ -6,6 +6,6 @@ app_name = "records"
 urlpatterns = [
     path("family/", views.family, name="family"),
     path("me/", views.me, name="me"),
-    path("pupils/<int:pk>/", views.pupil_detail, name="pupil"),
+    path("pupils/<id:pk>/", views.pupil_detail, name="pupil"),
     path("files/<path:name>", views.private_file, name="private_file"),
 ]

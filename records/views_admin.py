@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from journal.models import SchoolClass
+from portal.exports import xlsx_response
 from portal.pdf import render_pdf
 
 from . import imports
@@ -134,12 +135,7 @@ def import_pupils(request):
 def import_template(request):
     if not importable_institutions(request.user):
         raise PermissionDenied
-    response = HttpResponse(
-        imports.template_xlsx(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="pupils-template.xlsx"'
-    return response
+    return xlsx_response(imports.template_rows(), "pupils-template")
 
 
 def access_suspension(request, person_pk):

@@ -269,7 +269,7 @@ class ConsentViewSet(ScopedModelViewSet):
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path("withdraw/<int:pk>/", views_admin.consent_withdraw, name="withdraw"),
+            path("withdraw/<id:pk>/", views_admin.consent_withdraw, name="withdraw"),
         ]
 
 
@@ -326,10 +326,10 @@ def register_records_log_actions(actions):
 @hooks.register("register_admin_urls")
 def register_records_urls():
     return [
-        path("records/credentials/<int:class_pk>/", views_admin.issue_credentials,
+        path("records/credentials/<id:class_pk>/", views_admin.issue_credentials,
              name="records_issue_credentials"),
         path("records/import/", views_admin.import_pupils, name="records_import"),
-        path("records/access/<int:person_pk>/", views_admin.access_suspension,
+        path("records/access/<id:person_pk>/", views_admin.access_suspension,
              name="records_access"),
         path("records/import/template.xlsx", views_admin.import_template,
              name="records_import_template"),

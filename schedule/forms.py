@@ -6,11 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from journal.models import AcademicYear, SchoolClass, Subgroup, Subject
 from portal.access import permission, today
+from portal.ids import IdField
+from portal.tabular import TableFileField
 from portal.viewsets import ScopedAdminForm
 from records.models import Institution, Staff
 
 from .calendar import Mode
-from .imports import MAX_SIZE
 from .models import Room, TimetableChange, TimetableEntry, Weekday
 from .thematic import own_teaching, plans_anywhere
 
@@ -73,7 +74,7 @@ class ThematicPlanForm(ScopedAdminForm):
 
 
 class TopicImportForm(forms.Form):
-    file = forms.FileField(label=_("file (CSV or XLSX)"))
+    file = TableFileField(label=_("file (CSV or XLSX)"))
 
 
 def importing_institutions(user):
@@ -93,7 +94,7 @@ class ImportForm(forms.Form):
                                  help_text=_("Empty: from the start of the year."))
     valid_to = forms.DateField(label=_("Valid to"), required=False,
                                help_text=_("Empty: to the end of the year."))
-    file = forms.FileField(label=_("File (aSc Timetables .xml or .csv)"))
+    file = TableFileField(label=_("File (aSc Timetables .xml or .csv)"), accept=".xml,.csv,.txt")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,12 +110,6 @@ class ImportForm(forms.Form):
         current = next((y for y in years if y.is_current), None)
         if current is not None:
             self.fields["academic_year"].initial = current.pk
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_SIZE:
-            raise forms.ValidationError(_("The file is too large: at most 2 MB."))
-        return upload
 
     def clean(self):
         data = super().clean()
@@ -153,7 +148,7 @@ class CellForm(forms.Form):
     """One cell of the grid editor: every choice is limited to the class's school (and
     the entry to the class's lessons of the week being edited)."""
 
-    entry = forms.IntegerField(required=False)
+    entry = IdField(required=False)
     weekday = forms.TypedChoiceField(choices=Weekday.choices, coerce=int)
     lesson_number = forms.IntegerField(min_value=0, max_value=12)
     subject = forms.ModelChoiceField(queryset=Subject.objects.none(), label=_("subject"))

@@ -30,10 +30,8 @@ removed), the file's lessons take their place, and the year's lessons are regene
 (``schedule.lessons.generate_lessons``), keeping the ones that hold journal data.
 """
 
-import csv
 import datetime
 import hashlib
-import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -46,7 +44,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from journal.models import SchoolClass, Subgroup, Subject
-from records.imports import ImportFileError, decode_csv
+from portal.ids import parse_number
+from portal.tabular import ImportFileError, decode_csv, read_csv
 from records.models import Staff, normalize_name
 
 from .conflicts import SlotTimes, clashes
@@ -55,6 +54,7 @@ from .models import Lesson, Room, TimetableEntry
 
 MAX_SIZE = 2 * 1024 * 1024
 MAX_ROWS = 5000
+MAX_COLUMNS = 16  # the seven columns of a CSV line, and a few notes beside them
 CREATE = "new"  # a mapping value: create the room or subgroup named in the file
 
 CSV_COLUMNS = [
@@ -139,8 +139,7 @@ def read_file(content, filename):
 def weekday_of(text):
     text = text.strip().lower().rstrip(".")
     if text.isdigit():
-        number = int(text)
-        return number if 1 <= number <= 6 else None
+        return parse_number(text, minimum=1, maximum=6)
     return WEEKDAYS.get(text.replace("ё", "е"))
 
 
@@ -152,8 +151,8 @@ def parse_csv(content):
     first = next((line for line in lines if line.strip()), "")
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     rows, errors = [], []
-    for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter),
-                                   start=1):
+    table = read_csv(text, delimiter=delimiter, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
+    for number, cells in enumerate(table, start=1):
         cells = [cell.strip() for cell in cells]
         if not any(cells):
             continue
@@ -169,7 +168,8 @@ def parse_csv(content):
         if weekday is None:
             problems.append(_("bad day of the week «%(d)s»: write 1–6 or the day's name")
                             % {"d": day})
-        if not lesson.isdigit() or int(lesson) > 12:
+        lesson_number = parse_number(lesson, minimum=0, maximum=12)
+        if lesson_number is None:
             problems.append(_("bad lesson number «%(n)s»") % {"n": lesson})
         if not subject:
             problems.append(_("the subject is missing"))
@@ -178,8 +178,8 @@ def parse_csv(content):
         if problems:
             errors.append((where, "; ".join(problems)))
             continue
-        rows.append(SourceRow(where, class_name, weekday, int(lesson), subject, teacher, room,
-                              subgroup))
+        rows.append(SourceRow(where, class_name, weekday, lesson_number, subject, teacher,
+                              room, subgroup))
     return Parsed(rows, errors)
 
 

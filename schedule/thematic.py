@@ -11,13 +11,17 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from journal.models import SchoolClass, TeachingAssignment
+from portal import tabular
 from portal.access import Role, access, today
-from records.imports import read_table
+from portal.ids import parse_number
+from portal.tabular import ImportFileError
 
 from .lessons import assign_topics
 from .models import Lesson, PlannedTopic, ThematicPlan
 
 MAX_HOURS = 50
+MAX_TOPICS = 500  # a year of lessons is at most 34 weeks of 11 hours
+MAX_COLUMNS = 10  # order, topic, hours, and a few notes beside them
 TOPICS_IMPORTED = "schedule.topics_imported"
 
 
@@ -63,19 +67,21 @@ class TopicRow:
 
 def _whole_number(value):
     if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, int):
-        return value
-    text = str(value).strip()
-    return int(text) if text.isdigit() else None
+        value = int(value)
+    if isinstance(value, bool):
+        return None
+    return parse_number(value, minimum=0)
 
 
 def read_topics(content, filename):
     """([TopicRow] in order, [(line, message)]) from a file of three columns: order,
     topic, hours, below a header row. Reads everything, writes nothing."""
-    table = read_table(content, filename)
+    table = tabular.read_table(content, filename, max_rows=MAX_TOPICS,
+                               max_columns=MAX_COLUMNS)
     rows, errors, seen = [], [], {}
     for line, cells in enumerate(table[1:], start=2):
+        if all(tabular.blank(cell) for cell in cells):
+            continue
         cells = list(cells) + [""] * (3 - len(cells))
         order, hours = _whole_number(cells[0]), _whole_number(cells[2])
         title = str(cells[1]).strip()
@@ -98,6 +104,8 @@ def read_topics(content, filename):
             continue
         seen[order] = line
         rows.append(TopicRow(line, order, title, hours))
+    if not rows and not errors:
+        raise ImportFileError(_("The file has no rows below the header."))
     rows.sort(key=lambda row: row.order)
     return rows, errors
 

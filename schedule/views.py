@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from journal.models import SchoolClass, Subgroup, Subject
 from portal.access import access, today
+from portal.ids import parse_id
 from records.models import Institution, Pupil, Staff
 
 from . import actions
@@ -103,8 +104,9 @@ def index(request):
     mode = mode if "mode" in request.GET else None
     day = day if request.GET.get("date") else None
     kind, _sep, pk = request.GET.get("target", "").partition(":")
-    if kind in KINDS and pk.isascii() and pk.isdigit():
-        return redirect(calendar_url(kind, int(pk), mode, day))
+    pk = parse_id(pk)
+    if kind in KINDS and pk is not None:
+        return redirect(calendar_url(kind, pk, mode, day))
     schools = lesson_schools(user)
     context = access(user)
     if context.person_id is not None:
@@ -124,7 +126,8 @@ def index(request):
 
 @login_required
 def calendar_view(request, kind, pk):
-    pk = int(pk)
+    if kind not in KINDS:
+        raise Http404
     target, lessons, events = resolve(request.user, kind, pk)
     form = CalendarForm(request.GET)
     mode, day = form.mode_and_day()

@@ -10,7 +10,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -18,6 +17,8 @@ from django.utils.translation import gettext as _
 from journal.models import AcademicYear, TeachingAssignment
 from journal.planning import default_year
 from journal.views_admin import answers_403
+from portal.exports import csv_response
+from portal.ids import id_or_404
 from records.imports import ImportFileError
 from records.models import Institution
 
@@ -68,9 +69,7 @@ def gap_report(request):
              .select_related("institution").order_by("institution__short_name", "-starts_on"))
     raw = request.GET.get("year")
     if raw:
-        if not raw.isdigit():
-            raise Http404
-        year = get_object_or_404(years, pk=raw)
+        year = get_object_or_404(years, pk=id_or_404(raw))
     else:
         year = default_year(years)
     rows = []
@@ -135,10 +134,8 @@ def import_timetable(request):
 @answers_403
 def import_sample(request):
     allowed_or_403(request)
-    response = HttpResponse(imports.SAMPLE_CSV.encode("utf-8-sig"),
-                            content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="timetable-sample.csv"'
-    return response
+    rows = [line.split(";") for line in imports.SAMPLE_CSV.splitlines()]
+    return csv_response(rows, "timetable-sample")
 
 
 class StoredImport:

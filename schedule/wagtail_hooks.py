@@ -234,7 +234,7 @@ def register_schedule_viewsets():
 @hooks.register("register_admin_urls")
 def register_thematic_urls():
     return [
-        path("schedule/thematicplan/<int:pk>/import/", views_admin.import_topics,
+        path("schedule/thematicplan/<id:pk>/import/", views_admin.import_topics,
              name="schedule_thematicplan_import"),
     ]
 
