@@ -1210,7 +1210,9 @@ class Versioned(models.Model):
         abstract = True
 
 
-LESSON_TEACHERS = ("lesson__teacher__person_id", "lesson__replaced_teacher__person_id")
+# Whose lesson a journal row hangs on: the lesson's teachers (schedule.models).
+LESSON_TEACHERS = ("lesson__teacher__person_id", "lesson__replaced_teacher__person_id",
+                   "lesson__co_teachers__person_id")
 # Where a pupil's row of a lesson (a mark, an attendance entry) stands in the matrix.
 PUPIL_IN_LESSON_PATHS = {"institution": "institution_id", "class": "lesson__school_class_id",
                          "pupil": "pupil_id", "person": "pupil__person_id",
@@ -1393,8 +1395,7 @@ class HomeworkFile(models.Model):
     objects = JournalQuerySet.as_manager()
     access_paths = {"institution": "homework__institution_id",
                     "class": "homework__lesson__school_class_id",
-                    "teacher": ("homework__lesson__teacher__person_id",
-                                "homework__lesson__replaced_teacher__person_id")}
+                    "teacher": tuple(f"homework__{path}" for path in LESSON_TEACHERS)}
 
     class Meta:
         verbose_name = _("homework file")

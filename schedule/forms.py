@@ -11,7 +11,7 @@ from records.models import Institution, Staff
 
 from .calendar import Mode
 from .imports import MAX_SIZE
-from .models import Room, TimetableChange, TimetableEntry, Weekday
+from .models import Room, TimetableChange, TimetableEntry, Weekday, Weeks
 from .thematic import own_teaching, plans_anywhere
 
 
@@ -162,6 +162,11 @@ class CellForm(forms.Form):
                                   label=_("room"))
     subgroup = forms.ModelChoiceField(queryset=Subgroup.objects.none(), required=False,
                                       label=_("subgroup"))
+    weeks = forms.ChoiceField(choices=Weeks.choices, required=False, label=_("weeks"))
+    joint = forms.BooleanField(required=False, label=_("joint lesson"))
+    co_teachers = forms.ModelMultipleChoiceField(queryset=Staff.objects.none(),
+                                                 required=False,
+                                                 label=_("further teachers"))
 
     def __init__(self, school_class, monday, *args, deleting=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -170,6 +175,7 @@ class CellForm(forms.Form):
         self.fields["subject"].queryset = Subject.objects.filter(institution_id=institution)
         self.fields["teacher"].queryset = Staff.objects.current().filter(
             institution_id=institution).select_related("person")
+        self.fields["co_teachers"].queryset = self.fields["teacher"].queryset
         self.fields["room"].queryset = Room.objects.filter(institution_id=institution)
         self.fields["subgroup"].queryset = Subgroup.objects.filter(school_class=school_class)
         if deleting:  # only the entry matters
@@ -196,6 +202,17 @@ class CellForm(forms.Form):
                                                                     entry.lesson_number):
             raise forms.ValidationError(_("This lesson is in another cell: reload the page."))
         return data
+
+
+class TimetableEntryForm(ScopedAdminForm):
+    """The admin's weekly lesson: the co-teachers chosen are those the clash check and
+    the school check of ``TimetableEntry.clean`` see, before they are saved."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if "co_teachers" in cleaned:
+            self.instance.new_co_teachers = list(cleaned["co_teachers"])
+        return cleaned
 
 
 class ChangeForm(forms.ModelForm):

@@ -4,6 +4,9 @@
 keeps its row (and whatever the journal hangs on it) while its slot still exists; a slot
 that no longer exists loses its lesson, unless the lesson holds journal data, in which
 case it is kept and reported for the deputy to sort out.
+
+A fortnightly entry gives lessons in its weeks only (``TimetableEntry.runs_on``); the
+co-teachers of an entry are copied to its lessons.
 """
 
 import datetime
@@ -15,7 +18,14 @@ from django.db.models import Q
 from journal.models import Holiday, SchoolClass
 
 from .conflicts import SlotTimes
-from .models import ChangeKind, Lesson, ThematicPlan, TimetableChange, TimetableEntry
+from .models import (
+    ChangeKind,
+    Lesson,
+    ThematicPlan,
+    TimetableChange,
+    TimetableEntry,
+    fortnight_week,
+)
 
 BATCH = 2000
 UPDATED_FIELDS = ["date", "lesson_number", "starts_at", "ends_at", "teacher",
@@ -43,11 +53,12 @@ def holidays_of(institution_id, first_day, last_day):
     return days
 
 
-def dates_of(entry, holidays):
+def dates_of(entry, holidays, year_starts_on):
     day = entry.valid_from + datetime.timedelta(days=(entry.weekday - 1
                                                       - entry.valid_from.weekday()) % 7)
     while day <= entry.valid_to:
-        if day not in holidays:
+        if day not in holidays and (
+                not entry.weeks or fortnight_week(year_starts_on, day) == entry.weeks):
             yield day
         day += datetime.timedelta(days=7)
 
@@ -65,7 +76,7 @@ def planned_lessons(academic_year, entries=None):
                TimetableChange.objects.filter(entry__academic_year=academic_year)}
     planned = {}
     for entry in entries:
-        for day in dates_of(entry, holidays):
+        for day in dates_of(entry, holidays, academic_year.starts_on):
             change = changes.get((entry.pk, day))
             number, date = entry.lesson_number, day
             teacher, replaced, room = entry.teacher_id, None, entry.room_id
@@ -125,6 +136,7 @@ def generate_lessons(academic_year, entries=None):
         Lesson.objects.filter(pk__in=to_delete[start:start + BATCH]).delete()
     Lesson.objects.bulk_update(to_update, UPDATED_FIELDS, batch_size=BATCH)
     report.created, report.updated, report.deleted = len(planned), len(to_update), len(to_delete)
+    kept = {lesson.pk for lesson in report.kept}
     if not fresh:
         Lesson.objects.bulk_create(planned.values(), batch_size=BATCH)
         if entries is None:
@@ -141,7 +153,38 @@ def generate_lessons(academic_year, entries=None):
         set_topics(sorted(planned.values(), key=lesson_order), plan_slots(academic_year),
                    grades)
         Lesson.objects.bulk_create(planned.values(), batch_size=BATCH)
+    copy_co_teachers(academic_year, entries, kept)
     return report
+
+
+def copy_co_teachers(academic_year, entries, kept):
+    """Gives the lessons of ``entries`` (all of the year's when None) their entry's
+    co-teachers, in a fixed number of queries. Lessons kept for their journal data keep
+    the teachers they had."""
+    entry_links = TimetableEntry.co_teachers.through.objects.filter(
+        timetableentry__academic_year=academic_year)
+    lesson_links = Lesson.co_teachers.through.objects.filter(lesson__academic_year=academic_year)
+    lessons = Lesson.objects.filter(academic_year=academic_year)
+    if entries is not None:
+        entry_links = entry_links.filter(timetableentry__in=entries)
+        lesson_links = lesson_links.filter(lesson__entry__in=entries)
+        lessons = lessons.filter(entry__in=entries)
+    wanted_by_entry = {}
+    for entry_id, staff_id in entry_links.values_list("timetableentry_id", "staff_id"):
+        wanted_by_entry.setdefault(entry_id, set()).add(staff_id)
+    wanted = {(lesson_id, staff_id)
+              for lesson_id, entry_id in lessons.filter(
+                  entry__in=entry_links.values("timetableentry_id"))
+              .exclude(pk__in=kept).values_list("pk", "entry_id")
+              for staff_id in wanted_by_entry[entry_id]}
+    have = {(lesson_id, staff_id): pk for pk, lesson_id, staff_id in
+            lesson_links.exclude(lesson__in=kept).values_list("pk", "lesson_id", "staff_id")}
+    stale = [pk for pair, pk in have.items() if pair not in wanted]
+    for start in range(0, len(stale), BATCH):
+        Lesson.co_teachers.through.objects.filter(pk__in=stale[start:start + BATCH]).delete()
+    Lesson.co_teachers.through.objects.bulk_create(
+        [Lesson.co_teachers.through(lesson_id=lesson_id, staff_id=staff_id)
+         for lesson_id, staff_id in wanted - set(have)], batch_size=BATCH)
 
 
 def plan_slots(academic_year):
