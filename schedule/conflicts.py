@@ -99,6 +99,8 @@ def clashes(entry, others=None, times=None):
             and entry.valid_from and entry.valid_to and entry.lesson_number is not None):
         return []
     times = times or SlotTimes(entry.institution_id)
+    if entry.pk is not None and getattr(entry, "new_co_teachers", None) is None:
+        entry.new_co_teachers = entry.co_teacher_list()  # read once, not per comparison
     if others is None:
         others = entries_of_day(entry.institution_id, entry.weekday, entry.valid_from,
                                 entry.valid_to)

@@ -112,6 +112,10 @@ def generate_lessons(academic_year, entries=None):
     if entries is not None:
         existing = existing.filter(entry__in=entries)
     with_data = set(existing.with_journal_data().values_list("pk", flat=True))
+    entry_co = co_teacher_sets(TimetableEntry.co_teachers.through.objects.filter(
+        timetableentry__academic_year=academic_year), "timetableentry_id")
+    lesson_co = co_teacher_sets(Lesson.co_teachers.through.objects.filter(
+        lesson__in=existing), "lesson_id")
     to_update, to_delete = [], []
     for lesson in existing.iterator(chunk_size=BATCH):
         target = planned.pop((lesson.entry_id, lesson.scheduled_on), None)
@@ -123,12 +127,15 @@ def generate_lessons(academic_year, entries=None):
             continue
         # Compared by attname (teacher_id, not teacher): reading a related row would
         # cost a query per lesson.
-        if any(getattr(lesson, attname) != getattr(target, attname) for attname in ATTNAMES):
+        moved = any(getattr(lesson, attname) != getattr(target, attname)
+                    for attname in ATTNAMES)
+        if moved or lesson_co.get(lesson.pk, NONE) != entry_co.get(lesson.entry_id, NONE):
             if lesson.pk in with_data:
-                # A lesson that holds marks or a topic is not rewritten: its teacher,
+                # A lesson that holds marks or a topic is not rewritten: its teachers,
                 # subject and date are what the journal's data refer to.
                 report.kept.append(lesson)
                 continue
+        if moved:
             for attname in ATTNAMES:
                 setattr(lesson, attname, getattr(target, attname))
             to_update.append(lesson)
@@ -157,6 +164,17 @@ def generate_lessons(academic_year, entries=None):
     return report
 
 
+NONE = frozenset()
+
+
+def co_teacher_sets(links, owner):
+    """{entry or lesson pk: frozenset of co-teacher pks} of some through-table rows."""
+    sets = {}
+    for pk, staff_id in links.values_list(owner, "staff_id"):
+        sets.setdefault(pk, set()).add(staff_id)
+    return {pk: frozenset(staff) for pk, staff in sets.items()}
+
+
 def copy_co_teachers(academic_year, entries, kept):
     """Gives the lessons of ``entries`` (all of the year's when None) their entry's
     co-teachers, in a fixed number of queries. Lessons kept for their journal data keep
@@ -169,9 +187,7 @@ def copy_co_teachers(academic_year, entries, kept):
         entry_links = entry_links.filter(timetableentry__in=entries)
         lesson_links = lesson_links.filter(lesson__entry__in=entries)
         lessons = lessons.filter(entry__in=entries)
-    wanted_by_entry = {}
-    for entry_id, staff_id in entry_links.values_list("timetableentry_id", "staff_id"):
-        wanted_by_entry.setdefault(entry_id, set()).add(staff_id)
+    wanted_by_entry = co_teacher_sets(entry_links, "timetableentry_id")
     wanted = {(lesson_id, staff_id)
               for lesson_id, entry_id in lessons.filter(
                   entry__in=entry_links.values("timetableentry_id"))

@@ -42,6 +42,10 @@ from schedule.models import (
     fortnight_week,
 )
 from schedule.views_admin import SESSION_KEY
+from tests.schedule.asc import asc_export
+from tests.schedule.asc import entries_of as demo_entries
+from tests.schedule.asc import school as demo_school
+from tests.schedule.asc import year_of as demo_year
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TEACHERS = [("Иванова", "Мария", "Петровна"), ("Петров", "Иван", "Сергеевич"),
@@ -123,6 +127,23 @@ def test_double_lessons_of_asc_2021_take_the_periods_aSc_placed(school):
     apply(school, parsed)
     assert sorted(entries(school).values_list("weekday", "lesson_number")) == [
         (1, 1), (1, 2), (2, 5), (2, 6), (3, 3), (3, 4), (5, 3)]
+
+
+@pytest.mark.parametrize("doubles", ["cards", "pairs"])
+def test_a_school_with_double_lessons_exported_either_way_imports_unchanged(doubles):
+    """The demo city's СОШ № 1, exported as aSc 2021 does (a card per period of a
+    double lesson) and as older versions do (a card per double lesson): either reads
+    back as the timetable it is, without a clash."""
+    institution = demo_school()
+    timetable = demo_entries(institution)
+    parsed = imports.read_file(asc_export(timetable, doubles=doubles), "export.xml")
+    assert parsed.errors == []
+    assert sum(row.double for row in parsed.rows) >= 20
+    year = demo_year(institution)
+    plan = imports.build_plan(parsed, institution, year, year.starts_on, year.ends_on, {})
+    assert plan.errors == [] and plan.ready
+    assert len(plan.unchanged) == len(timetable)
+    assert not (plan.created or plan.changed or plan.removed)
 
 
 def test_double_lessons_of_older_asc_take_two_lesson_numbers_per_card(school):
