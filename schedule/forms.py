@@ -233,7 +233,8 @@ class ChangeForm(forms.ModelForm):
         self.fields["entry"].queryset = entries
         self.fields["entry"].label_from_instance = lambda e: _(
             "%(day)s, lesson %(number)s: %(subject)s") % {
-            "day": e.get_weekday_display(), "number": e.lesson_number, "subject": e.subject}
+            "day": e.get_weekday_display(), "number": e.lesson_number, "subject": e.subject
+        } + (f" ({e.get_weeks_display()})" if e.weeks else "")
         self.fields["replacement_teacher"].queryset = Staff.objects.current().filter(
             institution_id=institution).select_related("person").order_by(
             "person__search_name")

@@ -386,3 +386,18 @@ def test_a_person_can_teach_in_one_school_and_be_a_parent_in_another():
     assert visible == {own_child.pk}
     assert not user.has_perm("records.view_pupil", other_child)
     assert not user.has_perm("records.change_pupil", own_child)
+
+
+@pytest.mark.django_db
+def test_a_row_not_saved_yet_is_checked_along_a_path_through_its_co_teachers():
+    """Lessons and timetable entries reach their teachers through ``co_teachers`` too:
+    a row not saved yet has no co-teachers, and asking about it is no error."""
+    staff = StaffFactory(person=PersonFactory(user=UserFactory()))
+    RoleAssignmentFactory(person=staff.person, role=Role.SUBJECT_TEACHER,
+                          institution=staff.institution)
+    user = staff.person.user
+    own = LessonFactory.build(institution=staff.institution, teacher=staff)
+    other = LessonFactory.build(institution=staff.institution,
+                                teacher=StaffFactory(institution=staff.institution))
+    assert user.has_perm("schedule.change_lesson", own)
+    assert not user.has_perm("schedule.change_lesson", other)
