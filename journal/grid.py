@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from portal.access import today
 from portal.ids import id_or_404
+from records.models import Staff
 from schedule.models import Lesson
 
 from . import cells
@@ -231,6 +232,7 @@ def open_journal(user, school_class_pk, subject_pk, subgroup_pk=None, period_pk=
         .between(period.starts_on, period.ends_on)
         .select_related("homework", "teacher__person", "replaced_teacher__person")
         .prefetch_related(
+            Prefetch("co_teachers", queryset=Staff.objects.select_related("person")),
             Prefetch("tasks", queryset=Task.objects.select_related("mark_type").order_by("pk")),
             Prefetch("homework__files", queryset=HomeworkFile.objects.order_by("pk")))
         .order_by("date", "lesson_number", "pk"))
@@ -254,9 +256,9 @@ def open_journal(user, school_class_pk, subject_pk, subgroup_pk=None, period_pk=
             task.cell_title = f"{kind}, {weight} {task.mark_type.weight.normalize():f}"
     teachers = []
     for lesson in lessons:
-        name = lesson.teacher.person.short_name
-        if name not in teachers:
-            teachers.append(name)
+        for teacher in lesson.teacher_list():
+            if teacher.person.short_name not in teachers:
+                teachers.append(teacher.person.short_name)
 
     rows = _rows(_memberships(school_class, subgroup, period), period)
     pupil_ids = [row.pupil.pk for row in rows]

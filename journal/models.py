@@ -1233,7 +1233,9 @@ class Versioned(models.Model):
         super().save(*args, **kwargs)
 
 
-LESSON_TEACHERS = ("lesson__teacher__person_id", "lesson__replaced_teacher__person_id")
+# Whose lesson a journal row hangs on: the lesson's teachers (schedule.models).
+LESSON_TEACHERS = ("lesson__teacher__person_id", "lesson__replaced_teacher__person_id",
+                   "lesson__co_teachers__person_id")
 # Rows of a lesson stand on its date (journal/closing.py).
 ON_LESSON = PeriodPlace("lesson__academic_year_id", "lesson__school_class_id", ("lesson__date",))
 # Where a pupil's row of a lesson (a mark, an attendance entry) stands in the matrix.
@@ -1419,8 +1421,7 @@ class HomeworkFile(PeriodGuarded, models.Model):
     objects = JournalQuerySet.as_manager()
     access_paths = {"institution": "homework__institution_id",
                     "class": "homework__lesson__school_class_id",
-                    "teacher": ("homework__lesson__teacher__person_id",
-                                "homework__lesson__replaced_teacher__person_id")}
+                    "teacher": tuple(f"homework__{path}" for path in LESSON_TEACHERS)}
     period_place = PeriodPlace("homework__lesson__academic_year_id",
                                "homework__lesson__school_class_id", ("homework__lesson__date",))
 

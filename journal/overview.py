@@ -66,8 +66,11 @@ class Row:
 
 
 def teacher_lessons(user, lessons):
-    """The lessons the user gives (or gave, before a replacement teacher took them)."""
-    return lessons.filter(Q(teacher__person__user=user) | Q(replaced_teacher__person__user=user))
+    """The lessons the user gives, alone or with others (or gave, before a replacement
+    teacher took them)."""
+    co_taught = Lesson.co_teachers.through.objects.filter(staff__person__user=user)
+    return lessons.filter(Q(teacher__person__user=user) | Q(replaced_teacher__person__user=user)
+                          | Q(pk__in=co_taught.values("lesson_id")))
 
 
 def lesson_counts(lessons, day, by_teacher=False):

@@ -303,7 +303,10 @@ def _follow(obj, lookup):
     for part in lookup.split("__"):
         if obj is None:
             return None
-        obj = getattr(obj, part, _UNREACHABLE)
+        try:
+            obj = getattr(obj, part, _UNREACHABLE)
+        except ValueError:  # the many-to-many manager of a row not saved yet
+            return _UNREACHABLE
         if obj is _UNREACHABLE or isinstance(obj, models.Manager):
             return _UNREACHABLE
     return obj

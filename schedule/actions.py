@@ -6,10 +6,14 @@ import datetime
 from django.db import transaction
 from wagtail.log_actions import log
 
+from .conflicts import joint_parts
 from .lessons import Report, generate_lessons
 from .models import Lesson, TimetableEntry
 
-CELL_FIELDS = ("weekday", "lesson_number", "subject", "teacher", "room", "subgroup")
+CELL_FIELDS = ("weekday", "lesson_number", "subject", "teacher", "room", "subgroup", "weeks",
+               "joint")
+# What the parts of a joint lesson share: a change in one class's cell is made in all.
+JOINT_FIELDS = ("subject", "teacher", "room", "weeks")
 
 
 def regenerate(school_class):
@@ -26,17 +30,51 @@ def first_day(school_class, monday):
     return max(monday, school_class.academic_year.starts_on)
 
 
+def unchanged(entry, values, co_teachers):
+    return all(getattr(entry, name) == value for name, value in values.items()) and (
+        entry.teacher_ids() == {values["teacher"].pk} | {t.pk for t in co_teachers})
+
+
 @transaction.atomic
 def save_cell(school_class, monday, data, user):
-    """Creates or changes the weekly lesson of a cell; returns (entry, Report). Raises
-    ValidationError (naming the clash) and changes nothing when the lesson clashes."""
+    """Creates or changes the weekly lesson of a cell; returns (entry, Report). A change
+    of a joint lesson's subject, teachers, room or weeks is made in the other classes'
+    parts too, since it is one lesson. Raises ValidationError (naming the clash) and
+    changes nothing when the lesson clashes."""
+    values = {name: data[name] for name in CELL_FIELDS}
+    co_teachers = list(data.get("co_teachers") or [])
+    entry = data.get("entry")
+    if entry is not None and unchanged(entry, values, co_teachers):
+        return entry, Report()
+    partners = []
+    if entry is not None and entry.joint and values["joint"]:
+        partners = joint_parts([entry], monday, monday + datetime.timedelta(days=5)).get(
+            entry.pk, [])
+    rows = [save_row(school_class, monday, entry, values, co_teachers, user)]
+    shared = {name: values[name] for name in JOINT_FIELDS}
+    for partner in partners:
+        own = {name: getattr(partner, name) for name in CELL_FIELDS}
+        rows.append(save_row(partner.school_class, monday, partner, {**own, **shared},
+                             co_teachers, user))
+    # Checked once every part is written: a part checked against the others' old room
+    # would read as its own teacher elsewhere.
+    for row in rows:
+        row.full_clean()
+    report = regenerate(school_class)
+    for other in {row.school_class for row in rows[1:]} - {school_class}:
+        more = regenerate(other)
+        report.created += more.created
+        report.updated += more.updated
+        report.deleted += more.deleted
+        report.kept += more.kept
+    return rows[0], report
+
+
+def save_row(school_class, monday, entry, values, co_teachers, user):
+    """Writes one weekly lesson from the week of ``monday`` on (a new row when the old
+    one started before it), not yet checked for clashes; returns it."""
     year = school_class.academic_year
     starts = first_day(school_class, monday)
-    values = {name: data[name] for name in CELL_FIELDS}
-    entry = data.get("entry")
-    if entry is not None and all(getattr(entry, name) == value
-                                 for name, value in values.items()):
-        return entry, Report()
     if entry is None or entry.valid_from >= starts:
         row = entry or TimetableEntry(
             institution=school_class.institution, academic_year=year,
@@ -53,10 +91,11 @@ def save_cell(school_class, monday, data, user):
         action = "wagtail.create"
     for name, value in values.items():
         setattr(row, name, value)
-    row.full_clean()
+    row.new_co_teachers = [t for t in co_teachers if t.pk != row.teacher_id]
     row.save()
+    row.co_teachers.set(row.new_co_teachers)
     log(row, action, user=user)
-    return row, regenerate(school_class)
+    return row
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from .conflicts import SlotTimes
-from .models import Weekday, week_of
+from .models import Lesson, Weekday, Weeks, fortnight_week, week_of, with_co_teachers
 
 
 class Mode:
@@ -36,11 +36,14 @@ class Target:
 
     def lessons(self, lessons):
         """Narrows a queryset of lessons to this target. A teacher's calendar also shows
-        the lessons a replacement teacher gives in their place, marked as such."""
+        the lessons a replacement teacher gives in their place, marked as such, and those
+        the teacher gives with another (co-teacher)."""
         if self.kind == "class":
             return lessons.filter(school_class=self.row)
         if self.kind == "teacher":
-            return lessons.filter(Q(teacher=self.row) | Q(replaced_teacher=self.row))
+            co_taught = Lesson.co_teachers.through.objects.filter(staff=self.row)
+            return lessons.filter(Q(teacher=self.row) | Q(replaced_teacher=self.row)
+                                  | Q(pk__in=co_taught.values("lesson_id")))
         if self.kind == "room":
             return lessons.filter(room=self.row)
         return lessons.filter(institution=self.institution)
@@ -90,9 +93,9 @@ def shift(mode, day, steps):
 
 
 def with_details(lessons):
-    return lessons.select_related(
+    return with_co_teachers(lessons).select_related(
         "school_class", "subgroup", "subject", "teacher__person", "replaced_teacher__person",
-        "room", "entry",
+        "room", "entry", "academic_year",
     ).order_by("date", "lesson_number", "school_class__grade", "school_class__letter",
                "subgroup__name")
 
@@ -112,11 +115,38 @@ def changes_of(lesson):
     return marks
 
 
+def notes_of(lesson):
+    """What the weekly timetable says of the lesson beyond its slot: joint, week A or B."""
+    entry = lesson.entry
+    if entry is None:
+        return []
+    return ([_("joint lesson")] if entry.joint else []) + (
+        [Weeks(entry.weeks).label] if entry.weeks else [])
+
+
+def merge_joint(lessons):
+    """The lessons of one cell with the parts of a joint lesson shown once, naming all
+    its classes and groups in ``parts`` (a teacher's, a room's or a school's calendar
+    holds every part)."""
+    merged, seen = [], {}
+    for lesson in lessons:
+        lesson.parts = [lesson]
+        key = (lesson.subject_id, lesson.room_id, lesson.teacher_id)
+        if lesson.entry is not None and lesson.entry.joint and key in seen:
+            seen[key].parts.append(lesson)
+            continue
+        if lesson.entry is not None and lesson.entry.joint:
+            seen[key] = lesson
+        merged.append(lesson)
+    return merged
+
+
 @dataclass
 class Week:
     days: list      # the dates, Monday to Saturday
     rows: list      # [(lesson number, (start, end) or None, [[lessons of a day], ...])]
     events: dict    # {date: [events]}
+    fortnight: str = ""  # "week A" or "week B" in a fortnightly timetable
 
     @property
     def day_events(self):
@@ -129,17 +159,22 @@ def week(target, lessons, events, first_day, last_day):
     days = [first_day + datetime.timedelta(days=n) for n in range((last_day - first_day).days
                                                                   + 1)]
     rows = list(with_details(lessons))
+    fortnight = ""
     for lesson in rows:
         lesson.changes = changes_of(lesson)
+        lesson.notes = notes_of(lesson)
+        if lesson.entry is not None and lesson.entry.weeks:
+            fortnight = Weeks(fortnight_week(lesson.academic_year.starts_on, first_day)).label
     times = SlotTimes(target.institution.pk)
     schedule = times.by_schedule.get(target.bell_schedule_id() or times.default, {})
     numbers = sorted(set(schedule) | {lesson.lesson_number for lesson in rows})
     cells = {(lesson.date, lesson.lesson_number): [] for lesson in rows}
     for lesson in rows:
         cells[(lesson.date, lesson.lesson_number)].append(lesson)
-    grid = [(number, schedule.get(number), [cells.get((day, number), []) for day in days])
+    grid = [(number, schedule.get(number), [merge_joint(cells.get((day, number), []))
+                                            for day in days])
             for number in numbers]
-    return Week(days, grid, events_by_day(events, first_day, last_day))
+    return Week(days, grid, events_by_day(events, first_day, last_day), fortnight)
 
 
 def events_by_day(events, first_day, last_day):

@@ -22,6 +22,7 @@ from .models import (
     ThematicPlan,
     TimetableChange,
     TimetableEntry,
+    with_co_teachers,
 )
 
 BATCH = 2000
@@ -244,7 +245,8 @@ def check_no_clashes(institution):
     """True when no two entries of the school clash (used by tests of the demo)."""
     from .conflicts import clashes
 
-    entries = list(TimetableEntry.objects.filter(institution=institution).select_related(
-        "school_class", "subgroup", "subject", "teacher__person", "room"))
+    entries = list(with_co_teachers(TimetableEntry.objects.filter(
+        institution=institution).select_related("school_class", "subgroup", "subject",
+                                                "teacher__person", "room")))
     times = SlotTimes(institution.pk)
     return all(not clashes(e, entries, times) for e in entries)

@@ -12,7 +12,7 @@ from portal.viewsets import ScopedAdminForm
 from records.models import Institution, Staff
 
 from .calendar import Mode
-from .models import Room, TimetableChange, TimetableEntry, Weekday
+from .models import Room, TimetableChange, TimetableEntry, Weekday, Weeks
 from .thematic import own_teaching, plans_anywhere
 
 
@@ -157,6 +157,11 @@ class CellForm(forms.Form):
                                   label=_("room"))
     subgroup = forms.ModelChoiceField(queryset=Subgroup.objects.none(), required=False,
                                       label=_("subgroup"))
+    weeks = forms.ChoiceField(choices=Weeks.choices, required=False, label=_("weeks"))
+    joint = forms.BooleanField(required=False, label=_("joint lesson"))
+    co_teachers = forms.ModelMultipleChoiceField(queryset=Staff.objects.none(),
+                                                 required=False,
+                                                 label=_("further teachers"))
 
     def __init__(self, school_class, monday, *args, deleting=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -165,6 +170,7 @@ class CellForm(forms.Form):
         self.fields["subject"].queryset = Subject.objects.filter(institution_id=institution)
         self.fields["teacher"].queryset = Staff.objects.current().filter(
             institution_id=institution).select_related("person")
+        self.fields["co_teachers"].queryset = self.fields["teacher"].queryset
         self.fields["room"].queryset = Room.objects.filter(institution_id=institution)
         self.fields["subgroup"].queryset = Subgroup.objects.filter(school_class=school_class)
         if deleting:  # only the entry matters
@@ -193,6 +199,17 @@ class CellForm(forms.Form):
         return data
 
 
+class TimetableEntryForm(ScopedAdminForm):
+    """The admin's weekly lesson: the co-teachers chosen are those the clash check and
+    the school check of ``TimetableEntry.clean`` see, before they are saved."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if "co_teachers" in cleaned:
+            self.instance.new_co_teachers = list(cleaned["co_teachers"])
+        return cleaned
+
+
 class ChangeForm(forms.ModelForm):
     """A dated change of one lesson of the class; the model's clean() refuses clashes on
     the day the change takes place."""
@@ -211,7 +228,8 @@ class ChangeForm(forms.ModelForm):
         self.fields["entry"].queryset = entries
         self.fields["entry"].label_from_instance = lambda e: _(
             "%(day)s, lesson %(number)s: %(subject)s") % {
-            "day": e.get_weekday_display(), "number": e.lesson_number, "subject": e.subject}
+            "day": e.get_weekday_display(), "number": e.lesson_number, "subject": e.subject
+        } + (f" ({e.get_weeks_display()})" if e.weeks else "")
         self.fields["replacement_teacher"].queryset = Staff.objects.current().filter(
             institution_id=institution).select_related("person").order_by(
             "person__search_name")

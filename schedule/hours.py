@@ -4,7 +4,7 @@ curriculum plan and the tariffication.
 Two measures, because subgroups split a lesson: the class's hours count each slot once
 (two English groups at once are one hour of the class), which is what the plan gives;
 the teachers' hours count each weekly lesson (two groups are two teacher-hours), which is
-what the tariffication gives.
+what the tariffication gives. A lesson of week A or B only is half an hour a week.
 """
 
 from collections import Counter
@@ -40,11 +40,12 @@ def compare_hours(school_class, first_day, last_day):
     week [first_day, last_day], in subject order."""
     entries = (TimetableEntry.objects.filter(school_class=school_class)
                .overlapping(first_day, last_day)
-               .values_list("subject_id", "weekday", "lesson_number"))
+               .values_list("subject_id", "weekday", "lesson_number", "weeks"))
     slots, teacher_hours = {}, Counter()
-    for subject_id, weekday, number in entries:
-        slots.setdefault(subject_id, set()).add((weekday, number))
-        teacher_hours[subject_id] += 1
+    for subject_id, weekday, number, weeks in entries:
+        slots.setdefault(subject_id, {}).setdefault((weekday, number), set()).add(
+            weeks or "AB")
+        teacher_hours[subject_id] += HALF if weeks else 1
     plan = dict(
         CurriculumLine.objects.filter(academic_year_id=school_class.academic_year_id,
                                       grade=school_class.grade)
@@ -56,6 +57,17 @@ def compare_hours(school_class, first_day, last_day):
     subjects = Subject.objects.filter(pk__in=set(slots) | set(plan) | set(tariff)).order_by(
         "name")
     zero = Decimal(0)
-    return [HoursRow(subject, plan.get(subject.pk, zero), len(slots.get(subject.pk, ())),
-                     tariff.get(subject.pk, zero), teacher_hours[subject.pk])
+    return [HoursRow(subject, plan.get(subject.pk, zero),
+                     class_hours(slots.get(subject.pk, {})), tariff.get(subject.pk, zero),
+                     teacher_hours[subject.pk])
             for subject in subjects]
+
+
+HALF = Decimal("0.5")
+
+
+def class_hours(slots):
+    """{slot: weeks taught in it} as the class's hours a week: a slot of both weeks is an
+    hour, of one week half an hour."""
+    return sum((1 if len(set("".join(weeks))) == 2 else HALF for weeks in slots.values()),
+               Decimal(0))

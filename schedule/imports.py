@@ -6,19 +6,40 @@ names come from ``<subjects>``, ``<teachers>`` (``lastname`` + ``firstname``, or
 ``name``), ``<classes>``, ``<groups>`` and ``<classrooms>``; the slots from ``<cards>``:
 each card places one ``<lesson>`` (its ``classids``, ``subjectid``, ``teacherids``,
 ``groupids``, ``periodspercard``) on the days of its ``days`` bit string ("10000" is
-Monday, "000001" Saturday) at the lesson number ``period``, in the card's classroom. A
-double lesson (``periodspercard="2"``) takes two lesson numbers; a lesson of two classes
-gives each class its slot; a group that is not the entire class becomes a subgroup of
-the class for the subject. Lessons without cards (not placed) are not imported.
+Monday, "000001" Saturday) at the lesson number ``period``, in the card's classroom.
+What aSc exports, and how it is read:
+
+- *double lessons* (``periodspercard="2"``) come in two encodings, told apart per
+  lesson: older versions write one card for the pair, which then takes two lesson
+  numbers; aSc 2021 writes a card per period, each taking its own. A lesson's cards
+  are read as one period each when two of them follow each other on a day, or when,
+  one period each, they give the lesson's ``periodsperweek`` and stretched they would
+  not (``cards_are_periods``);
+- *several teachers* (``teacherids="T1,T2"``): the first is the lesson's teacher, the
+  others its co-teachers;
+- *joint lessons*: a lesson of several classes, or of several groups, gives each class
+  (or group) its own entry, marked joint: one lesson in one room with one teacher,
+  which is no clash (``schedule.conflicts``);
+- *rooms* are told apart by their ``short`` name: two classrooms of one name with
+  different short names are two rooms, matched by the short name first;
+- *fortnightly weeks*: a card's ``weeks`` ("10" week A, "01" week B, "1" or "11"
+  every week), or else its lesson's ``weeksdefid`` in ``<weeksdefs>``; longer cycles
+  are refused. Which calendar week is A: ``schedule.models.fortnight_week``;
+- a group that is not the entire class becomes a subgroup of the class for the subject.
+  Lessons without cards (not placed) are not imported. The lessons a file gives are
+  counted card by card while it is read: a file giving more than ``MAX_ROWS`` is
+  refused before any of them is built.
 
 **CSV** (UTF-8 or Windows-1251, separated by ``;`` or ``,``, an optional header line),
 one lesson per line in these columns: class (5А), day of the week (1–6, or the Russian
 name or its abbreviation: понедельник, пн), lesson number, subject (its name or short
-name), teacher (surname with initials or the full name), room (optional), subgroup
-(optional, e.g. «группа 1»)::
+name), teacher (surname with initials or the full name; several teachers of one lesson
+separated by ``/`` or ``,``), room (optional), subgroup (optional, e.g. «группа 1»),
+week (optional: А or Б for a fortnightly timetable, empty for every week)::
 
-    5А;пн;1;Математика;Иванова М. П.;201;
-    5А;Понедельник;2;Английский язык;Петров И. С.;305;группа 1
+    5А;пн;1;Математика;Иванова М. П.;201;;
+    5А;Понедельник;2;Английский язык;Петров И. С.;305;группа 1;
+    5А;ср;3;Технология;Иванова М. П. / Петров И. С.;Мастерская;;А
 
 Nothing is written until the whole file reads and matches: every line that cannot be
 read is reported by its number (or card), a file with such lines changes nothing.
@@ -50,7 +71,7 @@ from records.models import Staff, normalize_name
 
 from .conflicts import SlotTimes, clashes
 from .lessons import generate_lessons
-from .models import Lesson, Room, TimetableEntry
+from .models import Lesson, Room, TimetableEntry, Weeks, with_co_teachers
 
 MAX_SIZE = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -65,13 +86,17 @@ CSV_COLUMNS = [
     gettext_lazy("Teacher"),
     gettext_lazy("Room"),
     gettext_lazy("Subgroup"),
+    gettext_lazy("Week"),
 ]
 SAMPLE_CSV = (
-    "Класс;День недели;Урок;Предмет;Учитель;Кабинет;Подгруппа\n"
-    "5А;пн;1;Математика;Иванова М. П.;201;\n"
-    "5А;пн;2;Английский язык;Петров И. С.;305;группа 1\n"
-    "5А;пн;2;Английский язык;Сидорова А. В.;306;группа 2\n"
-    "5А;вторник;1;Русский язык;Иванова Мария Петровна;201;\n"
+    "Класс;День недели;Урок;Предмет;Учитель;Кабинет;Подгруппа;Неделя\n"
+    "5А;пн;1;Математика;Иванова М. П.;201;;\n"
+    "5А;пн;2;Английский язык;Петров И. С.;305;группа 1;\n"
+    "5А;пн;2;Английский язык;Сидорова А. В.;306;группа 2;\n"
+    "5А;вторник;1;Русский язык;Иванова Мария Петровна;201;;\n"
+    "5А;ср;3;Технология;Иванова М. П. / Петров И. С.;Мастерская;;\n"
+    "5А;чт;4;Музыка;Сидорова А. В.;201;;А\n"
+    "5А;чт;4;ИЗО;Сидорова А. В.;201;;Б\n"
 )
 
 WEEKDAYS = {
@@ -86,6 +111,12 @@ WEEKDAYS = {
 LATIN_LETTERS = str.maketrans({"A": "А", "B": "Б", "V": "В", "G": "Г", "D": "Д", "E": "Е"})
 
 
+# aSc's weeks of a card: every week, or week A or B of a fortnight.
+ASC_WEEKS = {"10": Weeks.A, "01": Weeks.B}
+CSV_WEEKS = {"а": Weeks.A, "a": Weeks.A, "1": Weeks.A, "б": Weeks.B, "b": Weeks.B,
+             "2": Weeks.B}
+
+
 @dataclass
 class SourceRow:
     """One lesson of the file, by the names it uses."""
@@ -98,6 +129,22 @@ class SourceRow:
     teacher: str
     room: str = ""
     subgroup: str = ""
+    co_teachers: tuple = ()  # the further teachers of the lesson
+    weeks: str = Weeks.EVERY
+    joint: str = ""  # the classes and groups of a joint lesson ("7А девочки, 7Б девочки")
+    room_short: str = ""  # the room's short name (aSc tells rooms apart by it)
+    double: bool = False  # one period of a double lesson
+
+    @property
+    def room_key(self):
+        """What the room is known by in the file: its short name, else its name."""
+        return self.room_short or self.room
+
+    @property
+    def room_label(self):
+        if self.room_short and self.room_short != self.room:
+            return f"{self.room} ({self.room_short})"
+        return self.room
 
 
 @dataclass
@@ -158,7 +205,7 @@ def parse_csv(content):
             continue
         cells += [""] * (len(CSV_COLUMNS) - len(cells))
         where = _("line %(n)s") % {"n": number}
-        class_name, day, lesson, subject, teacher, room, subgroup = cells[:7]
+        class_name, day, lesson, subject, teacher, room, subgroup, week = cells[:8]
         if not rows and not errors and not lesson.isdigit() and weekday_of(day) is None:
             continue  # the header line
         problems = []
@@ -173,14 +220,24 @@ def parse_csv(content):
             problems.append(_("bad lesson number «%(n)s»") % {"n": lesson})
         if not subject:
             problems.append(_("the subject is missing"))
-        if not teacher:
+        teachers = teacher_names(teacher)
+        if not teachers:
             problems.append(_("the teacher is missing"))
+        weeks = CSV_WEEKS.get(week.lower().replace("неделя", "").strip(), None) if week else ""
+        if weeks is None:
+            problems.append(_("bad week «%(w)s»: write А or Б, or leave it empty for every "
+                              "week") % {"w": week})
         if problems:
             errors.append((where, "; ".join(problems)))
             continue
-        rows.append(SourceRow(where, class_name, weekday, lesson_number, subject, teacher,
-                              room, subgroup))
+        rows.append(SourceRow(where, class_name, weekday, lesson_number, subject, teachers[0],
+                              room, subgroup, co_teachers=tuple(teachers[1:]), weeks=weeks))
     return Parsed(rows, errors)
+
+
+def teacher_names(text):
+    """The teachers of a CSV cell: «Иванова М. П. / Петров И. С.» (or with commas)."""
+    return [name.strip() for name in re.split(r"[/,]", text) if name.strip()]
 
 
 def _ids(value):
@@ -191,6 +248,42 @@ def _section(root, name, item):
     """{id: element} of one list of the export."""
     section = root.find(name)
     return {} if section is None else {e.get("id"): e for e in section.findall(item)}
+
+
+@dataclass
+class Card:
+    """A card of an aSc export, read and checked: where it places its lesson."""
+
+    where: str
+    lesson: object  # the <lesson> element
+    weekdays: list
+    period: int
+    weeks: str
+    share: float  # of the weeks the card runs in: 1 every week, 0.5 in week A or B
+    room: object  # the <classroom> element, or None
+
+
+def too_many_lessons():
+    return ImportFileError(_("The file gives more than %(n)s lessons (its cards times "
+                             "their classes, days and lesson numbers): at most %(n)s "
+                             "lessons can be imported at once.") % {"n": MAX_ROWS})
+
+
+def cards_are_periods(lesson, cards):
+    """Whether the cards of a lesson of ``periodspercard`` > 1 each place one period
+    (aSc 2021) rather than the whole double lesson (older aSc): so when two of them
+    follow each other on a day, or when, one period each, they give the lesson's
+    ``periodsperweek`` and stretched they would not."""
+    placed = {(card.weeks, day, card.period) for card in cards for day in card.weekdays}
+    if any((weeks, day, period + 1) in placed for weeks, day, period in placed):
+        return True
+    try:
+        per_week = float(lesson.get("periodsperweek") or "")
+    except ValueError:
+        return False
+    per_card = int(lesson.get("periodspercard"))
+    singles = sum(len(card.weekdays) * card.share for card in cards)
+    return abs(singles - per_week) < 0.01 and abs(singles * per_card - per_week) >= 0.01
 
 
 def parse_asc_xml(content):
@@ -209,11 +302,14 @@ def parse_asc_xml(content):
     groups = _section(root, "groups", "group")
     rooms = _section(root, "classrooms", "classroom")
     lessons = _section(root, "lessons", "lesson")
+    weeksdefs = _section(root, "weeksdefs", "weeksdef")
     cards = root.find("cards")
     cards = [] if cards is None else cards.findall("card")
     if not cards:
         raise ImportFileError(_("The export has no cards: place the lessons in aSc "
                                 "Timetables and export again."))
+    if len(cards) > MAX_ROWS:
+        raise too_many_lessons()
 
     def name_of(element):
         return (element.get("name") or element.get("short") or "").strip()
@@ -223,7 +319,7 @@ def parse_asc_xml(content):
                                                                  or "").strip()
         return f"{last} {first}".strip() if last else name_of(element)
 
-    rows, errors, warnings = [], [], []
+    errors, warnings, read = [], [], []
     for number, card in enumerate(cards, start=1):
         lesson_id = card.get("lessonid", "")
         where = _("card %(n)s (lesson %(id)s)") % {"n": number, "id": lesson_id}
@@ -242,6 +338,12 @@ def parse_asc_xml(content):
             problems.append(_("bad lesson number «%(n)s»") % {"n": period})
         if not per_card.isdigit() or not 1 <= int(per_card) <= 4:
             problems.append(_("bad periodspercard «%(n)s»") % {"n": per_card})
+        weeks = (card.get("weeks") or "").strip()
+        if not weeks and lesson.get("weeksdefid") in weeksdefs:
+            weeks = (weeksdefs[lesson.get("weeksdefid")].get("weeks") or "").strip()
+        if weeks and set(weeks) != {"1"} and weeks not in ASC_WEEKS:
+            problems.append(_("bad weeks «%(w)s»: only a timetable of every week (1, 11) "
+                              "or of weeks A and B (10, 01) can be imported") % {"w": weeks})
         subject = subjects.get(lesson.get("subjectid"))
         if subject is None:
             problems.append(_("unknown subject id «%(id)s»") % {"id": lesson.get("subjectid")})
@@ -250,31 +352,76 @@ def parse_asc_xml(content):
         if missing:
             problems.append(_("unknown class id «%(id)s»") % {"id": ", ".join(missing)})
         teacher_ids = _ids(lesson.get("teacherids"))
-        if not teacher_ids or teacher_ids[0] not in teachers:
+        missing = [i for i in teacher_ids if i not in teachers]
+        if not teacher_ids:
             problems.append(_("the lesson has no known teacher"))
+        elif missing:
+            problems.append(_("unknown teacher id «%(id)s»") % {"id": ", ".join(missing)})
         if problems:
             errors.append((where, "; ".join(problems)))
             continue
         if not class_ids:
             warnings.append((where, _("the lesson has no class: skipped")))
             continue
-        if len(teacher_ids) > 1:
-            warnings.append((where, _("the lesson has several teachers: the first is taken")))
         room_ids = _ids(card.get("classroomids"))
-        room = name_of(rooms[room_ids[0]]) if room_ids and room_ids[0] in rooms else ""
-        group_of_class = {}
-        for group_id in _ids(lesson.get("groupids")):
-            group = groups.get(group_id)
-            if group is not None and group.get("entireclass") != "1":
-                group_of_class[group.get("classid")] = name_of(group)
-        for class_id in class_ids:
-            for weekday in weekdays:
-                for offset in range(int(per_card)):
+        room = rooms.get(room_ids[0]) if room_ids else None
+        read.append(Card(where, lesson, weekdays, int(period), ASC_WEEKS.get(weeks, ""),
+                         0.5 if weeks in ASC_WEEKS else 1, room))
+
+    by_lesson = defaultdict(list)
+    for card in read:
+        by_lesson[card.lesson.get("id")].append(card)
+    one_period = {lesson_id: cards_are_periods(lessons[lesson_id], cards)
+                  for lesson_id, cards in by_lesson.items()
+                  if int(lessons[lesson_id].get("periodspercard") or "1") > 1}
+    # Counted before any row is built: a few cards of many classes and days must not
+    # become millions of rows.
+    placed, count = [], 0
+    for card in read:
+        lesson = card.lesson
+        per_card = int(lesson.get("periodspercard") or "1")
+        periods = 1 if one_period.get(lesson.get("id"), True) else per_card
+        if card.period + periods - 1 > 12:
+            errors.append((card.where, _("bad lesson number «%(n)s»")
+                           % {"n": card.period + periods - 1}))
+            continue
+        parts = lesson_parts(lesson, classes, groups, name_of)
+        count += len(parts) * len(card.weekdays) * periods
+        if count > MAX_ROWS:
+            raise too_many_lessons()
+        placed.append((card, parts, periods))
+    rows = []
+    for card, parts, periods in placed:
+        lesson = card.lesson
+        names = [teacher_name(teachers[i]) for i in _ids(lesson.get("teacherids"))]
+        room, room_short = "", ""
+        if card.room is not None:
+            room = name_of(card.room)
+            room_short = (card.room.get("short") or "").strip()
+        joint = ", ".join(f"{class_name} {group}".strip()
+                          for class_name, group in parts) if len(parts) > 1 else ""
+        for class_name, group in parts:
+            for weekday in card.weekdays:
+                for offset in range(periods):
                     rows.append(SourceRow(
-                        where, name_of(classes[class_id]), weekday, int(period) + offset,
-                        name_of(subject), teacher_name(teachers[teacher_ids[0]]), room,
-                        group_of_class.get(class_id, "")))
+                        card.where, class_name, weekday, card.period + offset,
+                        name_of(subjects[lesson.get("subjectid")]), names[0], room, group,
+                        co_teachers=tuple(names[1:]), weeks=card.weeks, joint=joint,
+                        room_short=room_short,
+                        double=int(lesson.get("periodspercard") or "1") > 1))
     return Parsed(rows, errors, warnings)
+
+
+def lesson_parts(lesson, classes, groups, name_of):
+    """(class name, group name or "") of each class, or group of a class, that a lesson
+    is for: several make it a joint lesson."""
+    lesson_groups = [groups[i] for i in _ids(lesson.get("groupids")) if i in groups]
+    parts = []
+    for class_id in _ids(lesson.get("classids")):
+        of_class = [name_of(g) for g in lesson_groups
+                    if g.get("classid") == class_id and g.get("entireclass") != "1"]
+        parts += [(name_of(classes[class_id]), group) for group in of_class or [""]]
+    return parts
 
 
 # Matching -------------------------------------------------------------------------------
@@ -350,7 +497,10 @@ class Directory:
             + [(plain_key(s.short_name), s) for s in self.subjects if s.short_name])
         self.teacher_index = self._index((key, t) for t in self.teachers
                                           for key in staff_keys(t.person))
-        self.room_index = self._index((plain_key(r.name), r) for r in self.rooms)
+        self.room_index = self._index(
+            [(plain_key(r.short_name), r) for r in self.rooms if r.short_name]
+            + [(plain_key(r.name), r) for r in self.rooms if plain_key(r.name) != plain_key(
+                r.short_name)])
         self.subgroup_index = self._index(
             ((g.school_class_id, g.subject_id, group_key(g.name)), g) for g in self.subgroups)
 
@@ -368,6 +518,17 @@ class Directory:
 
     def subject(self, name):
         return self.subject_index.get(plain_key(name))
+
+    def room(self, row, shared_names):
+        """The room of a row: by its short name, else by its name, unless the file gives
+        that name to several rooms (with different short names)."""
+        if row.room_short:
+            found = self.room_index.get(plain_key(row.room_short))
+            if found is not None:
+                return found
+        if plain_key(row.room) in shared_names:
+            return None
+        return self.room_index.get(plain_key(row.room))
 
     def teacher(self, name):
         for key in person_keys(name):
@@ -459,6 +620,20 @@ class Plan:
     def ready(self):
         return not self.errors and not self.missing and bool(self.entries)
 
+    @property
+    def features(self):
+        """[(label, number of the file's weekly lessons)] of what aSc can say beyond a
+        plain lesson, for the preview and the report."""
+        entries = self.entries
+        counts = [
+            (_("joint lessons of several classes or groups"), sum(e.joint for e in entries)),
+            (_("lessons of week A or B"), sum(bool(e.weeks) for e in entries)),
+            (_("periods of double lessons"), sum(e.double for e in entries)),
+            (_("lessons with several teachers"),
+             sum(bool(e.new_co_teachers) for e in entries)),
+        ]
+        return [(label, n) for label, n in counts if n]
+
 
 def build_plan(parsed, institution, year, valid_from, valid_to, mapping):
     """Matches the file's names, checks lesson numbers and clashes and compares with the
@@ -497,12 +672,15 @@ def build_plan(parsed, institution, year, valid_from, valid_to, mapping):
 
     times = SlotTimes(institution.pk)
     limits = {"room": Room._meta.get_field("name").max_length,
+              "room_short": Room._meta.get_field("short_name").max_length,
               "subgroup": Subgroup._meta.get_field("name").max_length}
+    shared_names = shared_room_names(parsed.rows)
     for row in parsed.rows:
         too_long = [kind for kind, limit in limits.items() if len(getattr(row, kind)) > limit]
         if too_long:
             plan.errors += [(row.where, _("the %(what)s name is longer than %(n)s characters")
-                             % {"what": KIND_LABELS[kind].lower(), "n": limits[kind]})
+                             % {"what": KIND_LABELS[kind.removesuffix("_short")].lower(),
+                                "n": limits[kind]})
                             for kind in too_long]
             continue
         school_class = resolve("class", row.school_class, row.school_class, row.where,
@@ -511,13 +689,17 @@ def build_plan(parsed, institution, year, valid_from, valid_to, mapping):
                           directory.subject(row.subject))
         teacher = resolve("teacher", row.teacher, row.teacher, row.where,
                           directory.teacher(row.teacher))
+        co_teachers = [resolve("teacher", name, name, row.where, directory.teacher(name))
+                       for name in row.co_teachers]
         room = None
         if row.room:
-            room = resolve("room", row.room, row.room, row.where,
-                           directory.room_index.get(plain_key(row.room)))
+            room = resolve("room", row.room_key, row.room_label, row.where,
+                           directory.room(row, shared_names))
             if room == CREATE:
-                room = new_rooms.setdefault(plain_key(row.room), Room(
-                    pk=-1 - len(new_rooms), institution=institution, name=row.room))
+                short = row.room_short if row.room_short != row.room else ""
+                room = new_rooms.setdefault(plain_key(row.room_key), Room(
+                    pk=-1 - len(new_rooms), institution=institution, name=row.room,
+                    short_name=short))
         subgroup = None
         if row.subgroup and school_class is not None and subject is not None:
             key = f"{school_class.pk}|{subject.pk}|{row.subgroup}"
@@ -531,7 +713,8 @@ def build_plan(parsed, institution, year, valid_from, valid_to, mapping):
                         pk=-1 - len(new_subgroups), institution=institution,
                         school_class=school_class, subject=subject, name=row.subgroup,
                         teacher=teacher))
-        if None in (school_class, subject, teacher) or (row.subgroup and subgroup is None):
+        if None in (school_class, subject, teacher, *co_teachers) or (
+                row.subgroup and subgroup is None):
             continue
         if times.by_schedule and times.of(school_class, row.lesson_number) is None:
             plan.errors.append((row.where, _(
@@ -541,9 +724,10 @@ def build_plan(parsed, institution, year, valid_from, valid_to, mapping):
         entry = TimetableEntry(
             institution=institution, academic_year=year, school_class=school_class,
             subgroup=subgroup, subject=subject, teacher=teacher, room=room,
-            weekday=row.weekday, lesson_number=row.lesson_number, valid_from=valid_from,
-            valid_to=valid_to)
-        entry.where = row.where
+            weekday=row.weekday, lesson_number=row.lesson_number, weeks=row.weeks,
+            joint=bool(row.joint), valid_from=valid_from, valid_to=valid_to)
+        entry.new_co_teachers = list(dict.fromkeys(t for t in co_teachers if t != teacher))
+        entry.where, entry.joint_with, entry.double = row.where, row.joint, row.double
         plan.entries.append(entry)
     plan.unmatched = list(unmatched.values())
     plan.new_rooms = list(new_rooms.values())
@@ -555,14 +739,23 @@ def build_plan(parsed, institution, year, valid_from, valid_to, mapping):
     return plan
 
 
+def shared_room_names(rows):
+    """Room names the file gives to several rooms (with different short names)."""
+    shorts = defaultdict(set)
+    for row in rows:
+        if row.room:
+            shorts[plain_key(row.room)].add(plain_key(row.room_key))
+    return {name for name, keys in shorts.items() if len(keys) > 1}
+
+
 def check_clashes(plan, times):
     """Two lessons of the file (or of another year's timetable) at once: each clash is
     named once, at the later of its two lines."""
-    outside = (TimetableEntry.objects.filter(institution=plan.institution)
-               .exclude(academic_year=plan.year)
-               .overlapping(plan.valid_from, plan.valid_to)
-               .select_related("school_class", "subgroup", "subject", "teacher__person",
-                               "room"))
+    outside = with_co_teachers(
+        TimetableEntry.objects.filter(institution=plan.institution)
+        .exclude(academic_year=plan.year)
+        .overlapping(plan.valid_from, plan.valid_to)
+        .select_related("school_class", "subgroup", "subject", "teacher__person", "room"))
     seen = defaultdict(list)
     for entry in outside:
         seen[entry.weekday].append(entry)
@@ -573,14 +766,21 @@ def check_clashes(plan, times):
 
 
 def slot(entry):
-    return (entry.school_class_id, entry.subgroup_id, entry.weekday, entry.lesson_number)
+    return (entry.school_class_id, entry.subgroup_id, entry.weekday, entry.lesson_number,
+            entry.weeks)
+
+
+def staffing(entry):
+    """What an import changes in place on an entry that keeps its slot and subject."""
+    return (entry.teacher_id, entry.room_id, entry.joint,
+            frozenset(t.pk for t in entry.co_teacher_list()))
 
 
 def current_entries(plan):
-    return (TimetableEntry.objects.filter(institution=plan.institution,
-                                          academic_year=plan.year)
-            .overlapping(plan.valid_from, plan.valid_to)
-            .select_related("school_class", "subgroup", "subject", "teacher__person", "room"))
+    return with_co_teachers(
+        TimetableEntry.objects.filter(institution=plan.institution, academic_year=plan.year)
+        .overlapping(plan.valid_from, plan.valid_to)
+        .select_related("school_class", "subgroup", "subject", "teacher__person", "room"))
 
 
 def compare_with_timetable(plan):
@@ -602,7 +802,7 @@ def compare_with_timetable(plan):
         plan.removed += previous[1:]
         same_dates = (first.valid_from, first.valid_to) == (plan.valid_from, plan.valid_to)
         if same_dates and first.subject_id == entry.subject_id:
-            if (first.teacher_id, first.room_id) == (entry.teacher_id, entry.room_id):
+            if staffing(first) == staffing(entry):
                 plan.unchanged.append(first)
             else:
                 plan.updated.append((first, entry))
@@ -630,6 +830,7 @@ class ApplyReport:
     lessons_created: int = 0
     lessons_removed: int = 0
     lessons_kept: list = field(default_factory=list)
+    features: list = field(default_factory=list)  # Plan.features
 
 
 @transaction.atomic
@@ -642,8 +843,9 @@ def apply_import(parsed, institution, year, valid_from, valid_to, mapping):
         raise PlanChanged
     report = ApplyReport()
     for room in plan.new_rooms:
-        Room.objects.create(institution=institution, name=room.name)
-        report.rooms.append(room.name)
+        Room.objects.create(institution=institution, name=room.name,
+                            short_name=room.short_name)
+        report.rooms.append(str(room))
     for group in plan.new_subgroups:
         Subgroup.objects.create(institution=institution, school_class=group.school_class,
                                 subject=group.subject, name=group.name, teacher=group.teacher)
@@ -656,10 +858,14 @@ def apply_import(parsed, institution, year, valid_from, valid_to, mapping):
     report.cut_entries = len(plan.cut)
     report.removed_entries, report.lessons_removed, report.lessons_kept = cut_out(plan)
     for old, new in plan.updated:
-        old.teacher, old.room = new.teacher, new.room
-    TimetableEntry.objects.bulk_update([old for old, _new in plan.updated], ["teacher", "room"])
+        old.teacher, old.room, old.joint = new.teacher, new.room, new.joint
+        old.new_co_teachers = new.new_co_teachers
+    updated = [old for old, _new in plan.updated]
+    TimetableEntry.objects.bulk_update(updated, ["teacher", "room", "joint"])
     TimetableEntry.objects.bulk_create(plan.to_create)
+    set_co_teachers(updated + plan.to_create)
     lessons = generate_lessons(year)
+    report.features = plan.features
     report.entries = len(plan.to_create)
     report.updated_entries = len(plan.updated)
     report.unchanged_entries = len(plan.unchanged)
@@ -667,6 +873,14 @@ def apply_import(parsed, institution, year, valid_from, valid_to, mapping):
     report.lessons_removed += lessons.deleted
     report.lessons_kept += lessons.kept
     return report
+
+
+def set_co_teachers(entries):
+    """Writes the co-teachers the import gives saved entries, in two queries."""
+    links = TimetableEntry.co_teachers.through
+    links.objects.filter(timetableentry__in=[e.pk for e in entries]).delete()
+    links.objects.bulk_create([links(timetableentry_id=entry.pk, staff_id=teacher.pk)
+                               for entry in entries for teacher in entry.new_co_teachers])
 
 
 def cut_out(plan):
@@ -682,6 +896,7 @@ def cut_out(plan):
                 **{f.attname: getattr(entry, f.attname)
                    for f in TimetableEntry._meta.concrete_fields if not f.primary_key},
                 "valid_from": valid_to + day})
+            tail.co_teachers.set(entry.co_teachers.all())
             # What already hangs on the later dates follows them to the new entry.
             entry.changes.filter(date__gt=valid_to).update(entry=tail)
             entry.lessons.filter(scheduled_on__gt=valid_to).update(entry=tail)

@@ -5,6 +5,9 @@ keeps its row (and whatever the journal hangs on it) while its slot still exists
 that no longer exists loses its lesson, unless the lesson holds journal data, in which
 case it is kept and reported for the deputy to sort out. A closed period's lessons are
 neither created, changed nor deleted (journal.closing), nor given other topics.
+
+A fortnightly entry gives lessons in its weeks only (``TimetableEntry.runs_on``); the
+co-teachers of an entry are copied to its lessons.
 """
 
 import datetime
@@ -17,7 +20,14 @@ from journal.closing import open_only
 from journal.models import Holiday, SchoolClass
 
 from .conflicts import SlotTimes
-from .models import ChangeKind, Lesson, ThematicPlan, TimetableChange, TimetableEntry
+from .models import (
+    ChangeKind,
+    Lesson,
+    ThematicPlan,
+    TimetableChange,
+    TimetableEntry,
+    fortnight_week,
+)
 
 BATCH = 2000
 UPDATED_FIELDS = ["date", "lesson_number", "starts_at", "ends_at", "teacher",
@@ -45,11 +55,12 @@ def holidays_of(institution_id, first_day, last_day):
     return days
 
 
-def dates_of(entry, holidays):
+def dates_of(entry, holidays, year_starts_on):
     day = entry.valid_from + datetime.timedelta(days=(entry.weekday - 1
                                                       - entry.valid_from.weekday()) % 7)
     while day <= entry.valid_to:
-        if day not in holidays:
+        if day not in holidays and (
+                not entry.weeks or fortnight_week(year_starts_on, day) == entry.weeks):
             yield day
         day += datetime.timedelta(days=7)
 
@@ -67,7 +78,7 @@ def planned_lessons(academic_year, entries=None):
                TimetableChange.objects.filter(entry__academic_year=academic_year)}
     planned = {}
     for entry in entries:
-        for day in dates_of(entry, holidays):
+        for day in dates_of(entry, holidays, academic_year.starts_on):
             change = changes.get((entry.pk, day))
             number, date = entry.lesson_number, day
             teacher, replaced, room = entry.teacher_id, None, entry.room_id
@@ -103,6 +114,10 @@ def generate_lessons(academic_year, entries=None):
     if entries is not None:
         existing = existing.filter(entry__in=entries)
     with_data = set(existing.with_journal_data().values_list("pk", flat=True))
+    entry_co = co_teacher_sets(TimetableEntry.co_teachers.through.objects.filter(
+        timetableentry__academic_year=academic_year), "timetableentry_id")
+    lesson_co = co_teacher_sets(Lesson.co_teachers.through.objects.filter(
+        lesson__in=existing), "lesson_id")
     to_update, to_delete = [], []
     for lesson in existing.iterator(chunk_size=BATCH):
         target = planned.pop((lesson.entry_id, lesson.scheduled_on), None)
@@ -114,12 +129,15 @@ def generate_lessons(academic_year, entries=None):
             continue
         # Compared by attname (teacher_id, not teacher): reading a related row would
         # cost a query per lesson.
-        if any(getattr(lesson, attname) != getattr(target, attname) for attname in ATTNAMES):
+        moved = any(getattr(lesson, attname) != getattr(target, attname)
+                    for attname in ATTNAMES)
+        if moved or lesson_co.get(lesson.pk, NONE) != entry_co.get(lesson.entry_id, NONE):
             if lesson.pk in with_data:
-                # A lesson that holds marks or a topic is not rewritten: its teacher,
+                # A lesson that holds marks or a topic is not rewritten: its teachers,
                 # subject and date are what the journal's data refer to.
                 report.kept.append(lesson)
                 continue
+        if moved:
             for attname in ATTNAMES:
                 setattr(lesson, attname, getattr(target, attname))
             to_update.append(lesson)
@@ -128,6 +146,7 @@ def generate_lessons(academic_year, entries=None):
     Lesson.objects.bulk_update(to_update, UPDATED_FIELDS, batch_size=BATCH)
     planned = open_only(planned)  # a closed period gets no new lessons
     report.created, report.updated, report.deleted = len(planned), len(to_update), len(to_delete)
+    kept = {lesson.pk for lesson in report.kept}
     if not fresh:
         Lesson.objects.bulk_create(planned.values(), batch_size=BATCH)
         if entries is None:
@@ -144,7 +163,47 @@ def generate_lessons(academic_year, entries=None):
         set_topics(sorted(planned.values(), key=lesson_order), plan_slots(academic_year),
                    grades)
         Lesson.objects.bulk_create(planned.values(), batch_size=BATCH)
+    copy_co_teachers(academic_year, entries, kept)
     return report
+
+
+NONE = frozenset()
+
+
+def co_teacher_sets(links, owner):
+    """{entry or lesson pk: frozenset of co-teacher pks} of some through-table rows."""
+    sets = {}
+    for pk, staff_id in links.values_list(owner, "staff_id"):
+        sets.setdefault(pk, set()).add(staff_id)
+    return {pk: frozenset(staff) for pk, staff in sets.items()}
+
+
+def copy_co_teachers(academic_year, entries, kept):
+    """Gives the lessons of ``entries`` (all of the year's when None) their entry's
+    co-teachers, in a fixed number of queries. Lessons kept for their journal data keep
+    the teachers they had."""
+    entry_links = TimetableEntry.co_teachers.through.objects.filter(
+        timetableentry__academic_year=academic_year)
+    lesson_links = Lesson.co_teachers.through.objects.filter(lesson__academic_year=academic_year)
+    lessons = Lesson.objects.filter(academic_year=academic_year)
+    if entries is not None:
+        entry_links = entry_links.filter(timetableentry__in=entries)
+        lesson_links = lesson_links.filter(lesson__entry__in=entries)
+        lessons = lessons.filter(entry__in=entries)
+    wanted_by_entry = co_teacher_sets(entry_links, "timetableentry_id")
+    wanted = {(lesson_id, staff_id)
+              for lesson_id, entry_id in lessons.filter(
+                  entry__in=entry_links.values("timetableentry_id"))
+              .exclude(pk__in=kept).values_list("pk", "entry_id")
+              for staff_id in wanted_by_entry[entry_id]}
+    have = {(lesson_id, staff_id): pk for pk, lesson_id, staff_id in
+            lesson_links.exclude(lesson__in=kept).values_list("pk", "lesson_id", "staff_id")}
+    stale = [pk for pair, pk in have.items() if pair not in wanted]
+    for start in range(0, len(stale), BATCH):
+        Lesson.co_teachers.through.objects.filter(pk__in=stale[start:start + BATCH]).delete()
+    Lesson.co_teachers.through.objects.bulk_create(
+        [Lesson.co_teachers.through(lesson_id=lesson_id, staff_id=staff_id)
+         for lesson_id, staff_id in wanted - set(have)], batch_size=BATCH)
 
 
 def plan_slots(academic_year):

@@ -6,6 +6,23 @@ A ``TimetableEntry`` is a weekly slot (class or subgroup, weekday, lesson number
 subject, teacher, room) valid between two dates. ``TimetableChange`` moves, cancels or
 replaces one of its lessons on a date. ``Lesson`` rows are generated from both over the
 periods of the year, skipping holidays (``schedule.lessons``).
+
+What a timetable program such as aSc Timetables can say about a lesson, and how it is
+kept here:
+
+- *Several teachers*: ``teacher`` is the first (the one a replacement stands in for),
+  ``co_teachers`` the others; the lessons copy them. Every teacher of a lesson reads it
+  in their calendar, opens and fills its journal (the ``teacher`` access path follows
+  both), and is checked for clashes.
+- *A joint lesson* of several classes or groups at once (technology for the girls of
+  7А and 7Б): one entry per class, so that each class's journal stands on its own
+  lessons, each marked ``joint``. Joint entries of one subject in one room at the same
+  time are one lesson: they share their teachers and room without a clash
+  (``schedule.conflicts``); the grid editor changes them together.
+- *Fortnightly weeks*: ``weeks`` is every week, week A or week B. Week A is the school
+  week of the academic year's first day (the week after, when the year starts on a
+  Sunday), then B, A, … counted on through holidays (``fortnight_week``).
+- *Double lessons* are two entries, one per lesson number.
 """
 
 import datetime
@@ -38,11 +55,19 @@ class RoomQuerySet(ScopedQuerySet):
 
 
 class Room(models.Model):
+    """A room of a school. Two rooms may share a name («Спортзал») when their short
+    names (numbers) differ: the short name is what aSc Timetables tells rooms apart by,
+    and what an import matches first."""
+
     institution = models.ForeignKey(
         "records.Institution", on_delete=models.PROTECT, related_name="rooms",
         verbose_name=_("institution"),
     )
     name = models.CharField(_("room"), max_length=50, help_text=_("For example: 214."))
+    short_name = models.CharField(
+        _("short name"), max_length=50, blank=True,
+        help_text=_("The room's number or short name when it differs from the name, as "
+                    "the timetable program writes it; unique in the school."))
     capacity = models.PositiveSmallIntegerField(_("seats"), null=True, blank=True)
 
     objects = RoomQuerySet.as_manager()
@@ -51,11 +76,18 @@ class Room(models.Model):
     class Meta:
         verbose_name = _("room")
         verbose_name_plural = _("rooms")
-        ordering = ["institution__short_name", "name"]
-        constraints = [models.UniqueConstraint(fields=["institution", "name"],
-                                               name="room_unique_name")]
+        ordering = ["institution__short_name", "name", "short_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "name", "short_name"],
+                                    name="room_unique_name"),
+            models.UniqueConstraint(fields=["institution", "short_name"],
+                                    condition=~Q(short_name=""),
+                                    name="room_unique_short_name"),
+        ]
 
     def __str__(self):
+        if self.short_name and self.short_name != self.name:
+            return f"{self.name} ({self.short_name})"
         return self.name
 
 
@@ -113,6 +145,53 @@ class LessonTime(Orderable):
             raise ValidationError({"ends_at": _("A lesson must end after it starts.")})
 
 
+class Weeks(models.TextChoices):
+    """The weeks a weekly lesson runs in: a fortnightly timetable has weeks A and B."""
+
+    EVERY = "", _("every week")
+    A = "A", _("week A")
+    B = "B", _("week B")
+
+
+def fortnight_week(starts_on, day):
+    """Weeks.A or Weeks.B for ``day`` in an academic year starting on ``starts_on``: the
+    school week of the first day is week A (the next one when the year starts on a
+    Sunday), the weeks after it alternate, holidays included."""
+    first_monday = week_of(starts_on + datetime.timedelta(
+        days=1 if starts_on.isoweekday() == 7 else 0))[0]
+    return Weeks.A if (week_of(day)[0] - first_monday).days // 7 % 2 == 0 else Weeks.B
+
+
+class Teachers:
+    """The teachers of a lesson (a weekly one or a dated one): ``teacher`` and the
+    ``co_teachers``. A row not saved yet (a form's, an import's) carries the co-teachers
+    it will have in ``new_co_teachers``; a saved one reads its own, prefetched where
+    many are read."""
+
+    def co_teacher_list(self):
+        pending = getattr(self, "new_co_teachers", None)
+        if pending is not None:
+            return [t for t in pending if t.pk != self.teacher_id]
+        if self.pk is None:
+            return []
+        return [t for t in self.co_teachers.all() if t.pk != self.teacher_id]
+
+    def teacher_list(self):
+        """Staff rows, the teacher first."""
+        return [self.teacher, *self.co_teacher_list()] if self.teacher_id else []
+
+    def teacher_ids(self):
+        return {t.pk for t in self.co_teacher_list()} | {self.teacher_id} - {None}
+
+
+def with_co_teachers(queryset):
+    """Co-teachers read with their names in one more query."""
+    from records.models import Staff
+
+    return queryset.prefetch_related(models.Prefetch(
+        "co_teachers", queryset=Staff.objects.select_related("person")))
+
+
 class TimetableEntryQuerySet(ScopedQuerySet):
     def valid_on(self, day):
         return self.filter(valid_from__lte=day, valid_to__gte=day)
@@ -121,9 +200,11 @@ class TimetableEntryQuerySet(ScopedQuerySet):
         return self.filter(valid_from__lte=ends_on, valid_to__gte=starts_on)
 
 
-class TimetableEntry(models.Model):
+class TimetableEntry(Teachers, models.Model):
     """A weekly lesson of a class or one of its subgroups (R-SCH-1), valid between two
-    dates of the academic year."""
+    dates of the academic year, every week or in week A or B only; with its teacher and
+    any co-teachers; ``joint`` when it is one class's part of a joint lesson of several
+    classes or groups (see the module's docstring)."""
 
     institution = models.ForeignKey(
         "records.Institution", on_delete=models.PROTECT, related_name="timetable_entries",
@@ -141,17 +222,29 @@ class TimetableEntry(models.Model):
                                 related_name="timetable_entries", verbose_name=_("subject"))
     teacher = models.ForeignKey("records.Staff", on_delete=models.PROTECT,
                                 related_name="timetable_entries", verbose_name=_("teacher"))
+    co_teachers = models.ManyToManyField(
+        "records.Staff", blank=True, related_name="co_taught_entries",
+        verbose_name=_("further teachers"),
+        help_text=_("Teachers who give the lesson together with the teacher."))
     room = models.ForeignKey(Room, on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="timetable_entries", verbose_name=_("room"))
     weekday = models.PositiveSmallIntegerField(_("day of the week"), choices=Weekday.choices)
     lesson_number = models.PositiveSmallIntegerField(
         _("lesson"), validators=[MinValueValidator(0), MaxValueValidator(12)])
+    weeks = models.CharField(_("weeks"), max_length=1, choices=Weeks.choices, blank=True,
+                             default=Weeks.EVERY)
+    joint = models.BooleanField(
+        _("joint lesson"), default=False,
+        help_text=_("A part of one lesson of several classes or groups at once: the joint "
+                    "lessons of other classes at the same time, of the same subject and in "
+                    "the same room, are the same lesson and share its teachers."))
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"))
 
     objects = TimetableEntryQuerySet.as_manager()
     access_paths = {"institution": "institution_id", "class": "school_class_id",
-                    "person": "teacher__person_id", "teacher": "teacher__person_id"}
+                    "person": ("teacher__person_id", "co_teachers__person_id"),
+                    "teacher": ("teacher__person_id", "co_teachers__person_id")}
 
     class Meta:
         verbose_name = _("timetable lesson")
@@ -165,10 +258,16 @@ class TimetableEntry(models.Model):
         return (f"{self.school_class} {self.get_weekday_display()} {self.lesson_number}: "
                 f"{self.subject}")
 
+    def runs_on(self, day):
+        """Whether the weekly lesson's weeks include the week of ``day``."""
+        return not self.weeks or fortnight_week(self.academic_year.starts_on, day) == self.weeks
+
     def clean(self):
         from .conflicts import clashes
 
         errors = same_school(self, "academic_year", "school_class", "subject", "teacher", "room")
+        if any(t.institution_id != self.institution_id for t in self.co_teacher_list()):
+            errors["co_teachers"] = _("This belongs to another school.")
         if self.subgroup_id and self.school_class_id and (
                 self.subgroup.school_class_id != self.school_class_id):
             errors["subgroup"] = _("The subgroup belongs to another class.")
@@ -243,7 +342,8 @@ class TimetableChange(PeriodGuarded, models.Model):
         if self.entry_id and self.date:
             entry = self.entry
             if self.date.isoweekday() != entry.weekday or not (
-                    entry.valid_from <= self.date <= entry.valid_to):
+                    entry.valid_from <= self.date <= entry.valid_to) or not entry.runs_on(
+                    self.date):
                 errors["date"] = _("The lesson does not take place on this date.")
         required = {ChangeKind.REPLACEMENT: "replacement_teacher", ChangeKind.MOVED: "new_date",
                     ChangeKind.ROOM: "new_room"}.get(self.kind)
@@ -293,8 +393,15 @@ class LessonQuerySet(PeriodGuardedQuerySet, ScopedQuerySet):
 JOURNAL_DATA = []
 
 
-class Lesson(PeriodGuarded, models.Model):
-    """A dated lesson (R-SCH-1): what the journal, the diary and the calendars show.
+# Whose lesson it is: its teacher, the teacher it replaces, its co-teachers.
+LESSON_TEACHER_PATHS = ("teacher__person_id", "replaced_teacher__person_id",
+                        "co_teachers__person_id")
+
+
+class Lesson(PeriodGuarded, Teachers, models.Model):
+    """A dated lesson (R-SCH-1): what the journal, the diary and the calendars show. Its
+    ``teacher`` (the timetable's, or the replacement) and ``co_teachers`` (copied from
+    the timetable entry) are its teachers: each reads it and fills its journal.
     Nothing of it changes while its period is closed (journal/closing.py)."""
 
     institution = models.ForeignKey(
@@ -315,6 +422,9 @@ class Lesson(PeriodGuarded, models.Model):
     replaced_teacher = models.ForeignKey("records.Staff", on_delete=models.PROTECT, null=True,
                                          blank=True, related_name="replaced_lessons",
                                          verbose_name=_("replaced teacher"))
+    co_teachers = models.ManyToManyField("records.Staff", blank=True,
+                                         related_name="co_taught_lessons",
+                                         verbose_name=_("further teachers"))
     room = models.ForeignKey(Room, on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="lessons", verbose_name=_("room"))
     date = models.DateField(_("date"))
@@ -337,8 +447,7 @@ class Lesson(PeriodGuarded, models.Model):
 
     objects = LessonQuerySet.as_manager()
     access_paths = {"institution": "institution_id", "class": "school_class_id",
-                    "person": ("teacher__person_id", "replaced_teacher__person_id"),
-                    "teacher": ("teacher__person_id", "replaced_teacher__person_id")}
+                    "person": LESSON_TEACHER_PATHS, "teacher": LESSON_TEACHER_PATHS}
     period_place = PeriodPlace("academic_year_id", "school_class_id", ("date",))
     # Splitting a timetable entry hands its later lessons to the new entry.
     period_free_fields = ("entry",)

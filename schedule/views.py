@@ -7,6 +7,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,10 +24,20 @@ from records.models import Institution, Pupil, Staff
 from . import actions
 from .calendar import WEEKDAY_LABELS, Mode, Target, months, span, week
 from .calendar import shift as shift_day
-from .conflicts import SlotTimes
+from .conflicts import SlotTimes, joint_parts
 from .forms import CalendarForm, CellForm, ChangeForm
 from .hours import compare_hours
-from .models import Event, Lesson, Room, TimetableChange, TimetableEntry, week_of
+from .models import (
+    Event,
+    Lesson,
+    Room,
+    TimetableChange,
+    TimetableEntry,
+    Weeks,
+    fortnight_week,
+    week_of,
+    with_co_teachers,
+)
 
 KINDS = ("class", "teacher", "room", "school")
 
@@ -76,9 +87,13 @@ def choices(user, target):
     school = target.institution
     if not lesson_schools(user).filter(pk=school.pk).exists():
         return {"classes": SchoolClass.objects.filter(pk__in=family_class_ids(user))}
-    teachers = (Staff.objects.filter(institution=school, pk__in=TimetableEntry.objects.filter(
-        institution=school).values("teacher")).select_related("person")
-        .order_by("person__search_name"))
+    entries = TimetableEntry.objects.filter(institution=school)
+    co_teaching = TimetableEntry.co_teachers.through.objects.filter(
+        timetableentry__institution=school)
+    teachers = (Staff.objects.filter(institution=school)
+                .filter(Q(pk__in=entries.values("teacher"))
+                        | Q(pk__in=co_teaching.values("staff_id")))
+                .select_related("person").order_by("person__search_name"))
     return {
         "schools": lesson_schools(user).order_by("short_name"),
         "classes": SchoolClass.objects.filter(institution=school).current(),
@@ -112,7 +127,8 @@ def index(request):
     if context.person_id is not None:
         teacher = (Staff.objects.current().filter(person_id=context.person_id,
                                                   institution__in=schools)
-                   .filter(timetable_entries__isnull=False).order_by("pk").first())
+                   .filter(Q(timetable_entries__isnull=False)
+                           | Q(co_taught_entries__isnull=False)).order_by("pk").first())
         if teacher is not None:
             return redirect(calendar_url("teacher", teacher.pk, mode, day))
     school = schools.order_by("short_name").first()
@@ -194,7 +210,12 @@ def week_entries(school_class, monday):
 
 def grid_page(request, school_class, monday, change_form=None, status=200):
     saturday = monday + datetime.timedelta(days=5)
-    entries = list(week_entries(school_class, monday))
+    year = school_class.academic_year
+    entries = list(with_co_teachers(week_entries(school_class, monday)))
+    parts = joint_parts(entries, monday, saturday)
+    for entry in entries:
+        entry.joint_with = parts.get(entry.pk, [])
+        entry.co_teacher_pks = {t.pk for t in entry.co_teacher_list()}
     institution = school_class.institution
     times = SlotTimes(institution.pk)
     schedule = times.by_schedule.get(school_class.bell_schedule_id or times.default, {})
@@ -209,13 +230,14 @@ def grid_page(request, school_class, monday, change_form=None, status=200):
         row = []
         for weekday in range(1, 7):
             found = cells.get((weekday, number), [])
-            # A blank form in an empty cell, and in a cell of subgroups for one more group.
-            blank = not found or (subgroups and all(e.subgroup_id for e in found))
+            # A blank form in an empty cell, in a cell of subgroups for one more group,
+            # and in a cell of week A only (or B only) for the other week.
+            blank = not found or (subgroups and all(e.subgroup_id for e in found)) or (
+                {e.weeks for e in found} in ({Weeks.A}, {Weeks.B}))
             row.append((weekday, found + ([None] if blank else [])))
         rows.append((number, schedule.get(number), row))
     if change_form is None:
         change_form = ChangeForm(school_class, week_entries(school_class, monday))
-    year = school_class.academic_year
     previous_week, next_week = monday - datetime.timedelta(weeks=1), \
         monday + datetime.timedelta(weeks=1)
     page = {
@@ -228,6 +250,10 @@ def grid_page(request, school_class, monday, change_form=None, status=200):
         .select_related("person").order_by("person__search_name"),
         "rooms": Room.objects.filter(institution=institution),
         "subgroups": subgroups,
+        "weeks": Weeks.choices,
+        # Which week of a fortnightly timetable this is, when the class has one.
+        "fortnight": Weeks(fortnight_week(year.starts_on, monday)).label
+        if any(e.weeks for e in entries) else None,
         "hours": compare_hours(school_class, monday, saturday),
         "change_form": change_form,
         "changes": TimetableChange.objects.filter(entry__school_class=school_class,

@@ -28,7 +28,7 @@ from .filters import (
     TimetableChangeFilterSet,
     TimetableEntryFilterSet,
 )
-from .forms import LessonForm, ThematicPlanForm
+from .forms import LessonForm, ThematicPlanForm, TimetableEntryForm
 from .models import BellSchedule, Event, Lesson, Room, ThematicPlan, TimetableChange, TimetableEntry
 from .thematic import TOPICS_IMPORTED, refill_lessons
 
@@ -44,10 +44,10 @@ class RoomViewSet(ScopedModelViewSet):
     model = Room
     icon = "home"
     menu_label = _("Rooms")
-    list_display = ["name", "capacity", "institution"]
+    list_display = ["name", "short_name", "capacity", "institution"]
     list_select_related = ["institution"]
     filterset_class = RoomFilterSet
-    panels = fields("institution", "name", "capacity")
+    panels = fields("institution", "name", "short_name", "capacity")
 
 
 class BellScheduleViewSet(ScopedModelViewSet):
@@ -103,16 +103,17 @@ class TimetableEntryViewSet(ScopedModelViewSet):
     delete_view_class = TimetableEntryDeleteView
     icon = "table"
     menu_label = _("Timetable")
-    list_display = ["school_class", "weekday", "lesson_number", "subject", "teacher", "room",
-                    "subgroup"]
-    list_export = ["school_class", "weekday", "lesson_number", "subject", "teacher", "room",
-                   "subgroup", "valid_from", "valid_to"]
+    list_display = ["school_class", "weekday", "lesson_number", "weeks", "subject", "teacher",
+                    "room", "subgroup"]
+    list_export = ["school_class", "weekday", "lesson_number", "weeks", "subject", "teacher",
+                   "room", "subgroup", "joint", "valid_from", "valid_to"]
     list_select_related = ["school_class", "subject", "teacher__person", "room", "subgroup"]
     filterset_class = TimetableEntryFilterSet
+    base_form_class = TimetableEntryForm
     panels = [
         *fields("institution", "academic_year", "school_class", "subgroup"),
-        FieldRowPanel(fields("weekday", "lesson_number")),
-        *fields("subject", "teacher", "room"),
+        FieldRowPanel(fields("weekday", "lesson_number", "weeks")),
+        *fields("subject", "teacher", "co_teachers", "room", "joint"),
         FieldRowPanel(fields("valid_from", "valid_to")),
     ]
 

@@ -249,12 +249,37 @@ class World:
                                          subject=subject, author=teacher,
                                          school_class=school_class),
                      institution, school_class, None, teacher.person)
+        # A lesson of a2 given by two teachers (R-SCH-3, aSc's teacherids="a,b"): the
+        # co-teacher (the persona, when a teacher) reads and fills its journal too.
+        co_teacher = own_staff or self.add(StaffFactory(institution=a), a, None, None,
+                                           "other")
+        teachers = (other_staff_a.person, co_teacher.person)
+        entry = self.add(TimetableEntryFactory(school_class=a2, teacher=other_staff_a,
+                                               subject=subject_a, lesson_number=2),
+                         a, a2, None, teachers, teacher=teachers)
+        entry.co_teachers.add(co_teacher)
+        lesson = self.add(LessonFactory(school_class=a2, teacher=other_staff_a,
+                                        subject=subject_a, entry=entry, lesson_number=2),
+                          a, a2, None, teachers, teacher=teachers)
+        lesson.co_teachers.add(co_teacher)
+        task = self.add(TaskFactory(lesson=lesson), a, a2, None, None, teacher=teachers)
+        self.add(MarkFactory(task=task, pupil=pupil_a2), a, a2, pupil_a2, pupil_a2.person,
+                 teacher=teachers)
+        self.add(AttendanceFactory(lesson=lesson, pupil=pupil_a2), a, a2, pupil_a2,
+                 pupil_a2.person, teacher=teachers)
+        homework = self.add(HomeworkFactory(lesson=lesson), a, a2, None, None,
+                            teacher=teachers)
+        self.add(HomeworkFileFactory(homework=homework), a, a2, None, None, teacher=teachers)
         self.child = pupil_a1
 
     def add(self, row, institution, school_class, pupil, person, teacher=None):
         self.rows.append((row, {"institution": institution, "class": school_class,
                                 "pupil": pupil, "person": person, "teacher": teacher}))
         return row
+
+    def is_persona(self, tag):
+        """A person tag is one person, or a tuple of them (a lesson's teachers)."""
+        return self.person in tag if isinstance(tag, tuple) else tag == self.person
 
     def expected(self, scope, model):
         """The rows of ``model`` that ``scope`` must reach for this persona."""
@@ -272,9 +297,9 @@ class World:
         if scope is CHILDREN:
             return {row.pk for row, t in rows if t["pupil"] == self.child}
         if scope is SELF:
-            return {row.pk for row, t in rows if t["person"] == self.person}
+            return {row.pk for row, t in rows if self.is_persona(t["person"])}
         if scope is OWN_LESSONS:
-            return {row.pk for row, t in rows if t["teacher"] == self.person}
+            return {row.pk for row, t in rows if self.is_persona(t["teacher"])}
         if scope is FAMILY_CLASS:
             # The persona's own pupil record and the persona's child are both in a1.
             return {row.pk for row, t in rows if t["class"] == self.a1}
@@ -361,3 +386,18 @@ def test_a_person_can_teach_in_one_school_and_be_a_parent_in_another():
     assert visible == {own_child.pk}
     assert not user.has_perm("records.view_pupil", other_child)
     assert not user.has_perm("records.change_pupil", own_child)
+
+
+@pytest.mark.django_db
+def test_a_row_not_saved_yet_is_checked_along_a_path_through_its_co_teachers():
+    """Lessons and timetable entries reach their teachers through ``co_teachers`` too:
+    a row not saved yet has no co-teachers, and asking about it is no error."""
+    staff = StaffFactory(person=PersonFactory(user=UserFactory()))
+    RoleAssignmentFactory(person=staff.person, role=Role.SUBJECT_TEACHER,
+                          institution=staff.institution)
+    user = staff.person.user
+    own = LessonFactory.build(institution=staff.institution, teacher=staff)
+    other = LessonFactory.build(institution=staff.institution,
+                                teacher=StaffFactory(institution=staff.institution))
+    assert user.has_perm("schedule.change_lesson", own)
+    assert not user.has_perm("schedule.change_lesson", other)

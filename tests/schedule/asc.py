@@ -1,6 +1,7 @@
 """Writes an aSc Timetables XML export of timetable entries, as aSc Timetables 2019
-lays it out: the demo names are random per seed, so the tests export what the demo
-city built and change what the test is about."""
+lays it out (or 2021, with double lessons a card per period): the demo names are random
+per seed, so the tests export what the demo city built and change what the test is
+about."""
 
 from xml.sax.saxutils import quoteattr
 
@@ -9,18 +10,33 @@ from records.models import Institution
 from schedule.models import TimetableEntry
 
 
-def asc_export(entries, teacher_names=None, rooms=None):
+def asc_export(entries, teacher_names=None, rooms=None, doubles=None):
     """``entries``: TimetableEntry rows (or look-alikes) with their related rows loaded;
     ``teacher_names``: {staff pk: (lastname, firstname)} written instead of the real
-    names; ``rooms``: {entry pk: room name} written instead of the entry's room."""
+    names; ``rooms``: {entry pk: room name} written instead of the entry's room.
+    ``doubles``: None writes every lesson as single periods; otherwise two lessons of a
+    day that follow each other (same class, group, subject and teacher) become a double
+    lesson (``periodspercard="2"``) written as aSc 2021 does, a card per period
+    ("cards"), or as older versions do, one card for the pair ("pairs")."""
     teacher_names = dict(teacher_names or {})
     rooms = rooms or {}
     subjects, teachers, classes, groups, classrooms = {}, {}, {}, {}, {}
-    lessons, cards = {}, []
+    lessons, cards, periods = {}, [], {}
 
     def ident(table, key, prefix):
         return table.setdefault(key, f"{prefix}{len(table) + 1}")
 
+    def slot(entry, number):
+        return (entry.school_class_id, entry.subgroup_id, entry.subject_id, entry.teacher_id,
+                entry.weekday, number)
+
+    placed = {slot(entry, entry.lesson_number) for entry in entries}
+    first_of_pair = set()
+    if doubles:
+        for key in sorted(placed, key=lambda k: k[5]):
+            if (*key[:5], key[5] + 1) in placed and key not in first_of_pair and (
+                    (*key[:5], key[5] - 1) not in first_of_pair):
+                first_of_pair.add(key)
     for entry in entries:
         subject = ident(subjects, entry.subject.name, "S")
         teacher = ident(teachers, entry.teacher_id, "T")
@@ -29,7 +45,13 @@ def asc_export(entries, teacher_names=None, rooms=None):
         group = ident(groups, (klass, entry.subgroup.name), "G") if entry.subgroup else whole
         room_name = rooms.get(entry.pk, str(entry.room) if entry.room else "")
         room = ident(classrooms, room_name, "R") if room_name else ""
-        lesson = ident(lessons, (klass, group, subject, teacher), "L")
+        key = slot(entry, entry.lesson_number)
+        second = (*key[:5], key[5] - 1) in first_of_pair
+        double = key in first_of_pair or second
+        lesson = ident(lessons, (klass, group, subject, teacher, double), "L")
+        periods[lesson] = periods.get(lesson, 0) + 1
+        if second and doubles == "pairs":
+            continue  # the pair's card is its first period's
         days = "".join("1" if day == entry.weekday else "0" for day in range(1, 6))
         cards.append((lesson, entry.lesson_number, days, room))
         if entry.teacher_id not in teacher_names:
@@ -44,7 +66,8 @@ def asc_export(entries, teacher_names=None, rooms=None):
 
     xml = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        '<timetable ascttversion="2019" importtype="database" '
+        f'<timetable ascttversion="{"2021" if doubles == "cards" else "2019"}" '
+        'importtype="database" '
         'options="idprefix:SGO,daynumbering1" defaultexport="1">',
         '  <periods columns="period,name,short,starttime,endtime">',
         rows("period", [{"name": n, "short": n, "period": n} for n in range(1, 8)]),
@@ -78,9 +101,10 @@ def asc_export(entries, teacher_names=None, rooms=None):
         '  <lessons columns="id,subjectid,classids,groupids,teacherids,classroomids,'
         'periodspercard,periodsperweek">',
         rows("lesson", [{"id": i, "classids": klass, "subjectid": subject, "groupids": group,
-                         "teacherids": teacher, "classroomids": "", "periodspercard": "1",
-                         "periodsperweek": "1.0"}
-                        for (klass, group, subject, teacher), i in lessons.items()]),
+                         "teacherids": teacher, "classroomids": "",
+                         "periodspercard": "2" if double else "1",
+                         "periodsperweek": f"{periods[i]}.0"}
+                        for (klass, group, subject, teacher, double), i in lessons.items()]),
         "  </lessons>",
         '  <cards columns="lessonid,period,days,weeks,terms,classroomids">',
         rows("card", [{"lessonid": lesson, "period": number, "days": days, "weeks": "1",

@@ -343,3 +343,48 @@ def test_the_grid_runs_a_fixed_number_of_queries(client_for, django_assert_max_n
     assert count() == before
     with django_assert_max_num_queries(30):
         client.get(path, query)
+
+
+def test_a_cell_says_its_weeks_co_teachers_and_joint_lesson(client_for):
+    """R-SCH-3's aSc cases in the grid: a lesson of week A with a second teacher, and a
+    joint lesson of 5А and 5Б, whose parts share the teacher and the room."""
+    client = client_for("school1.deputy")
+    first, second = class_of(1, 5, "А"), class_of(1, 5, "Б")
+    teacher = free_teacher(first.institution)
+    co_teacher = Staff.objects.current().filter(institution=first.institution).exclude(
+        pk=teacher.pk).exclude(pk__in=TimetableEntry.objects.filter(
+            weekday=SATURDAY, lesson_number=1).values("teacher")).first()
+    answer = save(client, first, cell(first, teacher=teacher, weeks="A",
+                                      co_teachers=[co_teacher.pk])).json()
+    assert answer["ok"], answer
+    entry = TimetableEntry.objects.get(pk=answer["entry"])
+    assert entry.weeks == "A" and list(entry.co_teachers.all()) == [co_teacher]
+    lessons = Lesson.objects.filter(entry=entry)
+    assert lessons.count() in (16, 17)  # every other Saturday to the end of the year
+    assert set(lessons.values_list("co_teachers", flat=True)) == {co_teacher.pk}
+    # The co-teacher cannot be in 5Б at the same time, but week B is free.
+    response = save(client, second, cell(second, teacher=co_teacher))
+    assert f"{co_teacher.person.short_name} already teaches" in " ".join(
+        response.json()["errors"])
+    assert save(client, second, cell(second, teacher=co_teacher, weeks="B")).json()["ok"]
+    page = client.get(reverse("schedule:grid", args=[first.pk]),
+                      {"date": MONDAY.isoformat()}).content.decode()
+    assert "This is week B of the fortnightly timetable." in page
+    assert f'<option value="{co_teacher.pk}" selected>' in page
+
+    # A joint lesson of both classes in one room, changed in one class, changes in both.
+    room, other_room = Room.objects.filter(institution=first.institution)[:2]
+    TimetableEntry.objects.filter(school_class__in=[first, second], weekday=SATURDAY).delete()
+    joint = cell(first, teacher=teacher, room=room.pk, joint="1", lesson_number=2)
+    assert save(client, first, joint).json()["ok"]
+    answer = save(client, second, cell(second, teacher=teacher, room=room.pk, joint="1",
+                                       lesson_number=2)).json()
+    assert answer["ok"], answer
+    page = client.get(reverse("schedule:grid", args=[first.pk]),
+                      {"date": MONDAY.isoformat()}).content.decode()
+    assert "data-joint-with" in page and "5Б" in page.split("data-joint-with")[1][:200]
+    part = TimetableEntry.objects.get(school_class=first, weekday=SATURDAY)
+    answer = save(client, first, {**joint, "entry": part.pk, "room": other_room.pk}).json()
+    assert answer["ok"], answer
+    assert set(TimetableEntry.objects.filter(weekday=SATURDAY, lesson_number=2).values_list(
+        "school_class", "room")) == {(first.pk, other_room.pk), (second.pk, other_room.pk)}

@@ -191,7 +191,11 @@ def test_the_menu_item_is_shown_to_those_who_may_import(client_for):
 def test_the_sample_csv_reads_without_errors(client_for):
     response = client_for("school1.deputy").get(reverse("schedule_import_sample"))
     parsed = read_file(b"".join(response.streaming_content), "sample.csv")
-    assert parsed.errors == [] and len(parsed.rows) == 4
+    assert parsed.errors == [] and len(parsed.rows) == 7
+    # It shows a lesson of two teachers and a lesson of each week of a fortnight.
+    assert [(r.teacher, r.co_teachers) for r in parsed.rows if r.co_teachers] == [
+        ("Иванова М. П.", ("Петров И. С.",))]
+    assert [r.weeks for r in parsed.rows if r.weeks] == ["A", "B"]
 
 
 def test_whatever_is_typed_into_the_forms_answers_without_a_500(client_for):

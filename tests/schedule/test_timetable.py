@@ -3,12 +3,13 @@ lessons follow the timetable, its changes and the holidays; regenerating keeps w
 journal holds; topics of the thematic plan flow into the lessons in order."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from journal.factories import HolidayFactory, SchoolClassFactory, SubgroupFactory
+from journal.factories import HolidayFactory, SchoolClassFactory, SubgroupFactory, SubjectFactory
 from records.factories import StaffFactory
 from records.models import Institution
 from schedule.demo import check_no_clashes
@@ -20,8 +21,9 @@ from schedule.factories import (
     ThematicPlanFactory,
     TimetableEntryFactory,
 )
+from schedule.hours import compare_hours
 from schedule.lessons import generate_lessons
-from schedule.models import Lesson, TimetableChange, TimetableEntry
+from schedule.models import Lesson, TimetableChange, TimetableEntry, Weeks, fortnight_week
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +156,77 @@ def test_the_demo_timetables_have_no_clashes_and_lessons_for_the_year():
     for institution in Institution.objects.all():
         assert check_no_clashes(institution)
         assert Lesson.objects.filter(institution=institution).count() > 5000
+
+
+# Weeks A and B, several teachers, joint lessons (R-SCH-3: what aSc exports) -----------
+
+
+def test_a_fortnightly_entry_gives_lessons_in_its_weeks_and_half_an_hour_a_week():
+    """The year starts on Tuesday 1 September 2026: that week is A, 7 September B."""
+    week_a = TimetableEntryFactory(weeks=Weeks.A)
+    week_b = entry_like(week_a, weeks=Weeks.B, subject=SubjectFactory(
+        institution=week_a.institution))
+    week_b.full_clean()  # one slot, one teacher, weeks A and B: no clash
+    week_b.save()
+    with pytest.raises(ValidationError, match="already teaches"):
+        entry_like(week_a, weeks=Weeks.EVERY).full_clean()
+    generate_lessons(week_a.academic_year)
+    starts = week_a.academic_year.starts_on
+    for entry, weeks in ((week_a, Weeks.A), (week_b, Weeks.B)):
+        dates = Lesson.objects.filter(entry=entry).values_list("date", flat=True)
+        assert len(dates) in (19, 20)
+        assert {fortnight_week(starts, day) for day in dates} == {weeks}
+    assert Lesson.objects.filter(entry=week_a, date=datetime.date(2026, 9, 14)).exists()
+    # A change on a date the entry does not run is refused.
+    change = TimetableChange(institution=week_a.institution, entry=week_a,
+                             date=datetime.date(2026, 9, 7), kind="cancelled")
+    with pytest.raises(ValidationError, match="does not take place"):
+        change.full_clean()
+    # Each is half an hour a week of its subject; one slot of both weeks, one hour.
+    monday = datetime.date(2026, 9, 7)
+    hours = {row.subject: (row.class_hours, row.teacher_hours) for row in compare_hours(
+        week_a.school_class, monday, monday + datetime.timedelta(days=5))}
+    assert hours == {week_a.subject: (Decimal("0.5"), Decimal("0.5")),
+                     week_b.subject: (Decimal("0.5"), Decimal("0.5"))}
+    week_b.subject = week_a.subject
+    week_b.save()
+    hours = compare_hours(week_a.school_class, monday, monday + datetime.timedelta(days=5))
+    assert [(row.class_hours, row.teacher_hours) for row in hours] == [(1, 1)]
+
+
+def test_the_lessons_of_an_entry_have_its_co_teachers_and_keep_them_with_journal_data():
+    entry = TimetableEntryFactory()
+    first, second = (StaffFactory(institution=entry.institution) for _n in range(2))
+    entry.co_teachers.set([first])
+    generate_lessons(entry.academic_year)
+    lessons = Lesson.objects.filter(entry=entry)
+    assert set(lessons.values_list("co_teachers", flat=True)) == {first.pk}
+    with_data = lessons.order_by("date").first()
+    with_data.topic, with_data.topic_edited = "Контрольная", True
+    with_data.save()
+    entry.co_teachers.set([second])
+    generate_lessons(entry.academic_year, TimetableEntry.objects.filter(pk=entry.pk))
+    assert set(lessons.exclude(pk=with_data.pk).values_list("co_teachers", flat=True)) == {
+        second.pk}
+    assert list(with_data.co_teachers.all()) == [first]
+    # A co-teacher is checked for clashes like the teacher.
+    other_class = SchoolClassFactory(institution=entry.institution,
+                                     academic_year=entry.academic_year)
+    with pytest.raises(ValidationError, match=f"{second.person.short_name} already teaches"):
+        entry_like(entry, school_class=other_class, teacher=second).full_clean()
+
+
+def test_the_parts_of_a_joint_lesson_share_the_teacher_and_room_only_with_each_other():
+    room = RoomFactory()
+    entry = TimetableEntryFactory(school_class__institution=room.institution, room=room,
+                                  joint=True)
+    other_class = SchoolClassFactory(institution=entry.institution,
+                                     academic_year=entry.academic_year)
+    entry_like(entry, school_class=other_class).full_clean()
+    for changes in ({"joint": False}, {"room": None},
+                    {"subject": SubjectFactory(institution=entry.institution)}):
+        with pytest.raises(ValidationError, match="already teaches"):
+            entry_like(entry, school_class=other_class, **changes).full_clean()
+    # A joint lesson does not let a class have two lessons at once.
+    with pytest.raises(ValidationError, match="already has a lesson"):
+        entry_like(entry, teacher=StaffFactory(institution=entry.institution)).full_clean()

@@ -53,6 +53,9 @@
         form.elements.entry.value = "";
         delete form.dataset.entry;
         form.querySelectorAll("select").forEach(function (select) { select.value = ""; });
+        form.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+          box.checked = false;
+        });
         form.querySelector("[data-delete]").hidden = true;
       });
     });
