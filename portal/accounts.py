@@ -108,6 +108,8 @@ class UserViewSet(users.UserViewSet):
     add_view_class = CreateView
     edit_view_class = EditView
     delete_view_class = DeleteView
+    # Ids in addresses follow the project's one rule (portal/ids.py).
+    pk_path_converter = "id"
 
     def get_form_class(self, for_update=False):
         return UserEditForm if for_update else UserCreationForm

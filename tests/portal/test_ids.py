@@ -203,8 +203,9 @@ class World:
         self.entry = TimetableEntry.objects.filter(school_class=self.school_class).first()
         self.change = TimetableChange.objects.create(
             institution_id=self.entry.institution_id, entry=self.entry,
-            date=self.entry.valid_from + datetime.timedelta(
-                days=(self.entry.weekday - 1 - self.entry.valid_from.weekday()) % 7),
+            # The entry's weekday on or after the lesson: in a period still open.
+            date=self.lesson.date + datetime.timedelta(
+                days=(self.entry.weekday - 1 - self.lesson.date.weekday()) % 7),
             kind="cancelled")
         self.other_class = SchoolClass.objects.filter(
             institution=school(1), academic_year=self.school_class.academic_year).exclude(

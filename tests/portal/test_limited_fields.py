@@ -554,7 +554,7 @@ def test_the_department_exports_only_limited_columns(client_for, rows):
         index = reverse(f"records_{model._meta.model_name}:index")
         assert client.get(index).context["view"].list_export == columns
         body = body_of(client.get(index, {"export": "csv"}))
-        assert len(body.splitlines()[0].split(",")) == len(columns)
+        assert len(body.splitlines()[0].split(";")) == len(columns)
         assert not rows["sentinels"].found_in(index, body)
     listing_html = client.get(reverse("records_parent:index")).content.decode()
     assert rows["parent"].mobile_phone not in listing_html

@@ -23,7 +23,7 @@ from django.forms import BaseForm
 from django.urls import reverse
 from django.utils import translation
 
-from portal import tabular
+from portal import tabular, uploads
 from portal.exports import xlsx_bytes
 from portal.tabular import ImportFileError, TableFileField, read_csv, read_table
 from records import imports as pupil_imports
@@ -260,7 +260,9 @@ def test_no_module_but_the_reader_reads_csv_or_xlsx():
         if "site-packages" in path.parts or not path.resolve().is_relative_to(ROOT.resolve()):
             continue
         for module in path.rglob("*.py"):
-            if module.resolve() == Path(tabular.__file__).resolve():
+            # The upload checks open an office file's zip to tell its kind, not its rows.
+            if module.resolve() in (Path(tabular.__file__).resolve(),
+                                    Path(uploads.__file__).resolve()):
                 continue
             for number, line in enumerate(module.read_text().splitlines(), start=1):
                 if READS_TABLES.search(line):
