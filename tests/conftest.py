@@ -31,3 +31,13 @@ def client_for(client, demo_user):
         return client
 
     return login
+
+
+@pytest.fixture
+def clear_rate_limits(db):
+    """No rate-limit counters (they live in the cache) before or after the test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

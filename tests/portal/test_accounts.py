@@ -17,7 +17,6 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from wagtail.admin.forms.pages import PageViewRestrictionForm
 from wagtail.models import Page, PageViewRestriction
@@ -25,14 +24,7 @@ from wagtail.models import Page, PageViewRestriction
 from portal import accounts
 from tests.conftest import DEMO_PASSWORD
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def clear_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clear_rate_limits")]
 
 
 def add_email(client, email):

@@ -12,7 +12,6 @@ from allauth.core.internal import ratelimit
 from allauth.core.internal.ratelimit import parse_rates
 from django.conf import settings as django_settings
 from django.core import mail
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -21,14 +20,7 @@ from portal.demo.city import DEMO_ACCOUNTS
 from records.models import User
 from tests.conftest import DEMO_PASSWORD
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def clear_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clear_rate_limits")]
 
 
 def login(client, login_name, password=DEMO_PASSWORD, address="127.0.0.1"):
