@@ -18,11 +18,13 @@ each with the pupil in ``data`` so that a cell's history is one indexed query.
 import os
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.log_actions import log
+from wagtail.log_actions import get_active_log_context, log
+from wagtail.log_actions import registry as log_actions
 from wagtail.models import ModelLogEntry
 
 from portal.access import today
@@ -101,8 +103,19 @@ def cell_history(obj, pupil_id):
 
 
 def _log(obj, action, user, pupil_id, old, new):
-    if old != new:
-        log(obj, action, user=user, data={"pupil": pupil_id, "old": old, "new": new})
+    """The entry ``wagtail.log_actions.log`` writes, without its ``full_clean``: that
+    reads the content type and the user back (two queries of every save) only to
+    check that they exist, which they do; the action's registration is still checked."""
+    if old == new:
+        return
+    if not log_actions.action_exists(action):
+        raise ValueError(f"The log action {action!r} has not been registered.")
+    entry = ModelLogEntry(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_id=str(obj.pk), label=str(obj), action=action, timestamp=timezone.now(),
+        user=user or get_active_log_context().user, uuid=get_active_log_context().uuid,
+        data={"pupil": pupil_id, "old": old, "new": new})
+    models.Model.save(entry)
 
 
 # Who and when -------------------------------------------------------------------------
@@ -135,11 +148,13 @@ def check_lesson(user, lesson, pupil_id=None, *, marks=False):
     """Refuse, with the reason, what this user may not write in this lesson."""
     if not user.has_perm(FILL_JOURNAL, lesson):
         raise PermissionDenied
-    check_lesson_state(lesson, pupil_id, marks=marks)
+    return check_lesson_state(lesson, pupil_id, marks=marks)
 
 
 def check_lesson_state(lesson, pupil_id=None, *, marks=False):
-    """Refuse what nobody may write in this lesson (or for this pupil in it)."""
+    """Refuse what nobody may write in this lesson (or for this pupil in it). With
+    ``marks``, returns the school's settings (read for the check; the save needs its
+    scale too)."""
     if lesson.is_cancelled:
         raise ValidationError(_("The lesson was cancelled."))
     if lesson.date > today():
@@ -153,11 +168,14 @@ def check_lesson_state(lesson, pupil_id=None, *, marks=False):
         if lesson.school_class.grade == 1 and (settings is None
                                                or settings.no_marks_in_first_grade):
             raise ValidationError(_("The school gives no marks in grade 1."))
+        return settings
+    return None
 
 
-def _clean_mark(value, institution_id):
+def _clean_mark(value, institution_id, settings=None):
     value = (value or "").strip()
-    scale = scale_of(institution_id)
+    scale = (settings.grading_scale.mark_list() if settings is not None
+             else scale_of(institution_id))
     if value and value not in scale:
         raise ValidationError(_("«%(value)s» is not a mark of the school's scale: "
                                 "%(marks)s.") % {"value": value, "marks": ", ".join(scale)})
@@ -193,11 +211,13 @@ def new_task(user, lesson, mark_type, title=""):
 def save_mark(user, task, pupil_id, *, value, version, is_debt=False, comment=""):
     """Set, replace or clear (empty value, no debt) one pupil's mark for a work."""
     lesson = task.lesson
-    check_lesson(user, lesson, pupil_id, marks=True)
-    value = _clean_mark(value, lesson.institution_id)
+    settings = check_lesson(user, lesson, pupil_id, marks=True)
+    value = _clean_mark(value, lesson.institution_id, settings)
     comment = (comment or "").strip()[:300]
     is_debt = bool(is_debt) and not value  # a mark replaces the debt
-    current = _locked(Mark).filter(task=task, pupil_id=pupil_id).first()
+    # No ordering: the model's default orders through the lesson and the pupil's name,
+    # five joins to plan for one row.
+    current = _locked(Mark).filter(task=task, pupil_id=pupil_id).order_by().first()
     _check_version(current, version, mark_text)
     if current is not None:
         current.lesson = lesson  # read already: the closed-period check needs its date
@@ -302,7 +322,8 @@ def save_attendance(user, lesson, pupil_id, *, kind, version, late_minutes=None)
         raise PermissionDenied
     check_lesson_state(lesson, pupil_id)
     kind, late_minutes = _clean_attendance(kind, late_minutes)
-    current = _locked(Attendance).filter(lesson=lesson, pupil_id=pupil_id).first()
+    current = (_locked(Attendance).filter(lesson=lesson, pupil_id=pupil_id).order_by()
+               .first())
     _check_version(current, version, attendance_text)
     return _write_attendance(user, lesson, pupil_id, kind, late_minutes, current)
 
@@ -412,7 +433,7 @@ def save_final(user, school_class, subject, pupil_id, *, kind, value, version, p
     lookup = {"pupil_id": pupil_id, "subject": subject, "kind": kind}
     lookup.update({"period": period} if period else {"academic_year_id":
                                                      school_class.academic_year_id})
-    current = _locked(FinalMark).filter(**lookup).first()
+    current = _locked(FinalMark).filter(**lookup).order_by().first()
     _check_version(current, version, final_text)
     if current is not None and period is not None:
         current.period = period
@@ -473,7 +494,7 @@ def save_homework(user, lesson, *, text, links, due_on, version, files=()):
                               % {"link": bad[0].strip()})
     if due_on is not None and due_on < lesson.date:
         raise ValidationError(_("The due date is before the lesson."))
-    current = _locked(Homework).filter(lesson=lesson).first()
+    current = _locked(Homework).filter(lesson=lesson).order_by().first()
     _check_version(current, version, lambda row: row.text if row else "")
     old = current.text if current else ""
     if current is None:

@@ -9,11 +9,14 @@ Python. Writing goes through ``journal.cells``; this module only reads.
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from html import escape
 
 from django.db.models import Prefetch
 from django.http import Http404
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils.formats import localize
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -52,6 +55,59 @@ def grid_url(school_class_id, subject_id, subgroup_id=None, period_id=None):
     return f"{url}?{urlencode(query)}" if query else url
 
 
+class GridPerson:
+    __slots__ = ("short_name",)
+
+    def __init__(self, surname, name, patronymic):
+        initials = "".join(f"{p[0]}." for p in (name, patronymic) if p)
+        self.short_name = f"{surname} {initials}".strip()  # as Person.short_name
+
+
+class GridPupil:
+    """A pupil as the grid shows it: read as plain values, not model instances (a grid
+    has few pupils, but the instances' loading is what the profile showed)."""
+
+    __slots__ = ("pk", "person")
+
+    def __init__(self, pk, person):
+        self.pk, self.person = pk, person
+
+
+class GridMark:
+    """A stored mark as the grid reads it (from ``values_list``); ``task`` is the
+    column's work, so ``weighted_average`` takes these as it takes marks."""
+
+    __slots__ = ("task", "value", "is_debt", "comment", "version", "updated_by_id")
+
+    def __init__(self, task, value, is_debt, comment, version, updated_by_id):
+        self.task, self.value, self.is_debt = task, value, is_debt
+        self.comment, self.version, self.updated_by_id = comment, version, updated_by_id
+
+
+class GridAttendance:
+    """A stored attendance entry as the grid reads it; ``str`` as ``Attendance``'s."""
+
+    __slots__ = ("kind", "late_minutes", "version")
+
+    def __init__(self, kind, late_minutes, version):
+        self.kind, self.late_minutes, self.version = kind, late_minutes, version
+
+    def __str__(self):  # as Attendance.__str__
+        if self.kind == AttendanceKind.LATE:
+            return _("late, %(minutes)s min") % {"minutes": self.late_minutes}
+        return str(AttendanceKind(self.kind).label)
+
+
+_PK = 2147483647  # stands for the pk in a reversed URL
+
+
+def _url_maker(name):
+    """``pk -> URL`` of a view taking one pk: reversed once rather than once per column
+    (two or three per column were a good part of the template's time)."""
+    head, tail = reverse(name, args=[_PK]).rsplit(str(_PK), 1)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
 def attendance_letter(row):
     """The paper journal's letter of an attendance entry (with the minutes when late)."""
     if row is None:
@@ -68,6 +124,9 @@ class Column:
     tasks: list
     may_fill: bool = False
     date_label: str = ""
+    url: str = ""  # the lesson's page
+    new_task_url: str = ""
+    take_attendance_url: str = ""
 
     @property
     def homework(self):
@@ -149,6 +208,23 @@ class Journal:
     def finals_editable(self):
         return self.may_enter_finals and self.marks_allowed
 
+    @cached_property
+    def rows_html(self):
+        """The grid's body: every pupil's row, put together once in Python (see
+        ``render_cells``)."""
+        return mark_safe("".join(  # noqa: S308 - render_row escapes every value
+            render_row(self, number, row) for number, row in enumerate(self.rows, 1)))
+
+    @cached_property
+    def mark_type_options(self):
+        """The options of every column's "add a work" list, put together once: the same
+        in each column."""
+        weight = escape(_("weight"))
+        return mark_safe("".join(  # noqa: S308 - built from escaped values
+            f'<option value="{t.pk}">{escape(t.name)} ({weight} '
+            f'{escape(str(floatformat(t.weight, "-2")))})</option>'
+            for t in self.mark_types))
+
 
 def _int_or_404(value):
     return None if value in (None, "") else id_or_404(value)
@@ -172,18 +248,24 @@ def _memberships(school_class, subgroup, period):
         rows = SubgroupMembership.objects.filter(subgroup=subgroup)
     else:
         rows = ClassMembership.objects.filter(school_class=school_class)
-    return (rows.overlapping(period.starts_on, period.ends_on)
-            .select_related("pupil__person").order_by("starts_on"))
+    return (rows.overlapping(period.starts_on, period.ends_on).order_by("starts_on")
+            .values_list("pupil_id", "starts_on", "ends_on", "pupil__person__surname",
+                         "pupil__person__name", "pupil__person__patronymic",
+                         "pupil__person__search_name"))
 
 
 def _rows(memberships, period):
     """One row per pupil, sorted by name, with their dates clipped to the period."""
-    rows = {}
-    for membership in memberships:
-        row = rows.setdefault(membership.pupil_id, Row(
-            membership.pupil, [], period_start=period.starts_on, period_end=period.ends_on))
-        row.spans.append((membership.starts_on, membership.ends_on))
-    return sorted(rows.values(), key=lambda row: (row.pupil.person.search_name, row.pupil.pk))
+    rows, names = {}, {}
+    for pupil, starts_on, ends_on, surname, name, patronymic, search_name in memberships:
+        row = rows.get(pupil)
+        if row is None:
+            row = rows[pupil] = Row(GridPupil(pupil, GridPerson(surname, name, patronymic)),
+                                    [], period_start=period.starts_on,
+                                    period_end=period.ends_on)
+            names[pupil] = search_name
+        row.spans.append((starts_on, ends_on))
+    return sorted(rows.values(), key=lambda row: (names[row.pupil.pk], row.pupil.pk))
 
 
 def _inside(spans, day):
@@ -216,7 +298,8 @@ def open_journal(user, school_class_pk, subject_pk, subgroup_pk=None, period_pk=
     subject = Subject.objects.get(pk=subject_pk)
     subgroup = Subgroup.objects.get(pk=subgroup_pk) if subgroup_pk else None
 
-    periods = list(Period.objects.for_class(school_class))
+    # The period type too: each period's name shows it.
+    periods = list(Period.objects.for_class(school_class).select_related("period_type"))
     if not periods:
         raise Http404
     period = _choose_period(periods, period_pk)
@@ -249,8 +332,13 @@ def open_journal(user, school_class_pk, subject_pk, subgroup_pk=None, period_pk=
     # grid has thousands of cells, and template filters per cell cost more than the
     # queries.
     weight = _("weight")
+    lesson_url, new_task_url = _url_maker("journal:lesson"), _url_maker("journal:new_task")
+    take_url = _url_maker("journal:take_attendance")
     for column in columns:
+        pk = column.lesson.pk
         column.date_label = f"{column.lesson.date:%d.%m}"
+        column.url, column.new_task_url = lesson_url(pk), new_task_url(pk)
+        column.take_attendance_url = take_url(pk)
         for task in column.tasks:
             kind = task.mark_type.short_name or task.mark_type.name
             task.cell_title = f"{kind}, {weight} {task.mark_type.weight.normalize():f}"
@@ -266,14 +354,19 @@ def open_journal(user, school_class_pk, subject_pk, subgroup_pk=None, period_pk=
     if lessons and pupil_ids:
         # No ordering (the models' default orders through the lesson and the pupil's
         # name, joins the big tables need not make) and the works already loaded above.
+        # Plain values, not instances: a quarter holds hundreds of marks.
         tasks = {task.pk: task for column in columns for task in column.tasks}
-        for mark in Mark.objects.filter(lesson__in=lessons, pupil_id__in=pupil_ids).order_by():
-            if mark.task_id in tasks:
-                mark.task = tasks[mark.task_id]
-                marks[mark.task_id, mark.pupil_id] = mark
-        for entry in (Attendance.objects.filter(lesson__in=lessons, pupil_id__in=pupil_ids)
-                      .order_by()):
-            attendance[entry.lesson_id, entry.pupil_id] = entry
+        for task_id, pupil_id, *values in (
+                Mark.objects.filter(lesson__in=lessons, pupil_id__in=pupil_ids).order_by()
+                .values_list("task_id", "pupil_id", "value", "is_debt", "comment",
+                             "version", "updated_by_id")):
+            if task_id in tasks:
+                marks[task_id, pupil_id] = GridMark(tasks[task_id], *values)
+        for lesson_id, pupil_id, *values in (
+                Attendance.objects.filter(lesson__in=lessons, pupil_id__in=pupil_ids)
+                .order_by().values_list("lesson_id", "pupil_id", "kind", "late_minutes",
+                                        "version")):
+            attendance[lesson_id, pupil_id] = GridAttendance(*values)
 
     # Finals: the shown period's; with the last period of the year also the year's and
     # the exam's.
@@ -323,23 +416,86 @@ def open_journal(user, school_class_pk, subject_pk, subgroup_pk=None, period_pk=
     )
 
 
+def render_row(journal, number, row):
+    """One pupil's row of the grid: number, name (with the dates of a partial
+    membership), cells, and with marks the average, the hint and the finals."""
+    name, pupil, period = escape(row.pupil.person.short_name), row.pupil.pk, journal.period
+    dates = ""
+    if row.partial:
+        parts = []
+        for start, end in row.spans:
+            if start > period.starts_on:
+                parts.append(f"{escape(_('from'))} {start:%d.%m} ")
+            if end and end < period.ends_on:
+                parts.append(f"{escape(_('to'))} {end:%d.%m}")
+        dates = f'<div class="muted jg-dates">{"".join(parts)}</div>'
+    out = [f'<tr data-row data-pupil="{pupil}"><td>{number}</td>'
+           f'<th class="jg-name" scope="row">{name}{dates}</th>', render_cells(row)]
+    if journal.marks_allowed:
+        average = "" if row.average is None else escape(str(localize(row.average)))
+        hint = "" if row.hint is None else escape(str(localize(row.hint)))
+        out.append(f'<td class="jg-average" data-average>{average}</td>'
+                   f'<td class="jg-hint" data-hint>{hint}</td>')
+        editable = journal.finals_editable and not journal.read_only
+        label = escape(_("final"))
+        for kind, final_period, final in row.finals:
+            value = escape(final.value) if final is not None and final.value else ""
+            if editable:
+                out.append(
+                    f'<td class="jg-final"><input class="jg-input" data-kind="final" '
+                    f'data-final-kind="{escape(str(kind))}" '
+                    f'data-period="{final_period.pk if final_period else ""}" '
+                    f'data-pupil="{pupil}" '
+                    f'data-version="{final.version if final is not None else 0}" '
+                    f'data-final="{final.pk if final is not None else ""}" '
+                    f'value="{value}" aria-label="{name}, {label}" autocomplete="off" '
+                    f'size="3"></td>')
+            else:
+                out.append(f'<td class="jg-final">{value}</td>')
+    out.append("</tr>")
+    return "".join(out)
+
+
+class _Escaped(dict):
+    """``escape`` remembered: the grid repeats the same few values (marks, letters,
+    titles) thousands of times."""
+
+    def __missing__(self, text):
+        self[text] = value = escape(text)
+        return value
+
+
+def _column_html(column):
+    """What every cell of a column repeats, escaped once per column (and work)."""
+    if not hasattr(column, "cell_parts"):
+        column.cell_parts = [(task.pk, escape(task.cell_title), escape(str(task)))
+                             for task in column.tasks]
+    return column.cell_parts
+
+
 def render_cells(row):
     """A pupil's cells of the grid as HTML. Put together here rather than in the
     template: a quarter's grid has thousands of cells, and the template engine spent ten
     times as long on them as the queries take. Every value is escaped."""
     # The standard library's escape: Django's lazy-aware one costs more per call.
+    esc = _Escaped()
     name, pupil = escape(row.pupil.person.short_name), row.pupil.pk
     debt_word = _("debt")
     outside = escape(_("Not in the class on this date"))
     out = []
+    append = out.append
     for cell in row.cells:
+        column = cell.column
         if not cell.inside:
-            out.append(f'<td class="jg-out" title="{outside}"></td>'
-                       + '<td class="jg-out"></td>' * len(cell.marks))
+            append(f'<td class="jg-out" title="{outside}"></td>'
+                   + '<td class="jg-out"></td>' * len(cell.marks))
             continue
-        column, entry = cell.column, cell.attendance
-        title, text = escape(str(entry) if entry else ""), escape(cell.attendance_text)
-        if cell.editable:
+        entry, editable = cell.attendance, cell.editable
+        if entry is not None:
+            title, text = esc[str(entry)], esc[attendance_letter(entry)]
+        else:
+            title = text = ""
+        if editable:
             inner = (f'<input class="jg-input" data-kind="attendance" '
                      f'data-lesson="{column.lesson.pk}" data-pupil="{pupil}" '
                      f'data-version="{entry.version if entry else 0}" value="{text}" '
@@ -348,25 +504,27 @@ def render_cells(row):
         else:
             inner = f'<span title="{title}">{text}</span>'
         absent = " jg-absent" if entry else ""
-        out.append(f'<td class="jg-att{absent}" data-att-cell>{inner}</td>')
-        for task, mark in cell.marks:
-            comment = mark.comment if mark is not None else ""
-            text = ""
-            if mark is not None:
-                text = debt_word if mark.is_debt and not mark.value else mark.value
-            text = escape(text)
-            title = escape(task.cell_title + (f": {comment}" if comment else ""))
-            if cell.editable:
-                inner = (f'<input class="jg-input" data-kind="mark" data-task="{task.pk}" '
+        append(f'<td class="jg-att{absent}" data-att-cell>{inner}</td>')
+        for (_task, mark), (task_pk, cell_title, task_name) in zip(
+                cell.marks, _column_html(column), strict=True):
+            if mark is None:
+                comment = text = ""
+                title = cell_title
+            else:
+                comment = esc[mark.comment]
+                text = esc[debt_word if mark.is_debt and not mark.value else mark.value]
+                title = f"{cell_title}: {comment}" if comment else cell_title
+            if editable:
+                inner = (f'<input class="jg-input" data-kind="mark" data-task="{task_pk}" '
                          f'data-pupil="{pupil}" '
                          f'data-version="{mark.version if mark is not None else 0}" '
-                         f'data-comment="{escape(comment)}" value="{text}" title="{title}" '
-                         f'aria-label="{name}, {column.date_label}, {escape(str(task))}" '
+                         f'data-comment="{comment}" value="{text}" title="{title}" '
+                         f'aria-label="{name}, {column.date_label}, {task_name}" '
                          f'autocomplete="off" size="3">')
             elif mark is not None:
                 debt = "jg-debt" if mark.is_debt else ""
                 inner = f'<span class="{debt}" title="{title}">{text}</span>'
             else:
                 inner = ""
-            out.append(f'<td class="jg-mark">{inner}</td>')
+            append(f'<td class="jg-mark">{inner}</td>')
     return mark_safe("".join(out))  # noqa: S308 - built from escaped values above
