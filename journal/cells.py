@@ -29,6 +29,7 @@ from wagtail.models import ModelLogEntry
 
 from portal.access import today
 
+from . import closing
 from .models import (
     Attendance,
     AttendanceKind,
@@ -208,6 +209,7 @@ def new_task(user, lesson, mark_type, title=""):
 
 
 @transaction.atomic
+@closing.remembering()  # the lesson's period check serves the cell's
 def save_mark(user, task, pupil_id, *, value, version, is_debt=False, comment=""):
     """Set, replace or clear (empty value, no debt) one pupil's mark for a work."""
     lesson = task.lesson
@@ -242,7 +244,10 @@ def save_mark(user, task, pupil_id, *, value, version, is_debt=False, comment=""
             raise Conflict(cell_of(stored, mark_text(stored))) from None
     else:
         current.value, current.is_debt, current.comment = value, is_debt, comment
-        current.updated_at, current.updated_by = now, user
+        current.updated_at = now
+        if current.updated_by_id != user.pk:
+            # Else keep the author read with the row (and their person, for the answer).
+            current.updated_by = user
         current.save(update_fields=["value", "is_debt", "comment", "updated_at",
                                     "updated_by"])
     _log(task, "journal.mark", user, pupil_id, old, mark_text(current))
@@ -316,6 +321,7 @@ def may_record_attendance(user, lesson):
 
 
 @transaction.atomic
+@closing.remembering()  # the lesson's period check serves the cell's
 def save_attendance(user, lesson, pupil_id, *, kind, version, late_minutes=None):
     """Set or clear (empty kind: present) one pupil's attendance in a lesson."""
     if not may_record_attendance(user, lesson):

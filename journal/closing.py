@@ -28,14 +28,32 @@ while a close is in progress waits for it, then reads the period as closed.
 """
 
 import contextlib
+import contextvars
 from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections, models, router, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 _UNKNOWN = object()
+
+# {(database, year, first day, last day): ClosedPeriods} while ``remembering()``.
+_REMEMBERED = contextvars.ContextVar("closed_periods_remembered", default=None)
+
+
+@contextlib.contextmanager
+def remembering():
+    """Inside one saving transaction (the caller's ``atomic``, around the whole
+    block), checks of the same days read the periods once: a cell's save checks its
+    lesson, then the cell itself stands on the same lesson. The first read's shared
+    lock holds those period rows until the transaction ends, so a second read could
+    only find the same; nothing in the block may close or reopen a period."""
+    token = _REMEMBERED.set({})
+    try:
+        yield
+    finally:
+        _REMEMBERED.reset(token)
 
 
 class PeriodClosed(ValidationError):
@@ -118,6 +136,7 @@ class ClosedPeriods:
         self.closed = [period for period in periods if period.is_closed]
         self._types = {}  # academic year pk: {grade: period type pk}
         self._grades = {}  # class pk: grade
+        self._class_types = {}  # (academic year pk, class pk): period type pk
 
     @classmethod
     def read(cls, queryset):
@@ -167,12 +186,34 @@ class ClosedPeriods:
         return sorted(pk for pk, grade in self._grades.items()
                       if types.get(grade) == period.period_type_id)
 
+    def _class_type(self, school_class_id, period):
+        """The period type one class uses in ``period``'s year, chosen as in
+        ``_period_types`` but read for that class alone (one query, where the whole
+        year's choice takes four): a save checks one lesson's class."""
+        from .models import GradePeriodType, InstitutionSettings, Period, SchoolClass
+
+        year = period.academic_year_id
+        if year in self._types:
+            return self._types[year].get(self._grades.get(school_class_id))
+        key = (year, school_class_id)
+        if key not in self._class_types:
+            grade_type = GradePeriodType.objects.filter(
+                academic_year_id=year, grade=OuterRef("grade"),
+                period_type_id__in=Period.objects.filter(academic_year_id=year)
+                .values("period_type_id")).values("period_type_id")[:1]
+            default = InstitutionSettings.objects.filter(
+                institution_id=period.institution_id).values("default_period_type_id")[:1]
+            row = (SchoolClass.objects.filter(pk=school_class_id, academic_year_id=year)
+                   .values_list(Subquery(grade_type), Subquery(default)).first())
+            self._class_types[key] = None if row is None else (
+                row[0] if row[0] is not None else row[1])
+        return self._class_types[key]
+
     def period_of(self, school_class_id, day):
         """The closed period of the class that contains ``day``, or None."""
         for period in self.closed:
             if period.starts_on <= day <= period.ends_on:
-                types = self._period_types(period)
-                if types.get(self._grades.get(school_class_id)) == period.period_type_id:
+                if self._class_type(school_class_id, period) == period.period_type_id:
                     return period
         return None
 
@@ -230,8 +271,15 @@ def check_places(model, objs):
         spots = place.spots(values)
         if spots:
             by_year.setdefault(values[place.year], []).extend(spots)
+    remembered = _REMEMBERED.get()
     for year, spots in by_year.items():
-        periods = ClosedPeriods.on_days(year, [day for _class, day in spots])
+        days = [day for _class, day in spots]
+        key = (router.db_for_write(model), year, min(days), max(days))
+        periods = remembered.get(key) if remembered is not None else None
+        if periods is None:
+            periods = ClosedPeriods.on_days(year, days)
+            if remembered is not None and transaction.get_connection(key[0]).in_atomic_block:
+                remembered[key] = periods
         for school_class, day in spots:
             period = periods.period_of(school_class, day)
             if period is not None:
