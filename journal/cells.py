@@ -145,9 +145,31 @@ def pupil_attends(lesson, pupil_id):
     return rows.on(lesson.date).filter(pupil_id=pupil_id).exists()
 
 
-def check_lesson(user, lesson, pupil_id=None, *, marks=False):
+def with_fill_right(lessons, user, lesson_path="pk"):
+    """``lessons`` (or rows pointing at a lesson through ``lesson_path``) annotated
+    with whether ``user`` may fill the lesson (``FILL_JOURNAL``, by the same matrix):
+    a save reads its row and that right in one query. ``check_lesson`` trusts the
+    annotation only when it was made for the same user."""
+    from schedule.models import Lesson
+
+    return lessons.annotate(
+        fill_right_of=models.Value(user.pk),
+        fill_right=models.Exists(Lesson.objects.visible_to(user, FILL_JOURNAL)
+                                 .filter(pk=models.OuterRef(lesson_path))))
+
+
+def may_fill(user, lesson, annotated=None):
+    """``FILL_JOURNAL`` on the lesson: from ``with_fill_right`` when ``annotated`` (the
+    lesson or the row read with it) carries it for this user, else asked."""
+    source = lesson if annotated is None else annotated
+    if getattr(source, "fill_right_of", None) == user.pk and user.pk is not None:
+        return source.fill_right
+    return user.has_perm(FILL_JOURNAL, lesson)
+
+
+def check_lesson(user, lesson, pupil_id=None, *, marks=False, annotated=None):
     """Refuse, with the reason, what this user may not write in this lesson."""
-    if not user.has_perm(FILL_JOURNAL, lesson):
+    if not may_fill(user, lesson, annotated):
         raise PermissionDenied
     return check_lesson_state(lesson, pupil_id, marks=marks)
 
@@ -213,7 +235,7 @@ def new_task(user, lesson, mark_type, title=""):
 def save_mark(user, task, pupil_id, *, value, version, is_debt=False, comment=""):
     """Set, replace or clear (empty value, no debt) one pupil's mark for a work."""
     lesson = task.lesson
-    settings = check_lesson(user, lesson, pupil_id, marks=True)
+    settings = check_lesson(user, lesson, pupil_id, marks=True, annotated=task)
     value = _clean_mark(value, lesson.institution_id, settings)
     comment = (comment or "").strip()[:300]
     is_debt = bool(is_debt) and not value  # a mark replaces the debt

@@ -45,7 +45,7 @@ from .models import (
     Task,
     weighted_average,
 )
-from .rules import FILL_JOURNAL, VIEW_JOURNAL
+from .rules import VIEW_JOURNAL
 
 
 def grid_url(school_class_id, subject_id, subgroup_id=None, period_id=None):
@@ -309,10 +309,13 @@ def open_journal(user, school_class_pk, subject_pk, subgroup_pk=None, period_pk=
     marks_allowed = not (school_class.grade == 1
                          and (settings is None or settings.no_marks_in_first_grade))
 
+    lessons = Lesson.objects.filter(school_class=school_class, subject=subject,
+                                    subgroup=subgroup, is_cancelled=False)
+    if not period.is_closed:
+        # Which of them the user may fill, in the same query.
+        lessons = cells.with_fill_right(lessons, user)
     lessons = list(
-        Lesson.objects.filter(school_class=school_class, subject=subject, subgroup=subgroup,
-                              is_cancelled=False)
-        .between(period.starts_on, period.ends_on)
+        lessons.between(period.starts_on, period.ends_on)
         .select_related("homework", "teacher__person", "replaced_teacher__person")
         .prefetch_related(
             Prefetch("co_teachers", queryset=Staff.objects.select_related("person")),
@@ -320,10 +323,8 @@ def open_journal(user, school_class_pk, subject_pk, subgroup_pk=None, period_pk=
             Prefetch("homework__files", queryset=HomeworkFile.objects.order_by("pk")))
         .order_by("date", "lesson_number", "pk"))
     fillable = set()
-    if lessons and not period.is_closed:
-        fillable = set(Lesson.objects.visible_to(user, FILL_JOURNAL)
-                       .filter(pk__in=[lesson.pk for lesson in lessons])
-                       .values_list("pk", flat=True))
+    if not period.is_closed:
+        fillable = {lesson.pk for lesson in lessons if lesson.fill_right}
     day = today()
     columns = [Column(lesson, list(lesson.tasks.all()) if marks_allowed else [],
                       may_fill=lesson.pk in fillable and lesson.date <= day)

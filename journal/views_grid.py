@@ -136,8 +136,10 @@ def save_mark(request):
     data = request.POST
     task_pk, pupil_pk = _int(data, "task"), _int(data, "pupil")
     version = _version(data)
+    # With the right to fill its lesson, read in the same query (cells.check_lesson).
     task = get_object_or_404(
-        Task.objects.filter(lesson__in=readable_lessons(request.user))
+        cells.with_fill_right(Task.objects.filter(lesson__in=readable_lessons(request.user)),
+                              request.user, "lesson_id")
         .select_related("lesson__school_class", "mark_type"), pk=task_pk)
     value = (data.get("value") or "").strip()
     # A debt is typed as a word (as on paper) or sent as a flag; a mark replaces it.
