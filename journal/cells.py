@@ -430,11 +430,20 @@ def finals_locked(school_class, kind, period):
     return last is not None and last.is_closed
 
 
-def may_enter_finals(user, school_class, subject):
+def finals_entries(user, school_class, subject, school_class_path=None):
+    """The timetable entries of the class and subject through which ``user`` enters
+    its finals (``ENTER_FINALS``); ``school_class_path`` names an outer query's class
+    instead, for an ``Exists`` there."""
     from schedule.models import TimetableEntry
 
-    return TimetableEntry.objects.visible_to(user, ENTER_FINALS).filter(
-        school_class=school_class, subject=subject).exists()
+    rows = TimetableEntry.objects.visible_to(user, ENTER_FINALS).filter(subject=subject)
+    if school_class_path is not None:
+        return rows.filter(school_class=models.OuterRef(school_class_path))
+    return rows.filter(school_class=school_class)
+
+
+def may_enter_finals(user, school_class, subject):
+    return finals_entries(user, school_class, subject).exists()
 
 
 def final_text(row):

@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import cached_property
 from html import escape
 
-from django.db.models import Prefetch
+from django.db.models import Exists, Prefetch
 from django.http import Http404
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
@@ -293,7 +293,10 @@ def open_journal(user, school_class_pk, subject_pk, subgroup_pk=None, period_pk=
     if subgroup_pk not in visible:
         raise Http404
     subgroups = sorted(visible.items(), key=lambda item: (item[0] is not None, item[1] or ""))
+    # With whether the user enters the finals of this subject, in the same query.
     school_class = (SchoolClass.objects.select_related("institution", "academic_year")
+                    .annotate(finals_right=Exists(cells.finals_entries(
+                        user, None, subject_pk, school_class_path="pk")))
                     .get(pk=school_class_pk))
     subject = Subject.objects.get(pk=subject_pk)
     subgroup = Subgroup.objects.get(pk=subgroup_pk) if subgroup_pk else None
@@ -411,8 +414,7 @@ def open_journal(user, school_class_pk, subject_pk, subgroup_pk=None, period_pk=
         periods=periods, subgroups=subgroups, columns=columns, rows=rows,
         settings=settings, scale=scale, teachers=teachers, mark_types=mark_types,
         marks_allowed=marks_allowed,
-        may_enter_finals=(marks_allowed and cells.may_enter_finals(user, school_class,
-                                                                    subject)),
+        may_enter_finals=marks_allowed and school_class.finals_right,
         final_heads=final_heads,
     )
 

@@ -334,3 +334,19 @@ def test_upload_is_checked_by_its_first_bytes(client_for, english, lesson):
          "version": 0, "files": fake})
     assert response.status_code == 200
     assert not HomeworkFile.objects.filter(homework__lesson=lesson).exists()
+
+
+def test_a_mark_save_is_a_handful_of_statements(client_for, task, pupil,
+                                                django_assert_max_num_queries):
+    """The save reads its work with the right to fill it, checks the lesson's period
+    once (the mark stands on the same lesson), locks the one row, writes it and its log
+    entry: ten statements (SQLite's version counter one of them), beside the session's
+    two and the access context's four (portal.access)."""
+    client = client_for("school1.teacher")
+    post(client, "save_mark", {"task": task.pk, "pupil": pupil, "value": "5",
+                               "version": 0})  # the session and the like warm up
+    version = Mark.objects.get(task=task, pupil_id=pupil).version
+    with django_assert_max_num_queries(16):
+        answer = post(client, "save_mark", {"task": task.pk, "pupil": pupil, "value": "4",
+                                            "version": version})
+    assert answer.status_code == 200 and answer.json()["cell"]["text"] == "4"
