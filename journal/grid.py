@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from portal.access import today
@@ -319,7 +320,7 @@ def open_journal(user, school_class_pk, subject_pk, subgroup_pk=None, period_pk=
         lessons = cells.with_fill_right(lessons, user)
     lessons = list(
         lessons.between(period.starts_on, period.ends_on)
-        .select_related("homework", "teacher__person", "replaced_teacher__person")
+        .select_related("homework", "teacher__person")
         .prefetch_related(
             Prefetch("co_teachers", queryset=Staff.objects.select_related("person")),
             Prefetch("tasks", queryset=Task.objects.select_related("mark_type").order_by("pk")),
@@ -417,6 +418,60 @@ def open_journal(user, school_class_pk, subject_pk, subgroup_pk=None, period_pk=
         may_enter_finals=marks_allowed and school_class.finals_right,
         final_heads=final_heads,
     )
+
+
+_URL = "\0url\0"  # where a column's URL goes (no text of the database holds a NUL)
+
+
+def render_heads(journal, csrf_token):
+    """The columns' two header rows (each lesson with its "+" and register; each work),
+    as HTML put together once: per column the template's tags and filters cost more
+    than the whole grid's queries. Returns (lessons' cells, works' cells)."""
+    csrf = (f'<input type="hidden" name="csrfmiddlewaretoken" '
+            f'value="{escape(csrf_token)}">')
+    no_topic, weight = _("No topic"), escape(_("weight"))
+    add_form = ""
+    if journal.marks_allowed and journal.mark_types:
+        add_form = (
+            f'<details class="jg-add" data-add-task><summary '
+            f'title="{escape(_("Add a work"))}">+</summary>'
+            f'<form method="post" action="{_URL}" class="jg-add-form">{csrf}'
+            f'<select name="mark_type" aria-label="{escape(_("Mark type"))}">'
+            f'{journal.mark_type_options}</select>'
+            f'<input type="text" name="title" maxlength="200" '
+            f'placeholder="{escape(_("Title (optional)"))}">'
+            f'<button type="submit" class="button small">{escape(_("Add"))}</button>'
+            f'</form></details>')
+    attendance = escape(_("Attendance"))
+    take = (f'<form method="post" action="{_URL}" class="inline">{csrf}<button '
+            f'type="submit" class="link" '
+            f'title="{escape(_("Everyone present: the register is taken"))}" '
+            f'data-take-attendance>✓</button></form>')
+    taken = f'<span title="{escape(_("The register is taken"))}">✓</span>'
+    lessons, works = [], []
+    for column in journal.columns:
+        lesson = column.lesson
+        add = add_form.replace(_URL, column.new_task_url) if column.may_fill else ""
+        lessons.append(
+            f'<th colspan="{column.span}" class="jg-lesson" data-lesson-head="{lesson.pk}">'
+            f'<a href="{column.url}" title="{escape(lesson.topic or no_topic)}">'
+            f'{column.date_label}</a> <span class="muted">{lesson.lesson_number}</span>'
+            f'{add}</th>')
+        if column.may_fill and not lesson.attendance_taken:
+            register = take.replace(_URL, column.take_attendance_url)
+        else:
+            register = taken if lesson.attendance_taken else "·"
+        works.append(f'<th class="jg-att-head" title="{attendance}">{register}</th>')
+        for task in column.tasks:
+            kind = task.mark_type
+            title = f"{kind.name}: {task.title}" if task.title else kind.name
+            short = Truncator(kind.short_name or kind.name).chars(4)
+            works.append(
+                f'<th class="jg-task-head" title="{escape(title)}, {weight} '
+                f'{escape(str(floatformat(kind.weight, "-2")))}" '
+                f'data-task-head="{task.pk}">{escape(short)}</th>')
+    # Built from escaped values above.
+    return mark_safe("".join(lessons)), mark_safe("".join(works))  # noqa: S308
 
 
 def render_row(journal, number, row):

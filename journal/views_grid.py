@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +23,7 @@ from portal.ids import id_or_404, parse_number
 from schedule.models import Lesson
 
 from . import cells
-from .grid import attendance_letter, grid_url, open_journal
+from .grid import attendance_letter, grid_url, open_journal, render_heads
 from .models import (
     ATTENDANCE_LETTERS,
     Attendance,
@@ -61,8 +62,9 @@ def grid(request, class_pk, subject_pk):
     journal = open_journal(request.user, class_pk, subject_pk,
                            request.GET.get("group"), request.GET.get("period"))
     subgroup_id = journal.subgroup.pk if journal.subgroup else None
+    lesson_heads, work_heads = render_heads(journal, get_token(request))
     return render(request, "journal/grid/grid.html", {
-        "journal": journal,
+        "journal": journal, "lesson_heads": lesson_heads, "work_heads": work_heads,
         "period_links": [(p, grid_url(class_pk, subject_pk, subgroup_id, p.pk))
                          for p in journal.periods],
         "group_links": [(pk, name, grid_url(class_pk, subject_pk, pk, journal.period.pk))
