@@ -193,9 +193,13 @@ class ClosedPeriods:
         from .models import GradePeriodType, InstitutionSettings, Period, SchoolClass
 
         year = period.academic_year_id
+        key = (year, school_class_id)
+        if year not in self._types and key not in self._class_types and any(
+                asked_year == year for asked_year, _class in self._class_types):
+            # A second class of the year (a bulk write): the whole year's choice once.
+            self._period_types(period)
         if year in self._types:
             return self._types[year].get(self._grades.get(school_class_id))
-        key = (year, school_class_id)
         if key not in self._class_types:
             grade_type = GradePeriodType.objects.filter(
                 academic_year_id=year, grade=OuterRef("grade"),
