@@ -6,7 +6,8 @@ MANAGE := $(PY) manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/sgo_portal
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test venv lint test-sqlite test-postgres test-browser check-deploy messages clean
+.PHONY: demo test venv lint test-sqlite test-postgres test-browser test-dates check-deploy messages \
+	clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -39,13 +40,26 @@ test-browser: venv
 	scripts/ensure-chromium
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m browser
 
+# The suite runs on a pinned day (tests/conftest.py, SGO_TEST_TODAY). The journal and the
+# diary run again, on SQLite, on the days where calendars break: the last day of a
+# quarter, the first of the next, 1 June (the summer: the demo city is next year's) and
+# 1 September of a later year.
+TEST_DATES ?= 2027-11-04 2027-11-05 2028-06-01 2028-09-01
+DATE_TESTS ?= tests/journal
+test-dates: venv
+	@for day in $(TEST_DATES); do \
+		echo "== the journal and the diary on $$day"; \
+		env -u DATABASE_URL SGO_TEST_TODAY=$$day $(PY) -m pytest -q -m "not browser" \
+			$(DATE_TESTS) || exit 1; \
+	done
+
 check-deploy: venv
 	DJANGO_SETTINGS_MODULE=portal.settings.production \
 	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	ALLOWED_HOSTS=sgo.example.ru $(MANAGE) check --deploy --fail-level WARNING
 
 # One command for the whole suite, as CI runs it.
-test: lint test-sqlite test-postgres check-deploy test-browser
+test: lint test-sqlite test-postgres check-deploy test-browser test-dates
 
 messages: venv
 	$(MANAGE) makemessages -l ru -l en --ignore=.venv --ignore=static

@@ -26,7 +26,7 @@ def class_5a(n=1):
 
 def last_school_day(school_class):
     return (Lesson.objects.filter(school_class=school_class, is_cancelled=False,
-                                  date__lt=timezone.localdate())
+                                  date__lte=timezone.localdate())
             .order_by("-date").values_list("date", flat=True).first())
 
 

@@ -36,11 +36,9 @@ from records.factories import PDF
 from records.models import Pupil, Staff, User
 from schedule.factories import EventFactory
 from schedule.models import Lesson, week_of
+from tests.dates import OPEN_FROM
 
 pytestmark = pytest.mark.django_db
-
-# The second quarter: after the first (closed once the journal is seeded) and open.
-OPEN_FROM = datetime.date(2026, 11, 10)
 
 
 @pytest.fixture(autouse=True)
@@ -76,8 +74,8 @@ def held_lessons(pupil):
     """Past, held whole-class lessons of the pupil's class in the open period, latest
     first, on days the pupil was in the class."""
     lessons = (Lesson.objects.filter(school_class=pupil.school_class, subgroup__isnull=True,
-                                     is_cancelled=False, date__gt=OPEN_FROM,
-                                     date__lt=today())
+                                     is_cancelled=False, date__gte=OPEN_FROM,
+                                     date__lte=today())
                .select_related("school_class", "subject").order_by("-date", "lesson_number"))
     return [lesson for lesson in lessons
             if open_period(lesson.school_class, lesson.date)

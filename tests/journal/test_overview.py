@@ -6,8 +6,6 @@ not grow with the school.
 The demo city holds a seeded journal (the first quarter closed with finals): the tests
 work in the open current period and compare counts before and after a change."""
 
-import datetime
-
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -28,10 +26,11 @@ from journal.models import (
 from portal.access import today
 from records.models import Institution, Staff, User
 from schedule.models import Lesson
+from tests.dates import OPEN_FROM
 
 pytestmark = pytest.mark.django_db
 
-PERIOD_START = datetime.date(2026, 11, 10)
+PERIOD_START = OPEN_FROM
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +51,7 @@ def recent_lesson(username="school1.teacher"):
     """A held whole-class lesson of the teacher's in the open current period."""
     return (Lesson.objects.filter(teacher__person__user=user(username), is_cancelled=False,
                                   subgroup__isnull=True, school_class__grade__gt=1,
-                                  date__gt=PERIOD_START, date__lt=today())
+                                  date__gte=PERIOD_START, date__lte=today())
             .select_related("school_class", "subject").order_by("-date", "pk").first())
 
 
