@@ -43,15 +43,18 @@ test-browser: venv
 # The suite runs on a pinned day (tests/conftest.py, SGO_TEST_TODAY). The journal and the
 # diary run again, on SQLite, on the days where calendars break: the last day of a
 # quarter, the first of the next, 1 June (the summer: the demo city is next year's) and
-# 1 September of a later year.
+# 1 September of a later year. Two days at a time, one per core.
 TEST_DATES ?= 2027-11-04 2027-11-05 2028-06-01 2028-09-01
-DATE_TESTS ?= tests/journal
+DATE_TESTS ?= tests/journal/test_diary.py tests/journal/test_grid.py \
+	tests/journal/test_grid_saves.py tests/journal/test_cells.py \
+	tests/journal/test_overview.py tests/journal/test_class_attendance.py
 test-dates: venv
-	@for day in $(TEST_DATES); do \
-		echo "== the journal and the diary on $$day"; \
-		env -u DATABASE_URL SGO_TEST_TODAY=$$day $(PY) -m pytest -q -m "not browser" \
-			$(DATE_TESTS) || exit 1; \
-	done
+	@printf '%s\n' $(TEST_DATES) | xargs -P 2 -I{} sh -c '\
+		log=$${TMPDIR:-/tmp}/sgo-test-dates-{}.log; \
+		env -u DATABASE_URL SGO_TEST_TODAY={} $(PY) -m pytest -q -m "not browser" \
+			$(DATE_TESTS) >$$log 2>&1; status=$$?; \
+		echo "the journal and the diary on {}: $$(tail -n 1 $$log)"; \
+		[ $$status -eq 0 ] || { cat $$log; exit 1; }'
 
 check-deploy: venv
 	DJANGO_SETTINGS_MODULE=portal.settings.production \
