@@ -6,7 +6,8 @@ MANAGE := $(PY) manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/sgo_portal
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test venv lint test-sqlite test-postgres test-browser check-deploy messages clean
+.PHONY: demo test venv lint test-sqlite test-postgres test-browser test-dates check-deploy messages \
+	clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -39,13 +40,29 @@ test-browser: venv
 	scripts/ensure-chromium
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m browser
 
+# The suite runs on a pinned day (tests/conftest.py, SGO_TEST_TODAY). The journal and the
+# diary run again, on SQLite, on the days where calendars break: the last day of a
+# quarter, the first of the next, 1 June (the summer: the demo city is next year's) and
+# 1 September of a later year. Two days at a time, one per core.
+TEST_DATES ?= 2027-11-04 2027-11-05 2028-06-01 2028-09-01
+DATE_TESTS ?= tests/journal/test_diary.py tests/journal/test_grid.py \
+	tests/journal/test_grid_saves.py tests/journal/test_cells.py \
+	tests/journal/test_overview.py tests/journal/test_class_attendance.py
+test-dates: venv
+	@printf '%s\n' $(TEST_DATES) | xargs -P 2 -I{} sh -c '\
+		log=$${TMPDIR:-/tmp}/sgo-test-dates-{}.log; \
+		env -u DATABASE_URL SGO_TEST_TODAY={} $(PY) -m pytest -q -m "not browser" \
+			$(DATE_TESTS) >$$log 2>&1; status=$$?; \
+		echo "the journal and the diary on {}: $$(tail -n 1 $$log)"; \
+		[ $$status -eq 0 ] || { cat $$log; exit 1; }'
+
 check-deploy: venv
 	DJANGO_SETTINGS_MODULE=portal.settings.production \
 	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	ALLOWED_HOSTS=sgo.example.ru $(MANAGE) check --deploy --fail-level WARNING
 
 # One command for the whole suite, as CI runs it.
-test: lint test-sqlite test-postgres check-deploy test-browser
+test: lint test-sqlite test-postgres check-deploy test-browser test-dates
 
 messages: venv
 	$(MANAGE) makemessages -l ru -l en --ignore=.venv --ignore=static

@@ -7,6 +7,7 @@ subjects are written.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from .models import (
     STEPS,
@@ -27,16 +28,66 @@ from .models import (
 
 D = datetime.date
 
-# 2026/2027: each period runs until the day before the next, so the holidays between
-# two periods belong to the first of them.
-HOLIDAYS = [
-    ("Осенние каникулы", D(2026, 10, 26), D(2026, 11, 4)),
-    ("Зимние каникулы", D(2026, 12, 31), D(2027, 1, 10)),
-    ("Весенние каникулы", D(2027, 3, 22), D(2027, 3, 31)),
-]
-QUARTERS = [(D(2026, 9, 1), D(2026, 11, 4)), (D(2026, 11, 5), D(2027, 1, 10)),
-            (D(2027, 1, 11), D(2027, 3, 31)), (D(2027, 4, 1), D(2027, 5, 31))]
-HALF_YEARS = [(D(2026, 9, 1), D(2027, 1, 10)), (D(2027, 1, 11), D(2027, 5, 31))]
+
+def demo_year_start(today):
+    """1 September of the demo city's school year on ``today``: the year that holds the
+    day, and from 1 June on the coming one (the year ends on 31 May; the summer belongs
+    to preparing the next)."""
+    return D(today.year if today.month >= 6 else today.year - 1, 9, 1)
+
+
+def _monday_on_or_before(day):
+    return day - datetime.timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class DemoCalendar:
+    """The demo city's year from its first day: the same pattern every year (2026/2027:
+    holidays 26.10–04.11, 31.12–10.01, 22.03–31.03), the weekdays shifting with it.
+    Each period runs until the day before the next, so the holidays between two periods
+    belong to the first of them."""
+
+    starts_on: datetime.date
+
+    @property
+    def name(self):
+        return f"{self.starts_on.year}/{self.starts_on.year + 1}"
+
+    @property
+    def ends_on(self):
+        return D(self.starts_on.year + 1, 5, 31)
+
+    @property
+    def holidays(self):
+        year = self.starts_on.year
+        # Autumn: from the last Monday of October to the Day of National Unity (at least
+        # a week); winter: from New Year's Eve to the Sunday of Orthodox Christmas week;
+        # spring: ten days from the Monday of the week of 22 March.
+        autumn = _monday_on_or_before(D(year, 10, 31))
+        christmas = D(year + 1, 1, 7)
+        winter_end = christmas + datetime.timedelta(days=6 - christmas.weekday())
+        spring = _monday_on_or_before(D(year + 1, 3, 22))
+        return [
+            ("Осенние каникулы", autumn,
+             max(D(year, 11, 4), autumn + datetime.timedelta(days=6))),
+            ("Зимние каникулы", D(year, 12, 31), winter_end),
+            ("Весенние каникулы", spring, spring + datetime.timedelta(days=9)),
+        ]
+
+    @property
+    def quarters(self):
+        ends = [last for _name, _first, last in self.holidays] + [self.ends_on]
+        starts = [self.starts_on] + [end + datetime.timedelta(days=1) for end in ends[:-1]]
+        return list(zip(starts, ends, strict=True))
+
+    @property
+    def half_years(self):
+        quarters = self.quarters
+        return [(quarters[0][0], quarters[1][1]), (quarters[2][0], quarters[3][1])]
+
+
+def demo_calendar(today):
+    return DemoCalendar(demo_year_start(today))
 
 
 def _grades(first, last, hours):
@@ -87,9 +138,10 @@ def seed_school_settings(institution, year, grades):
                         period_type=quarters if grade <= 9 else half_years)
         for grade in sorted(grades)
     ])
-    is_demo_year = (year.starts_on, year.ends_on) == (QUARTERS[0][0], QUARTERS[-1][1])
+    demo = DemoCalendar(year.starts_on)
+    is_demo_year = year.ends_on == demo.ends_on
     periods = []
-    for kind, bounds in ((quarters, QUARTERS), (half_years, HALF_YEARS)):
+    for kind, bounds in ((quarters, demo.quarters), (half_years, demo.half_years)):
         if not is_demo_year:
             bounds = default_period_bounds(year, kind)
         periods += [Period(institution=institution, academic_year=year, period_type=kind,
@@ -99,7 +151,7 @@ def seed_school_settings(institution, year, grades):
     if is_demo_year:
         Holiday.objects.bulk_create([
             Holiday(institution=institution, name=name, first_day=first, last_day=last)
-            for name, first, last in HOLIDAYS
+            for name, first, last in demo.holidays
         ])
     SetupWizard.objects.create(
         institution=institution, academic_year=year, completed_steps=list(STEPS),

@@ -33,7 +33,7 @@ FIRST_SHIFT = [  # 45-minute lessons with the usual breaks
 SPECIAL_ROOMS = {"Физическая культура": "Спортзал", "Информатика": "Кабинет информатики",
                  "Музыка": "Кабинет музыки"}
 SUBGROUP_SUBJECT = "Английский язык"
-SCHOOL_EVENTS = [
+SCHOOL_EVENTS = [  # of 2026/2027; seed_events moves them to the demo year
     ("Торжественная линейка «День знаний»", datetime.date(2026, 9, 1), "Школьный двор"),
     ("Осенний кросс", datetime.date(2026, 9, 25), "Стадион"),
     ("День учителя: праздничный концерт", datetime.date(2026, 10, 5), "Актовый зал"),
@@ -99,7 +99,7 @@ def seed_timetable(institution, year, classes, pupils_by_class, rnd):
     TimetableEntry.objects.bulk_create(entries, batch_size=BATCH)
     seed_plans(institution, year, assignments)
     report = generate_lessons(year)
-    seed_events(institution, classes, rnd)
+    seed_events(institution, year, classes, rnd)
     return report
 
 
@@ -226,12 +226,15 @@ def seed_plans(institution, year, assignments):
     ], batch_size=BATCH)
 
 
-def seed_events(institution, classes, rnd):
+def seed_events(institution, year, classes, rnd):
+    # SCHOOL_EVENTS are the dates of 2026/2027, moved to the year's own.
+    shift = year.starts_on.year - 2026
     events = [Event(institution=institution, title=title, starts_on=day, ends_on=day,
                     starts_at=datetime.time(10, 0), place=place)
-              for title, day, place in SCHOOL_EVENTS]
+              for title, day, place in ((t, d.replace(year=d.year + shift), p)
+                                        for t, d, p in SCHOOL_EVENTS)]
     for school_class in classes:
-        day = datetime.date(2026, 9, 1) + datetime.timedelta(days=rnd.randint(7, 250))
+        day = year.starts_on + datetime.timedelta(days=rnd.randint(7, 250))
         if day.weekday() >= 5:
             day -= datetime.timedelta(days=day.weekday() - 4)
         events.append(Event(institution=institution, school_class=school_class,

@@ -2,15 +2,66 @@ import pytest
 from django.core.management import call_command
 
 from records.models import User
+from tests.dates import DEMO, TEST_CITY, TODAY, clock_at
 
 DEMO_PASSWORD = "sgo-demo-2026"
 
 
+def pytest_configure(config):
+    """The whole session runs on TODAY (tests/dates.py), from 10:00 on, the clock
+    ticking (rate limits, sessions and caches see time pass as usual)."""
+    config._sgo_clock = clock_at(TODAY)
+    config._sgo_clock.start()
+
+
+def pytest_collection_modifyitems(config, items):
+    """A ``slow_once`` test runs on one database only: `make test` runs the suite on
+    SQLite and on PostgreSQL, and a slow check that answers the same on both is paid
+    for once. ``slow_once(database="postgresql")`` keeps one on the production
+    database where a query could fail on it alone."""
+    from django.db import connection
+
+    vendor = connection.vendor
+    for item in items:
+        marker = item.get_closest_marker("slow_once")
+        if marker is None:
+            continue
+        wanted = marker.kwargs.get("database", marker.args[0] if marker.args else "sqlite")
+        if wanted != vendor:
+            item.add_marker(pytest.mark.skip(
+                reason=f"slow and database-independent: runs on {wanted} only"))
+
+
+def pytest_unconfigure(config):
+    if clock := getattr(config, "_sgo_clock", None):
+        clock.stop()
+
+
+def kept_city_is_of_today():
+    """A city kept by ``--reuse-db`` serves when it was built as on TODAY: its year is
+    TODAY's and its journal's registers end on the last school day up to TODAY."""
+    from django.db.models import Max
+
+    from journal.models import AcademicYear
+    from schedule.models import Lesson
+
+    if not AcademicYear.objects.filter(name=DEMO.name, is_current=True).exists():
+        return False
+    taken = Lesson.objects.filter(attendance_taken=True).aggregate(day=Max("date"))["day"]
+    held = Lesson.objects.filter(is_cancelled=False, date__lte=TODAY).aggregate(
+        day=Max("date"))["day"]
+    return taken == held
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Every test runs inside the small demo city, built once per session."""
+    """Every test runs inside the small demo city, built once per session (kept with
+    ``--reuse-db``: a city already there is used as it is)."""
     with django_db_blocker.unblock():
-        call_command("seed_demo", "--size", "small", "--seed", "1", verbosity=0,
+        if kept_city_is_of_today():
+            return
+        # A kept city of another day (or none): built anew.
+        call_command("seed_demo", *TEST_CITY, "--reset", verbosity=0,
                      stdout=open("/dev/null", "w"))
 
 

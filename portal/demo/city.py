@@ -15,7 +15,8 @@ from django.db import transaction
 from journal import demo as journal_demo
 from journal import demo_journal
 from journal.models import AcademicYear, Period, SchoolClass, Subject, TeachingAssignment
-from portal.access import Role, today
+from portal.access import Role
+from portal.access import today as local_today
 from records.models import (
     Consent,
     Department,
@@ -104,14 +105,21 @@ ADMINISTRATION = [
 
 
 class CityBuilder:
-    def __init__(self, size="small", seed=1, stdout=None, journal_until=None):
+    def __init__(self, size="small", seed=1, stdout=None, journal_until=None, today=None):
         self.size = SIZES[size]
+        # The day the city is built on (the real date unless a test or a demo pins it):
+        # its school year is the one holding that day, the coming one from 1 June on.
+        self.today = today or local_today()
+        self.calendar = journal_demo.demo_calendar(self.today)
         # The journal is filled up to this day (today unless the benchmark asks for the
         # whole year).
         self.journal_until = journal_until
         self.random = random.Random(seed)
         self.stdout = stdout
-        self.year_start = datetime.date(2026, 9, 1)
+        self.year_start = self.calendar.starts_on
+        # Roles hold from the spring before the year (2026/2027: 3 June), or from the
+        # build day when that is earlier: a city built in June works on the next year.
+        self.roles_from = min(self.year_start - datetime.timedelta(days=90), self.today)
         self.password = make_password(DEMO_PASSWORD)
 
     def say(self, message):
@@ -143,7 +151,7 @@ class CityBuilder:
 
     @transaction.atomic
     def build(self):
-        self.details = Details(self.random)
+        self.details = Details(self.random, self.year_start.year)
         self.department = Department.objects.create(
             name="Управление образования Окружной администрации города",
             short_name="Управление образования",
@@ -167,7 +175,7 @@ class CityBuilder:
         Institution.objects.bulk_create(institutions)
         InstitutionDocument.objects.bulk_create([
             document for institution in institutions
-            for document in self.details.institution_documents(institution, today())
+            for document in self.details.institution_documents(institution, self.today)
         ])
         self.say(f"Department and {len(institutions)} schools")
         self.schools = []
@@ -186,8 +194,8 @@ class CityBuilder:
         """Plans a school's rows in memory; write_people() inserts them in bulk."""
         rnd = self.random
         year = AcademicYear.objects.create(
-            institution=institution, name="2026/2027", starts_on=self.year_start,
-            ends_on=datetime.date(2027, 5, 31), is_current=True,
+            institution=institution, name=self.calendar.name, starts_on=self.year_start,
+            ends_on=self.calendar.ends_on, is_current=True,
         )
         school = {"institution": institution, "year": year, "staff": [], "roles": []}
 
@@ -195,7 +203,8 @@ class CityBuilder:
             person = self.new_person(sex=sex)
             staff = Staff(institution=institution, person=person, position=position,
                           personnel_number=f"{institution.pk:02d}{len(school['staff']) + 1:04d}",
-                          hired_on=datetime.date(rnd.randint(1995, 2025), rnd.choice([8, 9]), 1))
+                          hired_on=datetime.date(rnd.randint(1995, self.year_start.year - 1),
+                                                 rnd.choice([8, 9]), 1))
             self.details.staff(staff, teaches=Role.SUBJECT_TEACHER in roles)
             # A few people have given no consent yet: their records keep the minimum.
             staff.consent = rnd.random() < 0.97 or bool(set(roles) - {Role.SUBJECT_TEACHER,
@@ -248,7 +257,7 @@ class CityBuilder:
         )
         RoleAssignment.objects.bulk_create([
             RoleAssignment(person_id=person.pk, role=role, institution=school["institution"],
-                           valid_from=self.year_start - datetime.timedelta(days=90))
+                           valid_from=self.roles_from)
             for school in self.schools for person, role in school["roles"]
         ], batch_size=BATCH)
         history = [
@@ -392,7 +401,7 @@ class CityBuilder:
     def write_journals(self):
         """Marks, attendance, homework and closed periods with finals of every school
         up to the cut-off day (journal/demo_journal.py)."""
-        until = self.journal_until or today()
+        until = self.journal_until or self.today
         counts = demo_journal.Counts()
         for number, school in enumerate(self.schools, start=1):
             deputy = self.staff_with_role(school, Role.DEPUTY_ACADEMIC).person
@@ -460,7 +469,7 @@ class CityBuilder:
         dept = self.new_person(sex=Sex.FEMALE)
         dept.save()
         RoleAssignment.objects.create(person=dept, role=Role.CHIEF_SPECIALIST,
-                                      valid_from=self.year_start - datetime.timedelta(days=90))
+                                      valid_from=self.roles_from)
         self.login("dept", dept)
 
         school1, school2 = self.schools[0], self.schools[1]

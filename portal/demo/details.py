@@ -44,8 +44,11 @@ CLUBS = ["Шахматы", "Хомус", "Вольная борьба", "Хор�
 
 
 class Details:
-    def __init__(self, rnd):
+    def __init__(self, rnd, year=2026):
         self.random = rnd
+        # Dates are drawn as for the school year 2026/2027 and moved by whole years to
+        # the demo year starting in ``year``.
+        self.year, self.shift = year, year - 2026
         self.values = {}
         for entry in DirectoryEntry.objects.filter(institution__isnull=True):
             self.values.setdefault(entry.kind, []).append(entry)
@@ -88,7 +91,7 @@ class Details:
         staff.teaches = teaches
         staff.hire_order = f"№ {rnd.randint(1, 150)}-к"
         age = (staff.hired_on - person.birth_date).days // 365
-        staff.total_experience_years = max(0, 2026 - staff.hired_on.year) + rnd.randint(0, 5)
+        staff.total_experience_years = max(0, self.year - staff.hired_on.year) + rnd.randint(0, 5)
         staff.teaching_experience_years = staff.total_experience_years if teaches else 0
         staff.marital_status = rnd.choice(MaritalStatus.values)
         staff.family = rnd.choice(["", "Супруг(а), сын", "Супруг(а), двое детей", "Дочь",
@@ -102,7 +105,7 @@ class Details:
             if age > 45 and rnd.random() < 0.3 else ""
         staff.awards = "Отличник образования РС(Я)" if rnd.random() < 0.2 else ""
         staff.professional_courses = (
-            f"«Обновлённые ФГОС», 72 ч, {rnd.randint(2022, 2026)}" if teaches else "")
+            f"«Обновлённые ФГОС», 72 ч, {rnd.randint(2022, 2026) + self.shift}" if teaches else "")
         staff.distance_courses = "«Цифровая грамотность педагога», 36 ч" \
             if rnd.random() < 0.3 else ""
         category = 1 if teaches else (0 if "Директор" in staff.position
@@ -138,8 +141,8 @@ class Details:
         """A licence without a time limit and an accreditation certificate; some end
         within the next months, so the highlight shows in the demo."""
         rnd = self.random
-        licence_year = rnd.randint(2012, 2020)
-        accredited = datetime.date(rnd.randint(2015, 2022), rnd.randint(1, 12), 15)
+        licence_year = rnd.randint(2012, 2020) + self.shift
+        accredited = datetime.date(rnd.randint(2015, 2022) + self.shift, rnd.randint(1, 12), 15)
         valid_until = accredited.replace(year=accredited.year + 12)
         if rnd.random() < 0.15:
             valid_until = today + datetime.timedelta(days=rnd.randint(20, 80))
@@ -158,7 +161,8 @@ class Details:
     def staff_history(self, staff, year_start):
         """An attestation and some methodical work of a teacher (Appendix 3 item 8)."""
         rnd = self.random
-        attested = datetime.date(rnd.randint(2021, 2026), rnd.choice([3, 5, 11, 12]), 20)
+        attested = datetime.date(rnd.randint(2021, 2026) + self.shift,
+                                 rnd.choice([3, 5, 11, 12]), 20)
         rows = [StaffAttestation(
             staff=staff, sort_order=0, attested_on=attested, position=staff.position,
             category=staff.category, result="Соответствует категории",
@@ -203,7 +207,8 @@ class Details:
         if rnd.random() < 0.1:
             parent.help_to_school = "Помощь в ремонте кабинета"
         if rnd.random() < 0.05:
-            parent.help_requested_on = datetime.date(2026, rnd.randint(9, 11), rnd.randint(1, 28))
+            parent.help_requested_on = datetime.date(
+                self.year, rnd.randint(9, 11), rnd.randint(1, 28))
             parent.help_request_result = "Консультация педагога-психолога проведена"
 
     def health(self, pupil_health):

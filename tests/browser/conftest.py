@@ -25,6 +25,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connections
 
+from tests.dates import TEST_CITY
+
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -125,12 +127,19 @@ def context(context, live_server, csp_violations):
 
 
 @pytest.fixture(autouse=True)
+def cookies_outlive_the_pinned_clock(settings):
+    """The server runs on the suite's pinned day (tests/conftest.py), Chromium on the
+    real one: a cookie the server dates "two weeks from now" may already have expired
+    for the browser. Here they last long enough for any pinned day."""
+    settings.SESSION_COOKIE_AGE = settings.CSRF_COOKIE_AGE = 20 * 365 * 24 * 3600
+
+
+@pytest.fixture(autouse=True)
 def demo_city(transactional_db, django_db_serialized_rollback, live_server):
     """Every browser test starts with the small demo city and no rate-limit counters.
     (Requesting the two database fixtures makes every test here transactional with
     serialized rollback, even one that forgets the ``django_db`` marker.)"""
-    call_command("seed_demo", "--size", "small", "--seed", "1", "--if-empty",
-                 verbosity=0, stdout=io.StringIO())
+    call_command("seed_demo", *TEST_CITY, "--if-empty", verbosity=0, stdout=io.StringIO())
     cache.clear()
     yield
     cache.clear()

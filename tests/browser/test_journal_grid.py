@@ -3,7 +3,6 @@ marks typed from the keyboard (type, Enter, type, Enter…), two absences typed 
 paper, a refused mark shown as an error, the topic and homework of the lesson, and
 everything still there after a reload."""
 
-import datetime
 import re
 
 import pytest
@@ -15,10 +14,11 @@ from playwright.sync_api import Page, expect
 from journal.models import Attendance, ClassMembership, Homework, Mark, MarkType, Task
 from schedule.models import Lesson
 from tests.browser.test_flows import log_in
+from tests.dates import OPEN_FROM
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-FROM = datetime.date(2026, 11, 10)
+FROM = OPEN_FROM
 
 
 def teachers_lesson():

@@ -2,7 +2,6 @@
 into an empty cell with the keyboard only is saved without reloading the page, and the
 same teacher at the same time in another class is refused with the clash named."""
 
-import datetime
 import re
 
 import pytest
@@ -14,10 +13,11 @@ from journal.models import SchoolClass, Subject
 from records.models import Staff
 from schedule.models import Lesson, TimetableEntry
 from tests.browser.test_flows import log_in
+from tests.dates import FIRST_MONDAY
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-MONDAY = datetime.date(2026, 9, 7)
+MONDAY = FIRST_MONDAY
 
 
 def class_of(letter):

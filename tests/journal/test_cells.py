@@ -27,6 +27,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
+def _school_week(school_week):
+    """Held lessons on several days of the open quarter (tests/journal/conftest.py)."""
+
+
+@pytest.fixture(autouse=True)
 def english():
     with translation.override("en"):
         yield
@@ -37,11 +42,11 @@ def user(name):
 
 
 def teachers_lesson(username="school1.teacher", grade_above=1):
-    """A past, held lesson of the demo teacher's, of a whole class above grade 1."""
+    """A held lesson (today's too) of the demo teacher's, of a whole class above grade 1."""
     teacher = user(username)
     return (Lesson.objects.filter(teacher__person__user=teacher, is_cancelled=False,
                                   subgroup__isnull=True, school_class__grade__gt=grade_above,
-                                  date__lt=timezone.localdate())
+                                  date__lte=timezone.localdate())
             .select_related("school_class").order_by("-date").first())
 
 
@@ -124,7 +129,7 @@ def test_only_the_lessons_teacher_and_the_correctors_write():
 
 
 def test_no_marks_in_grade_one_where_the_school_says_so():
-    lesson = Lesson.objects.filter(school_class__grade=1, date__lt=timezone.localdate(),
+    lesson = Lesson.objects.filter(school_class__grade=1, date__lte=timezone.localdate(),
                                    school_class__institution__short_name="СОШ № 1").order_by(
         "-date").first()
     with pytest.raises(ValidationError, match="no marks in grade 1"):
@@ -135,7 +140,7 @@ def test_attendance_and_the_whole_day_and_the_excuse():
     class_teacher = user("school1.classteacher")
     lesson = (Lesson.objects.filter(school_class__class_teacher__person__user=class_teacher,
                                     subgroup__isnull=True, is_cancelled=False,
-                                    date__lt=timezone.localdate())
+                                    date__lte=timezone.localdate())
               .select_related("school_class").order_by("-date").first())
     school_class, pupil = lesson.school_class, member(lesson)
     row = cells.save_attendance(user("school1.deputy"), lesson, pupil, kind="late",

@@ -14,6 +14,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
+def _school_week(school_week):
+    """Held lessons on several days of the open quarter (tests/journal/conftest.py)."""
+
+
+@pytest.fixture(autouse=True)
 def english(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
@@ -26,7 +31,7 @@ def class_5a(n=1):
 
 def last_school_day(school_class):
     return (Lesson.objects.filter(school_class=school_class, is_cancelled=False,
-                                  date__lt=timezone.localdate())
+                                  date__lte=timezone.localdate())
             .order_by("-date").values_list("date", flat=True).first())
 
 

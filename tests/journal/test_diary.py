@@ -36,11 +36,14 @@ from records.factories import PDF
 from records.models import Pupil, Staff, User
 from schedule.factories import EventFactory
 from schedule.models import Lesson, week_of
+from tests.dates import FIRST_MONDAY, OPEN_FROM
 
 pytestmark = pytest.mark.django_db
 
-# The second quarter: after the first (closed once the journal is seeded) and open.
-OPEN_FROM = datetime.date(2026, 11, 10)
+
+@pytest.fixture(autouse=True)
+def _school_week(school_week):
+    """Held lessons on several days of the open quarter (tests/journal/conftest.py)."""
 
 
 @pytest.fixture(autouse=True)
@@ -76,8 +79,8 @@ def held_lessons(pupil):
     """Past, held whole-class lessons of the pupil's class in the open period, latest
     first, on days the pupil was in the class."""
     lessons = (Lesson.objects.filter(school_class=pupil.school_class, subgroup__isnull=True,
-                                     is_cancelled=False, date__gt=OPEN_FROM,
-                                     date__lt=today())
+                                     is_cancelled=False, date__gte=OPEN_FROM,
+                                     date__lte=today())
                .select_related("school_class", "subject").order_by("-date", "lesson_number"))
     return [lesson for lesson in lessons
             if open_period(lesson.school_class, lesson.date)
@@ -359,7 +362,8 @@ def test_subgroups_and_a_transfer_follow_the_dates(client_for):
     """The lessons of the pupil's own subgroups only; after a transfer each day shows
     the class the pupil was in."""
     pupil = own_pupil()
-    monday = week_of(today())[0] - datetime.timedelta(weeks=1)
+    # Last week, or the year's first whole week when the year has just begun.
+    monday = max(week_of(today())[0] - datetime.timedelta(weeks=1), FIRST_MONDAY)
     saturday = monday + datetime.timedelta(days=5)
     client = client_for("school1.parent")
     days = client.get(week_url(pupil, monday)).context["days"]

@@ -6,8 +6,6 @@ the pupils, lessons and marks.
 The demo city may hold a seeded journal (marks, a closed first quarter): the tests work
 in the current, open period, on their own new works, and compare relative counts."""
 
-import datetime
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -19,11 +17,17 @@ from journal.grid import open_journal
 from journal.models import ClassMembership, Mark, MarkType, Period, SchoolClass, weighted_average
 from records.models import User
 from schedule.models import Lesson
+from tests.dates import OPEN_FROM
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _school_week(school_week):
+    """Held lessons on several days of the open quarter (tests/journal/conftest.py)."""
+
 # The current quarter's held lessons: after the first quarter, before today.
-FROM = datetime.date(2026, 11, 10)
+FROM = OPEN_FROM
 
 
 def user(name):
@@ -31,8 +35,8 @@ def user(name):
 
 
 def held(**filters):
-    return (Lesson.objects.filter(is_cancelled=False, date__gt=FROM,
-                                  date__lt=timezone.localdate(), **filters)
+    return (Lesson.objects.filter(is_cancelled=False, date__gte=FROM,
+                                  date__lte=timezone.localdate(), **filters)
             .select_related("school_class", "subject").order_by("date", "lesson_number"))
 
 
@@ -195,8 +199,10 @@ def test_subgroup_journals_show_the_groups_pupils(client_for):
 
 def test_periods_switch_and_a_closed_period_is_read_only(client_for, english):
     lesson = teachers_lesson()
-    periods = list(Period.objects.for_class(lesson.school_class))
-    first = periods[0]
+    # The first period that is not the lesson's (the first quarter, unless the lesson
+    # is in it, as in September).
+    first = next(p for p in Period.objects.for_class(lesson.school_class)
+                 if not p.starts_on <= lesson.date <= p.ends_on)
     Period.objects.filter(pk=first.pk).update(closed_at=timezone.now())
     client = client_for("school1.teacher")
     current = client.get(grid_url(lesson)).content.decode()

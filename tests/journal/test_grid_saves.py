@@ -26,10 +26,16 @@ from journal.models import (
 from records.factories import PNG
 from records.models import User
 from schedule.models import Lesson
+from tests.dates import OPEN_FROM
 
 pytestmark = pytest.mark.django_db
 
-FROM = datetime.date(2026, 11, 10)
+
+@pytest.fixture(autouse=True)
+def _school_week(school_week):
+    """Held lessons on several days of the open quarter (tests/journal/conftest.py)."""
+
+FROM = OPEN_FROM
 
 
 def user(name):
@@ -41,7 +47,7 @@ def teachers_lessons():
         teacher__person__user__username="school1.teacher", is_cancelled=False,
         subgroup__isnull=True, school_class__grade=5, school_class__letter="А",
         school_class__institution__short_name="СОШ № 1",
-        date__gt=FROM, date__lt=timezone.localdate())
+        date__gte=FROM, date__lte=timezone.localdate())
         .select_related("school_class", "subject").order_by("-date", "lesson_number"))
 
 

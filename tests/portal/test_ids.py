@@ -41,6 +41,7 @@ from journal.models import (
 from portal.ids import MAX_ID, IdConverter, parse_id
 from records.models import Institution, Pupil, Staff
 from schedule.models import Lesson, TimetableChange, TimetableEntry
+from tests.dates import YEAR_START
 
 pytestmark = pytest.mark.django_db
 
@@ -188,7 +189,7 @@ class World:
     def __init__(self):
         self.lesson = (Lesson.objects.filter(
             institution=school(1), is_cancelled=False, subgroup__isnull=True,
-            date__lt=timezone.localdate(), date__gt=datetime.date(2026, 9, 10))
+            date__lt=timezone.localdate(), date__gt=YEAR_START + datetime.timedelta(days=9))
             .select_related("school_class").order_by("-date", "lesson_number").first())
         self.school_class = self.lesson.school_class
         self.pupil = ClassMembership.objects.filter(school_class=self.school_class).on(

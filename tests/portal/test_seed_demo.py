@@ -1,12 +1,25 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from journal.models import SchoolClass, TeachingAssignment
+from journal.models import (
+    GradingScale,
+    Holiday,
+    LoadLimit,
+    MarkType,
+    PeriodType,
+    SchoolClass,
+    SetupWizard,
+    TeachingAssignment,
+)
 from portal.access import Role
 from portal.demo.city import DEMO_ACCOUNTS
 from records.models import Guardianship, Institution, Parent, Person, Pupil, Staff, User
+from tests.dates import WITHOUT_JOURNAL
 
 pytestmark = pytest.mark.django_db
+
+# The journal's settings shared by the department's schools.
+SHARED = [PeriodType, GradingScale, MarkType, Holiday, LoadLimit]
 
 
 def snapshot():
@@ -52,10 +65,20 @@ def test_a_second_run_without_reset_refuses_and_changes_nothing():
 
 
 def test_reset_rebuilds_the_same_city_for_the_same_seed():
+    """Also: the reset keeps the department's settings (a migration seeds them) and
+    rebuilds every school's, wizard done and no holiday left without its school. One
+    rebuild checks both (a rebuild is the slow part of the suite)."""
     before = snapshot()
     links = Guardianship.objects.count()
-    call_command("seed_demo", "--reset", "--seed", "1", stdout=open("/dev/null", "w"))
+    department = {model: model.objects.department_wide().count() for model in SHARED}
+    # The people and families come before the journal: rebuilt without it (cheaper).
+    call_command("seed_demo", *WITHOUT_JOURNAL, "--reset", stdout=open("/dev/null", "w"))
     assert snapshot() == before
     assert Guardianship.objects.count() == links
-    call_command("seed_demo", "--reset", "--seed", "2", stdout=open("/dev/null", "w"))
+    assert {model: model.objects.department_wide().count() for model in SHARED} == department
+    assert SetupWizard.objects.completed().count() == Institution.objects.count() == 2
+    assert not Holiday.objects.exclude(institution__in=Institution.objects.all()).filter(
+        institution__isnull=False).exists()
+    call_command("seed_demo", *WITHOUT_JOURNAL, "--reset", "--seed", "2",
+                 stdout=open("/dev/null", "w"))
     assert snapshot() != before

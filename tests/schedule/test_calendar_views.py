@@ -16,10 +16,11 @@ from records.models import Institution, Pupil, Staff
 from schedule.factories import EventFactory, RoomFactory, TimetableEntryFactory
 from schedule.lessons import generate_lessons
 from schedule.models import ChangeKind, Lesson, Room, TimetableChange, TimetableEntry
+from tests.dates import FIRST_MONDAY
 
 pytestmark = pytest.mark.django_db
 
-MONDAY = datetime.date(2026, 9, 7)
+MONDAY = FIRST_MONDAY
 WEEK = {"mode": "week", "date": MONDAY.isoformat()}
 
 
@@ -102,7 +103,7 @@ def test_the_day_and_the_month_count_lessons_from_the_rows(client_for):
              for cell in row if cell[0]}
     assert cells[MONDAY] == expected
     assert sum(cells.values()) == Lesson.objects.filter(
-        teacher=teacher, date__month=9, date__year=2026, is_cancelled=False).count()
+        teacher=teacher, date__month=9, date__year=MONDAY.year, is_cancelled=False).count()
 
 
 def test_changed_lessons_are_marked_in_the_week(client_for):
@@ -207,9 +208,9 @@ def test_the_start_of_the_timetable_is_each_users_own(client_for):
     response = client_for("school1.medic").get(index)
     assert response.url == reverse("schedule:calendar", args=["school", school(1).pk])
     target = client_for("school1.deputy").get(index, {"target": "room:7", "mode": "day",
-                                                      "date": "2026-09-07"})
+                                                      "date": MONDAY.isoformat()})
     assert target.url == reverse("schedule:calendar", args=["room", 7]) + (
-        "?mode=day&date=2026-09-07")
+        f"?mode=day&date={MONDAY.isoformat()}")
 
 
 @pytest.mark.parametrize("query", [

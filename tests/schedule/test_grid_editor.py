@@ -15,10 +15,11 @@ from journal.models import CurriculumLine, SchoolClass, Subject, TeachingAssignm
 from records.models import Institution, Staff
 from schedule.factories import TimetableEntryFactory
 from schedule.models import ChangeKind, Lesson, Room, TimetableChange, TimetableEntry
+from tests.dates import FIRST_MONDAY
 
 pytestmark = pytest.mark.django_db
 
-MONDAY = datetime.date(2026, 9, 7)
+MONDAY = FIRST_MONDAY
 SATURDAY = 6
 
 

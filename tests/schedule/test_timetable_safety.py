@@ -2,7 +2,6 @@
 rewritten or deleted by a change of the timetable, admin edits reach the lessons, an
 approval cannot be edited, and junk in the change form is a message, not a failure."""
 
-import datetime
 
 import pytest
 import rules
@@ -13,9 +12,10 @@ from portal.access import Role, permission
 from records.models import Institution
 from schedule.lessons import generate_lessons
 from schedule.models import Lesson, TimetableEntry
+from tests.dates import FIRST_MONDAY
 
 pytestmark = pytest.mark.django_db
-MONDAY = datetime.date(2026, 9, 7)
+MONDAY = FIRST_MONDAY
 
 
 def school1():
@@ -70,9 +70,10 @@ def test_deleting_a_weekly_lesson_in_the_admin_removes_its_lessons(client_for):
 
 
 @pytest.mark.parametrize("data", [
-    {"kind": "cancelled", "date": "2026-09-07"},
-    {"kind": "cancelled", "date": "2026-09-07", "entry": "999999"},
-    {"kind": "moved", "date": "2026-09-07", "new_date": "2030-01-01", "new_lesson_number": "1"},
+    {"kind": "cancelled", "date": FIRST_MONDAY.isoformat()},
+    {"kind": "cancelled", "date": FIRST_MONDAY.isoformat(), "entry": "999999"},
+    {"kind": "moved", "date": FIRST_MONDAY.isoformat(), "new_date": "2030-01-01",
+     "new_lesson_number": "1"},
 ])
 def test_junk_in_the_change_form_is_a_message(client_for, data):
     school_class = TimetableEntry.objects.filter(institution=school1()).first().school_class

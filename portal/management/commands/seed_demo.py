@@ -28,8 +28,13 @@ class Command(BaseCommand):
         parser.add_argument("--journal-until", type=day, default=None, metavar="YYYY-MM-DD",
                             help="Fill the journal up to this day (default: today), e.g. "
                                  "the year's last day for a benchmark.")
+        parser.add_argument("--today", type=day, default=None, metavar="YYYY-MM-DD",
+                            help="Build the city as on this day (default: the real date): "
+                                 "its school year is the one holding the day, from 1 June "
+                                 "the coming one.")
 
-    def handle(self, *args, size, seed, if_empty, journal_until=None, **options):
+    def handle(self, *args, size, seed, if_empty, journal_until=None, today=None,
+               **options):
         started = time.monotonic()
         if Department.objects.exists():
             if if_empty:
@@ -40,8 +45,8 @@ class Command(BaseCommand):
                 raise CommandError("A city already exists. Run with --reset to rebuild it.")
             self.stdout.write("Deleting the existing city…")
             reset()
-        CityBuilder(size=size, seed=seed, stdout=self.stdout,
-                    journal_until=journal_until).build()
+        CityBuilder(size=size, seed=seed, stdout=self.stdout, journal_until=journal_until,
+                    today=today).build()
         self.stdout.write(self.style.SUCCESS(
             f"Demo city ({size}, seed {seed}) built in {time.monotonic() - started:.1f} s."
         ))
