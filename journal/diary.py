@@ -200,8 +200,8 @@ def _memberships(pupil, monday, saturday):
 
 LESSON_FIELDS = [
     "pk", "institution_id", "academic_year_id", "school_class_id", "date", "lesson_number",
-    "starts_at", "ends_at", "is_cancelled", "topic", "subject_id", "subject__name", "subgroup_id", "subgroup__name", "room_id", "room__name",
-    "room__short_name",
+    "starts_at", "ends_at", "is_cancelled", "topic", "subject_id", "subject__name",
+    "subgroup_id", "subgroup__name", "room_id", "room__name", "room__short_name",
     "teacher__id", "teacher__person__surname", "teacher__person__name",
     "teacher__person__patronymic",
     "replaced_teacher__id", "replaced_teacher__person__surname",
