@@ -9,7 +9,9 @@ The pupil is found through the access matrix (``diary_pupils``); once found, the
 the pupil's class are read directly — the class's lessons, homework and events are the
 family's to read — and marks and attendance are always filtered by that one pupil.
 Every page reads a fixed number of queries: rows are fetched per week or per period and
-put in dicts by lesson or subject, never fetched per lesson.
+put in dicts by lesson or subject, never fetched per lesson. The rows are read as plain
+values (only the columns the page shows: a teacher's name, not the staff record) and the
+page's objects are built from them.
 """
 
 import datetime
@@ -17,11 +19,11 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, FilteredRelation, Q, Value
 
 from portal.access import access, today
-from records.models import Pupil
-from schedule.models import Event, Lesson, week_of
+from records.models import Person, Pupil, Staff
+from schedule.models import Event, Lesson, Room, week_of
 
 from .models import (
     Attendance,
@@ -29,12 +31,18 @@ from .models import (
     ClassMembership,
     FinalKind,
     FinalMark,
+    GradePeriodType,
     Homework,
     HomeworkFile,
+    InstitutionSettings,
     Mark,
+    MarkType,
     Period,
+    SchoolClass,
+    Subgroup,
     SubgroupMembership,
     Subject,
+    Task,
     TeachingAssignment,
     weighted_average,
 )
@@ -54,8 +62,13 @@ def diary_pupils(user):
     ids = context.own_pupil_ids | context.child_pupil_ids
     if not ids:
         return Pupil.objects.none()
+    # Only what the pages show and use of the pupil, the school and the class.
     return (Pupil.objects.visible_to(user).filter(pk__in=ids)
-            .select_related("person", "institution", "school_class__academic_year")
+            .select_related("person", "institution", "school_class")
+            .only("institution", "school_class", "person__surname", "person__name",
+                  "person__patronymic", "person__search_name", "institution__short_name",
+                  "school_class__institution", "school_class__academic_year",
+                  "school_class__grade", "school_class__letter")
             .order_by("person__search_name", "pk"))
 
 
@@ -103,65 +116,180 @@ def _span(starts_on, ends_on, first_day, last_day):
     return (start, end) if start <= end else None
 
 
+def _person(row, prefix):
+    """A person (for their name) from the values ``<prefix>surname`` etc. of a row."""
+    return Person(surname=row[f"{prefix}surname"], name=row[f"{prefix}name"],
+                  patronymic=row[f"{prefix}patronymic"])
+
+
+def _staff(row, prefix, cache):
+    pk = row[f"{prefix}id"]
+    if pk is None:
+        return None
+    if pk not in cache:
+        cache[pk] = Staff(pk=pk)
+        cache[pk].person = _person(row, f"{prefix}person__")
+    return cache[pk]
+
+
+def _cached(cache, pk, build):
+    if pk is None:
+        return None
+    if pk not in cache:
+        cache[pk] = build()
+    return cache[pk]
+
+
+MARK_FIELDS = ["pk", "lesson_id", "value", "is_debt", "comment", "task_id",
+               "task__mark_type_id", "task__mark_type__name", "task__mark_type__short_name",
+               "task__mark_type__weight"]
+
+
+def marks_of(queryset, with_lessons=False):
+    """The marks of ``queryset`` with their works' mark types, built from values; with
+    their lessons' dates and subjects too if ``with_lessons``. One query."""
+    lesson_fields = ["lesson__date", "lesson__subject_id", "lesson__subject__name"]
+    types, tasks, lessons, subjects, marks = {}, {}, {}, {}, []
+    for row in queryset.values(*MARK_FIELDS, *(lesson_fields if with_lessons else [])):
+        kind = _cached(types, row["task__mark_type_id"], lambda row=row: MarkType(
+            pk=row["task__mark_type_id"], name=row["task__mark_type__name"],
+            short_name=row["task__mark_type__short_name"],
+            weight=row["task__mark_type__weight"]))
+        task = _cached(tasks, row["task_id"], lambda row=row, kind=kind: Task(
+            pk=row["task_id"], mark_type=kind))
+        mark = Mark(pk=row["pk"], lesson_id=row["lesson_id"], value=row["value"],
+                    is_debt=row["is_debt"], comment=row["comment"], task=task)
+        if with_lessons:
+            mark.lesson = _cached(lessons, row["lesson_id"], lambda row=row: Lesson(
+                pk=row["lesson_id"], date=row["lesson__date"], subject=_cached(
+                    subjects, row["lesson__subject_id"], lambda: Subject(
+                        pk=row["lesson__subject_id"], name=row["lesson__subject__name"]))))
+        marks.append(mark)
+    return marks
+
+
+def _memberships(pupil, monday, saturday):
+    """The pupil's class memberships (with their classes) and subgroup memberships
+    overlapping the week: one query."""
+    fields = ["starts_on", "ends_on", "owner", "school_class_id", "school_class__grade",
+              "school_class__letter", "school_class__institution_id",
+              "school_class__academic_year_id"]
+    classes = (ClassMembership.objects.filter(pupil=pupil).overlapping(monday, saturday)
+               .annotate(kind=Value("class"), owner=F("school_class_id"))
+               .values_list("kind", *fields).order_by())
+    group_fields = [name.replace("school_class", "subgroup__school_class") for name in fields]
+    groups = (SubgroupMembership.objects.filter(pupil=pupil).overlapping(monday, saturday)
+              .annotate(kind=Value("group"), owner=F("subgroup_id"))
+              .values_list("kind", *group_fields).order_by())
+    memberships, in_groups, school_classes = [], [], {}
+    # The union would sort by the model's ordering: no order at all.
+    for kind, starts_on, ends_on, owner, class_id, grade, letter, school, year in (
+            classes.union(groups, all=True).order_by()):
+        if class_id not in school_classes:
+            school_classes[class_id] = SchoolClass(
+                pk=class_id, grade=grade, letter=letter, institution_id=school,
+                academic_year_id=year)
+        school_class = school_classes[class_id]
+        if kind == "class":
+            if span := _span(starts_on, ends_on, monday, saturday):
+                memberships.append((school_class, span))
+        else:
+            in_groups.append((owner, class_id, starts_on, ends_on))
+    return memberships, in_groups
+
+
+LESSON_FIELDS = [
+    "pk", "institution_id", "academic_year_id", "school_class_id", "date", "lesson_number",
+    "starts_at", "ends_at", "is_cancelled", "topic", "subject_id", "subject__name",
+    "subgroup_id", "subgroup__name", "room_id", "room__name", "room__short_name",
+    "teacher__id", "teacher__person__surname", "teacher__person__name",
+    "teacher__person__patronymic",
+    "replaced_teacher__id", "replaced_teacher__person__surname",
+    "replaced_teacher__person__name", "replaced_teacher__person__patronymic",
+    "homework__id", "homework__text", "homework__links", "homework__due_on",
+]
+
+
 def week(pupil, day):
     """The pupil's school week (Monday to Saturday) around ``day``."""
     monday, saturday = week_of(day)
-    memberships = [
-        (row, span) for row in ClassMembership.objects.filter(pupil=pupil)
-        .overlapping(monday, saturday).select_related("school_class")
-        if (span := _span(row.starts_on, row.ends_on, monday, saturday))
-    ]
-    groups = list(SubgroupMembership.objects.filter(pupil=pupil).overlapping(monday, saturday)
-                  .select_related("subgroup"))
+    memberships, groups = _memberships(pupil, monday, saturday)
     days = [DiaryDay(monday + datetime.timedelta(days=n)) for n in range(6)]
-    for row, (start, end) in memberships:
+    for school_class, (start, end) in memberships:
         for diary_day in days:
             if start <= diary_day.day <= end:
-                diary_day.school_class = row.school_class
+                diary_day.school_class = school_class
     if not memberships:
         return days
 
     # The class's lessons on the days the pupil was in it, and the lessons of the
     # pupil's subgroups of that class on the days the pupil was in the subgroup.
     conditions = []
-    for row, (start, end) in memberships:
-        conditions.append(Q(school_class_id=row.school_class_id, subgroup__isnull=True,
+    for school_class, (start, end) in memberships:
+        conditions.append(Q(school_class_id=school_class.pk, subgroup__isnull=True,
                             date__gte=start, date__lte=end))
-        for group in groups:
-            if group.subgroup.school_class_id != row.school_class_id:
+        for subgroup_id, class_id, starts_on, ends_on in groups:
+            if class_id != school_class.pk:
                 continue
-            both = _span(group.starts_on, group.ends_on, start, end)
+            both = _span(starts_on, ends_on, start, end)
             if both:
-                conditions.append(Q(subgroup_id=group.subgroup_id, date__gte=both[0],
+                conditions.append(Q(subgroup_id=subgroup_id, date__gte=both[0],
                                     date__lte=both[1]))
-    lessons = list(
+    # The lessons with their homework and this pupil's attendance (one row per lesson
+    # and pupil): one query. Only this pupil's marks and attendance: the other pupils'
+    # rows of the same lessons never reach the page.
+    rows = list(
         Lesson.objects.filter(reduce(or_, conditions))
-        .select_related("subject", "subgroup", "room", "teacher__person",
-                        "replaced_teacher__person")
+        .annotate(own_attendance=FilteredRelation(
+            "attendance", condition=Q(attendance__pupil=pupil)))
+        .values(*LESSON_FIELDS, attendance_id=F("own_attendance__id"),
+                attendance_kind=F("own_attendance__kind"),
+                attendance_late=F("own_attendance__late_minutes"))
         .order_by("date", "lesson_number", "starts_at", "pk"))
-    ids = [lesson.pk for lesson in lessons]
-    # Only this pupil's marks and attendance: the other pupils' rows of the same
-    # lessons never reach the page.
+    subjects, subgroups, rooms, teachers = {}, {}, {}, {}
+    lessons, homework, attendance = {}, {}, {}
+    for row in rows:
+        lesson = Lesson(pk=row["pk"], institution_id=row["institution_id"],
+                        academic_year_id=row["academic_year_id"],
+                        school_class_id=row["school_class_id"],
+                        date=row["date"], lesson_number=row["lesson_number"],
+                        starts_at=row["starts_at"], ends_at=row["ends_at"],
+                        is_cancelled=row["is_cancelled"], topic=row["topic"])
+        lesson.subject = _cached(subjects, row["subject_id"], lambda row=row: Subject(
+            pk=row["subject_id"], name=row["subject__name"]))
+        lesson.subgroup = _cached(subgroups, row["subgroup_id"], lambda row=row: Subgroup(
+            pk=row["subgroup_id"], name=row["subgroup__name"]))
+        lesson.room = _cached(rooms, row["room_id"], lambda row=row: Room(
+            pk=row["room_id"], name=row["room__name"], short_name=row["room__short_name"]))
+        lesson.teacher = _staff(row, "teacher__", teachers)
+        lesson.replaced_teacher = _staff(row, "replaced_teacher__", teachers)
+        lessons[lesson.pk] = lesson
+        if row["homework__id"] is not None:
+            homework[lesson.pk] = Homework(
+                pk=row["homework__id"], lesson_id=lesson.pk, text=row["homework__text"],
+                links=row["homework__links"], due_on=row["homework__due_on"])
+        if row["attendance_id"] is not None:
+            attendance[lesson.pk] = Attendance(
+                pk=row["attendance_id"], lesson_id=lesson.pk, pupil_id=pupil.pk,
+                kind=row["attendance_kind"], late_minutes=row["attendance_late"])
     marks = {}
-    for mark in (Mark.objects.filter(pupil=pupil, lesson_id__in=ids)
-                 .select_related("task__mark_type").order_by("task_id")):
+    for mark in marks_of(Mark.objects.filter(pupil=pupil, lesson_id__in=list(lessons))
+                         .order_by("task_id")):
         marks.setdefault(mark.lesson_id, []).append(mark)
-    attendance = {row.lesson_id: row
-                  for row in Attendance.objects.filter(pupil=pupil, lesson_id__in=ids).order_by()}
-    homework = {row.lesson_id: row for row in Homework.objects.filter(lesson_id__in=ids)}
     files = {}
-    for row in HomeworkFile.objects.filter(homework__lesson_id__in=ids):
-        files.setdefault(row.homework_id, []).append(row)
+    if homework:  # a week without homework has no files to read
+        for row in HomeworkFile.objects.filter(homework__in=[h.pk for h in homework.values()]):
+            files.setdefault(row.homework_id, []).append(row)
 
     by_day = {diary_day.day: diary_day for diary_day in days}
-    for lesson in lessons:
+    for lesson in lessons.values():
         task = homework.get(lesson.pk)
         by_day[lesson.date].lessons.append(DiaryLesson(
             lesson, marks.get(lesson.pk, []), attendance.get(lesson.pk), task,
             files.get(task.pk, []) if task else []))
 
-    events = reduce(or_, [Event.objects.for_class(row.school_class).between(start, end)
-                          for row, (start, end) in memberships])
+    events = reduce(or_, [Event.objects.for_class(school_class).between(start, end)
+                          for school_class, (start, end) in memberships])
     for event in events.order_by("starts_on", "starts_at", "title"):
         for diary_day in days:
             if (event.starts_on <= diary_day.day <= event.ends_on
@@ -176,9 +304,19 @@ def week(pupil, day):
 
 
 def class_periods(school_class):
+    """``Period.objects.for_class(school_class)`` in one query: the periods of the type
+    the year gives the class's grade, or else of the school's default type."""
     if school_class is None:
         return []
-    return list(Period.objects.for_class(school_class).select_related("period_type"))
+    chosen = GradePeriodType.objects.filter(
+        academic_year_id=school_class.academic_year_id, grade=school_class.grade
+    ).order_by().values("period_type")
+    default = InstitutionSettings.objects.filter(
+        institution_id=school_class.institution_id).order_by().values("default_period_type")
+    return list(Period.objects.filter(academic_year_id=school_class.academic_year_id)
+                .filter(Q(period_type__in=chosen)
+                        | (~Exists(chosen) & Q(period_type__in=default)))
+                .select_related("period_type").order_by("number"))
 
 
 def chosen_period(periods, value, on=None):
@@ -236,9 +374,9 @@ def period_lines(pupil, period, subjects=()):
     for subject in subjects:
         line(subject)
     in_period = {"lesson__date__gte": period.starts_on, "lesson__date__lte": period.ends_on}
-    for mark in (Mark.objects.filter(pupil=pupil, **in_period)
-                 .select_related("task__mark_type", "lesson__subject")
-                 .order_by("lesson__date", "lesson__lesson_number", "task_id")):
+    marks = (Mark.objects.filter(pupil=pupil, **in_period)
+             .order_by("lesson__date", "lesson__lesson_number", "task_id"))
+    for mark in marks_of(marks, with_lessons=True):
         target = line(mark.lesson.subject)
         (target.marks if mark.value else target.debts).append(mark)
     counts = (Attendance.objects.filter(pupil=pupil, **in_period)

@@ -6,13 +6,22 @@ deputy also per teacher, the counts come from a fixed number of grouped queries,
 one query per journal: lessons held without a topic or without the register taken, the
 pupils with fewer than ``FEW_MARKS`` marks in the current period, and the pupils
 without a period final for the periods that have ended.
+
+The pages are built from plain values (names come with the grouped counts, a class's
+period type with the class), and every query is found by index on the teacher's staff
+rows, the classes or the lessons: their cost follows the teacher's or the school's
+journals, not the size of the city.
 """
 
+import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.db.models import Count, Min, Q
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery, Value
 
-from records.models import Staff
+from records.models import Person, Staff
 from schedule.models import Lesson
 
 from .grid import grid_url
@@ -24,6 +33,7 @@ from .models import (
     InstitutionSettings,
     Mark,
     Period,
+    SchoolClass,
     Subgroup,
     SubgroupMembership,
     Subject,
@@ -49,8 +59,9 @@ class Row:
     missing_finals: int | None = None
     first_lesson: object = field(default=None, repr=False)
 
-    @property
+    @cached_property
     def url(self):
+        # Read up to three times per row by the templates: reversed once.
         return grid_url(self.school_class.pk, self.subject.pk,
                         self.subgroup.pk if self.subgroup else None)
 
@@ -65,65 +76,130 @@ class Row:
             self.missing_finals or 0)
 
 
-def teacher_lessons(user, lessons):
+def staff_ids(user):
+    """The pks of the user's staff records (one a school they work in), and which of
+    them co-teach some lesson: one query."""
+    co_taught = Lesson.co_teachers.through.objects.filter(staff_id=OuterRef("pk"))
+    return [(pk, co) for pk, co in Staff.objects.filter(person__user=user)
+            .annotate(co=Exists(co_taught)).values_list("pk", "co").order_by()]
+
+
+def teacher_lessons(user, lessons, staff=None):
     """The lessons the user gives, alone or with others (or gave, before a replacement
-    teacher took them)."""
-    co_taught = Lesson.co_teachers.through.objects.filter(staff__person__user=user)
-    return lessons.filter(Q(teacher__person__user=user) | Q(replaced_teacher__person__user=user)
-                          | Q(pk__in=co_taught.values("lesson_id")))
+    teacher took them). Found through the user's staff rows by the lessons' indexes on
+    the teacher and the replaced teacher, and through the co-teachers' table only for
+    one who co-teaches: an OR across the joins to the person, or with a subquery, reads
+    every lesson of the city."""
+    staff = staff_ids(user) if staff is None else staff
+    if not staff:
+        return lessons.none()
+    pks = [pk for pk, _co in staff]
+    own = Q(teacher_id__in=pks) | Q(replaced_teacher_id__in=pks)
+    co_teachers = [pk for pk, co in staff if co]
+    if co_teachers:
+        own |= Q(pk__in=Lesson.co_teachers.through.objects.filter(
+            staff_id__in=co_teachers).values("lesson_id"))
+    return lessons.filter(own)
 
 
 def lesson_counts(lessons, day, by_teacher=False):
     """Held lessons, and those without a topic or without the register taken, grouped by
-    journal (and teacher): one query."""
+    journal (and teacher), with the names of the subject, subgroup (and teacher): one
+    query.
+
+    The names are joined to the grouped rows, not to each lesson before grouping: a
+    school's year is some 30,000 lessons, and their rows widened by the names no longer
+    fit the database's sort memory. The ORM does not join onto a grouped subquery, so
+    the outer join is written here around the ORM's own query."""
     held = Q(is_cancelled=False, date__lte=day)
     fields = ["school_class", "subgroup", "subject", *(["teacher"] if by_teacher else [])]
-    return list(lessons.values(*fields).annotate(
+    counts = lessons.values(*fields).annotate(
         held=Count("pk", filter=held),
         no_topic=Count("pk", filter=held & Q(topic="")),
         no_attendance=Count("pk", filter=held & Q(attendance_taken=False)),
         first_lesson=Min("date", filter=held),
-    ).order_by(*fields))
+    ).order_by()
+    try:
+        sql, params = counts.query.sql_with_params()
+    except EmptyResultSet:  # lessons.none(): nothing to read
+        return []
+    quote = connection.ops.quote_name
+    names = [f"s.{quote('name')}", f"g.{quote('name')}"]
+    joins = [f"INNER JOIN {quote(Subject._meta.db_table)} s ON s.id = c.subject",
+             f"LEFT JOIN {quote(Subgroup._meta.db_table)} g ON g.id = c.subgroup"]
+    if by_teacher:
+        names += [f"p.{quote(name)}" for name in ("surname", "name", "patronymic",
+                                                   "search_name")]
+        joins += [f"LEFT JOIN {quote(Staff._meta.db_table)} t ON t.id = c.teacher",
+                  f"LEFT JOIN {quote(Person._meta.db_table)} p ON p.id = t.person_id"]
+    keys = ["subject__name", "subgroup__name", *(TEACHER_NAMES if by_teacher else [])]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.*, {', '.join(names)} FROM ({sql}) c {' '.join(joins)} "
+            f"ORDER BY {', '.join(f'c.{quote(name)}' for name in fields)}", params)
+        columns = [column[0] for column in cursor.description][:-len(names)] + keys
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        # Read past the ORM: SQLite gives the date as text.
+        if isinstance(row["first_lesson"], str):
+            row["first_lesson"] = datetime.date.fromisoformat(row["first_lesson"])
+    return rows
+
+
+TEACHER_NAMES = ["teacher__person__surname", "teacher__person__name",
+                 "teacher__person__patronymic", "teacher__person__search_name"]
+
+
+def with_period_types(classes):
+    """The classes of a queryset, each with the period type its grade uses this year
+    (``period_type_id``: the year's choice for the grade, else the school's default, as
+    ``Period.objects.for_class``) and whether its school gives marks in grade 1
+    (``marks_in_first_grade``: None without settings): one query."""
+    settings = InstitutionSettings.objects.filter(institution_id=OuterRef("institution_id"))
+    return classes.annotate(
+        chosen_type=Subquery(GradePeriodType.objects.filter(
+            academic_year_id=OuterRef("academic_year_id"), grade=OuterRef("grade"))
+            .order_by().values("period_type")[:1]),
+        default_type=Subquery(settings.order_by().values("default_period_type")[:1]),
+        no_marks_in_first_grade=Subquery(settings.order_by().values(
+            "no_marks_in_first_grade")[:1]),
+    )
 
 
 def class_periods(classes):
-    """{class pk: [Period]} as ``Period.objects.for_class`` gives them, for many classes
-    in three queries; and {institution pk: InstitutionSettings}."""
-    years = {c.academic_year_id for c in classes}
-    schools = {c.institution_id for c in classes}
-    chosen = {}
-    for year, grade, kind in GradePeriodType.objects.filter(academic_year__in=years).values_list(
-            "academic_year", "grade", "period_type"):
-        chosen.setdefault((year, grade), set()).add(kind)
-    settings = {s.institution_id: s for s in InstitutionSettings.objects.filter(
-        institution__in=schools)}
-    periods = {}
-    for period in Period.objects.filter(academic_year__in=years).order_by("number"):
-        periods.setdefault((period.academic_year_id, period.period_type_id), []).append(period)
-    result = {}
+    """{class pk: [Period]} of classes from ``with_period_types``, by number: one
+    query."""
+    types = {c.pk: c.chosen_type or c.default_type for c in classes}
+    result = {pk: [] for pk in types}
+    if not classes:
+        return result
+    by_type = {}
+    for period in (Period.objects.filter(academic_year__in={c.academic_year_id for c in classes},
+                                         period_type__in=set(types.values()) - {None})
+                   .order_by("number")):
+        by_type.setdefault((period.academic_year_id, period.period_type_id), []).append(period)
     for c in classes:
-        kinds = chosen.get((c.academic_year_id, c.grade))
-        if not kinds and c.institution_id in settings:
-            kinds = {settings[c.institution_id].default_period_type_id}
-        result[c.pk] = sorted((p for kind in sorted(kinds or ())
-                               for p in periods.get((c.academic_year_id, kind), [])),
-                              key=lambda p: p.number)
-    return result, settings
+        result[c.pk] = by_type.get((c.academic_year_id, types[c.pk]), [])
+    return result
 
 
 class Rosters:
-    """The dated members of some classes and subgroups, read in two queries."""
+    """The dated members of some classes and subgroups, read in one query."""
 
     def __init__(self, class_ids, subgroup_ids):
         self.rows = {}
-        for class_id, pupil, start, end in ClassMembership.objects.filter(
-                school_class__in=class_ids).values_list("school_class", "pupil", "starts_on",
-                                                        "ends_on"):
-            self.rows.setdefault(("class", class_id), []).append((pupil, start, end))
-        for group, pupil, start, end in SubgroupMembership.objects.filter(
-                subgroup__in=subgroup_ids).values_list("subgroup", "pupil", "starts_on",
-                                                       "ends_on"):
-            self.rows.setdefault(("group", group), []).append((pupil, start, end))
+        members = (ClassMembership.objects.filter(school_class__in=class_ids)
+                   .annotate(kind=Value("class"))
+                   .values_list("kind", "school_class", "pupil", "starts_on", "ends_on")
+                   .order_by())
+        if subgroup_ids:
+            members = members.union(
+                SubgroupMembership.objects.filter(subgroup__in=subgroup_ids)
+                .annotate(kind=Value("group"))
+                .values_list("kind", "subgroup", "pupil", "starts_on", "ends_on").order_by(),
+                all=True).order_by()  # the union would sort by the model's ordering
+        for kind, owner, pupil, start, end in members:
+            self.rows.setdefault((kind, owner), []).append((pupil, start, end))
 
     def members(self, class_id, subgroup_id, first_day, last_day):
         """Pupils of the journal at some time between the two days."""
@@ -132,47 +208,69 @@ class Rosters:
                 if start <= last_day and (end is None or end >= first_day)}
 
 
-def marks_allowed(school_class, settings):
-    row = settings.get(school_class.institution_id)
-    return school_class.grade > 1 or not (row is None or row.no_marks_in_first_grade)
+def marks_allowed(school_class):
+    # Without the school's settings grade 1 has no marks, as before.
+    return school_class.grade > 1 or school_class.no_marks_in_first_grade is False
 
 
-def build_rows(counts, day, *, finals=False):
+def _teacher(row):
+    if row.get("teacher") is None:
+        return None
+    person = Person(surname=row["teacher__person__surname"], name=row["teacher__person__name"],
+                    patronymic=row["teacher__person__patronymic"],
+                    search_name=row["teacher__person__search_name"])
+    staff = Staff(pk=row["teacher"])
+    staff.person = person
+    return staff
+
+
+def build_rows(counts, day, *, finals=False, classes=None):
     """Rows with their classes, subjects, subgroups and teachers, and the pupils with
     few marks (and missing finals) filled in on each journal's main row: the row of the
-    teacher who gave most of its lessons."""
-    from .models import SchoolClass
-
-    def ids(name):
-        return {row[name] for row in counts if row.get(name)}
-
-    classes = {c.pk: c for c in SchoolClass.objects.filter(pk__in=ids("school_class"))
-               .select_related("academic_year")}
-    subjects = Subject.objects.in_bulk(ids("subject"))
-    subgroups = Subgroup.objects.in_bulk(ids("subgroup"))
-    teachers = Staff.objects.select_related("person").in_bulk(ids("teacher"))
-    rows = [Row(school_class=classes[c["school_class"]], subject=subjects[c["subject"]],
-                subgroup=subgroups.get(c["subgroup"]), teacher=teachers.get(c.get("teacher")),
-                held=c["held"], no_topic=c["no_topic"], no_attendance=c["no_attendance"],
-                first_lesson=c["first_lesson"]) for c in counts]
-    if not rows:
-        return rows
-    periods, settings = class_periods(list(classes.values()))
+    teacher who gave most of its lessons. ``classes``: {pk: class from
+    ``with_period_types``}, read here when not given."""
+    if not counts:
+        return []
+    if classes is None:
+        classes = {c.pk: c for c in with_period_types(SchoolClass.objects.filter(
+            pk__in={row["school_class"] for row in counts})).order_by()}
+    subjects, subgroups, teachers = {}, {}, {}
+    rows = []
+    for c in counts:
+        subject = subjects.get(c["subject"])
+        if subject is None:
+            subject = subjects[c["subject"]] = Subject(pk=c["subject"], name=c["subject__name"])
+        subgroup = None
+        if c["subgroup"] is not None:
+            subgroup = subgroups.get(c["subgroup"])
+            if subgroup is None:
+                subgroup = subgroups[c["subgroup"]] = Subgroup(
+                    pk=c["subgroup"], name=c["subgroup__name"],
+                    school_class_id=c["school_class"], subject_id=c["subject"])
+        teacher = None
+        if c.get("teacher") is not None:
+            teacher = teachers.get(c["teacher"])
+            if teacher is None:
+                teacher = teachers[c["teacher"]] = _teacher(c)
+        rows.append(Row(school_class=classes[c["school_class"]], subject=subject,
+                        subgroup=subgroup, teacher=teacher, held=c["held"],
+                        no_topic=c["no_topic"], no_attendance=c["no_attendance"],
+                        first_lesson=c["first_lesson"]))
+    periods = class_periods(list(classes.values()))
     main = {}
     for row in rows:
         best = main.get(row.journal)
         if best is None or (row.held, -(row.teacher.pk if row.teacher else 0)) > (
                 best.held, -(best.teacher.pk if best.teacher else 0)):
             main[row.journal] = row
-    rosters = Rosters(list(classes), ids("subgroup"))
+    rosters = Rosters(list(classes), set(subgroups))
     current = {pk: next((p for p in rows_ if p.starts_on <= day <= p.ends_on), None)
                for pk, rows_ in periods.items()}
-    counted = mark_counts(current, day)
+    counted = mark_counts(current, day, {(r.school_class.pk, r.subject.pk) for r in rows})
     ended = {pk: [p for p in rows_ if p.ends_on < day] for pk, rows_ in periods.items()}
     given = final_marks([p for rows_ in ended.values() for p in rows_]) if finals else set()
     for (class_id, subgroup_id, subject_id), row in main.items():
-        school_class = row.school_class
-        if not marks_allowed(school_class, settings):
+        if not marks_allowed(row.school_class):
             continue
         period = current.get(class_id)
         if period is not None:
@@ -191,19 +289,24 @@ def build_rows(counts, day, *, finals=False):
     return rows
 
 
-def mark_counts(current, day):
-    """{(pupil, class pk, subject pk): marks} in each class's current period up to
-    ``day``: one query (debts are not marks)."""
+def mark_counts(current, day, journals):
+    """{(pupil, class pk, subject pk): marks} of the ``journals`` ({(class pk, subject
+    pk)}) in each class's current period up to ``day``: one query (debts are not
+    marks). Only the journals' subjects are counted, not every subject of the class."""
     spans = {}
+    subjects = {}
+    for class_id, subject_id in journals:
+        subjects.setdefault(class_id, set()).add(subject_id)
     for class_id, period in current.items():
-        if period is not None:
+        if period is not None and class_id in subjects:
             spans.setdefault((period.starts_on, min(period.ends_on, day)), []).append(class_id)
     if not spans:
         return {}
     condition = Q()
     for (first_day, last_day), class_ids in spans.items():
-        condition |= Q(lesson__school_class__in=class_ids, lesson__date__gte=first_day,
-                       lesson__date__lte=last_day)
+        condition |= Q(lesson__school_class__in=class_ids,
+                       lesson__subject__in=set().union(*(subjects[c] for c in class_ids)),
+                       lesson__date__gte=first_day, lesson__date__lte=last_day)
     return {(pupil, class_id, subject): n for pupil, class_id, subject, n in
             Mark.objects.filter(condition).exclude(value="")
             .values_list("pupil", "lesson__school_class", "lesson__subject")
@@ -215,25 +318,33 @@ def final_marks(periods):
     if not periods:
         return set()
     return set(FinalMark.objects.filter(kind=FinalKind.PERIOD, period__in=periods)
-               .exclude(value="").values_list("pupil", "subject", "period"))
+               .exclude(value="").values_list("pupil", "subject", "period").order_by())
 
 
-def teacher_journals(user, day):
-    """The user's journals of the current year with what is missing up to ``day``."""
+def teacher_journals(user, day, staff=None):
+    """The user's journals of the current year with what is missing up to ``day``.
+    ``staff``: the user's ``staff_ids``, if already read."""
     from .rules import FILL_JOURNAL
 
     lessons = teacher_lessons(user, Lesson.objects.visible_to(user, FILL_JOURNAL)
-                              .filter(academic_year__is_current=True))
+                              .filter(academic_year__is_current=True), staff)
     rows = build_rows(lesson_counts(lessons, day), day)
     return sorted(rows, key=lambda r: (r.school_class.grade, r.school_class.letter,
                                        r.subject.name, r.subgroup.name if r.subgroup else ""))
 
 
 def school_overview(classes, day):
-    """Rows per class, journal and teacher of the given classes up to ``day``."""
-    lessons = Lesson.objects.filter(school_class__in=classes,
+    """Rows per class, journal and teacher of the given classes up to ``day`` (classes
+    from ``with_period_types`` save a query)."""
+    if not classes:
+        return []
+    if not all(hasattr(c, "chosen_type") for c in classes):
+        classes = list(with_period_types(SchoolClass.objects.filter(
+            pk__in=[c.pk for c in classes])).order_by())
+    lessons = Lesson.objects.filter(school_class__in=[c.pk for c in classes],
                                     academic_year_id__in={c.academic_year_id for c in classes})
-    return build_rows(lesson_counts(lessons, day, by_teacher=True), day, finals=True)
+    return build_rows(lesson_counts(lessons, day, by_teacher=True), day, finals=True,
+                      classes={c.pk: c for c in classes})
 
 
 def totals(rows, key):

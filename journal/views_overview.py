@@ -8,8 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import today
-from records.models import Institution, Staff
-from schedule.models import Lesson
+from records.models import Institution
 
 from . import overview
 from .models import SchoolClass
@@ -20,11 +19,13 @@ from .rules import REVIEW_JOURNALS
 def index(request):
     """The logged-in teacher's journals of this year and what each one lacks."""
     user = request.user
-    # Pupils, parents and the department keep no journal: the page is not theirs.
-    if not user.is_superuser and not Staff.objects.filter(person__user=user).exists():
+    # Pupils, parents and the department keep no journal: the page is not theirs. The
+    # staff rows found here are also how the teacher's lessons are found.
+    staff = overview.staff_ids(user)
+    if not user.is_superuser and not staff:
         raise Http404
     day = today()
-    rows = overview.teacher_journals(user, day)
+    rows = overview.teacher_journals(user, day, staff)
     schools = list(Institution.objects.filter(
         pk__in=SchoolClass.objects.visible_to(user, REVIEW_JOURNALS).values("institution"))
         .order_by("short_name"))
@@ -48,21 +49,30 @@ def teacher_name(row):
 
 
 class OverviewFilter(forms.Form):
-    school_class = forms.ModelChoiceField(queryset=SchoolClass.objects.none(), required=False,
-                                          label=_("Class"), empty_label=_("All classes"))
-    teacher = forms.ModelChoiceField(queryset=Staff.objects.none(), required=False,
-                                     label=_("Teacher"), empty_label=_("All teachers"))
+    """The choices are the school's current classes and the teachers of their lessons,
+    both already read for the page (a model choice field would read them again to
+    render and once more to validate)."""
+
+    school_class = forms.ChoiceField(required=False, label=_("Class"))
+    teacher = forms.ChoiceField(required=False, label=_("Teacher"))
     sort = forms.ChoiceField(required=False, label=_("Order by"), choices=[
         ("class", _("class")), ("teacher", _("teacher")), ("missing", _("most missing"))])
 
-    def __init__(self, data, classes):
+    def __init__(self, data, classes, teachers):
         super().__init__(data)
-        self.fields["school_class"].queryset = classes
-        self.fields["teacher"].queryset = (
-            Staff.objects.filter(pk__in=Lesson.objects.filter(school_class__in=classes)
-                                 .values("teacher")).select_related("person")
-            .order_by("person__search_name"))
-        self.fields["teacher"].label_from_instance = lambda staff: staff.person.full_name
+        self.classes = {str(c.pk): c for c in classes}
+        self.teachers = {str(t.pk): t for t in sorted(
+            teachers, key=lambda t: (t.person.search_name, t.pk))}
+        self.fields["school_class"].choices = [("", _("All classes"))] + [
+            (pk, str(c)) for pk, c in self.classes.items()]
+        self.fields["teacher"].choices = [("", _("All teachers"))] + [
+            (pk, t.person.full_name) for pk, t in self.teachers.items()]
+
+    def clean_school_class(self):
+        return self.classes.get(self.cleaned_data["school_class"])
+
+    def clean_teacher(self):
+        return self.teachers.get(self.cleaned_data["teacher"])
 
 
 @login_required
@@ -71,22 +81,27 @@ def school_overview(request, pk):
     register; pupils with few marks in the current period; missing period finals."""
     user = request.user
     reviewable = SchoolClass.objects.visible_to(user, REVIEW_JOURNALS).filter(institution_id=pk)
-    # A school whose journals the user does not review is, for them, not there.
-    institution = Institution.objects.filter(pk=pk, pk__in=reviewable.values("institution")
-                                             ).first()
-    if institution is None:
+    # One query: the school's classes the user reviews, of every year (a school whose
+    # journals the user does not review is, for them, not there), with their period
+    # types for the counts.
+    classes = list(overview.with_period_types(reviewable).select_related(
+        "institution", "academic_year").order_by("grade", "letter", "pk"))
+    if not classes:
         raise Http404
-    classes = reviewable.current().order_by("grade", "letter")
-    form = OverviewFilter(request.GET or None, classes)
+    institution = classes[0].institution
+    classes = [c for c in classes if c.academic_year.is_current]
+    day = today()
+    rows = overview.school_overview(classes, day)
+    teachers = {r.teacher.pk: r.teacher for r in rows if r.teacher}
+    form = OverviewFilter(request.GET or None, classes, teachers.values())
     chosen_class = chosen_teacher = None
     sort = "class"
     if form.is_bound and form.is_valid():
         chosen_class = form.cleaned_data["school_class"]
         chosen_teacher = form.cleaned_data["teacher"]
         sort = form.cleaned_data["sort"] or "class"
-    day = today()
-    rows = overview.school_overview(
-        list(classes.filter(pk=chosen_class.pk) if chosen_class else classes), day)
+    if chosen_class is not None:
+        rows = [r for r in rows if r.school_class.pk == chosen_class.pk]
     if chosen_teacher is not None:
         rows = [r for r in rows if r.teacher and r.teacher.pk == chosen_teacher.pk]
     rows.sort(key=SORTS[sort])

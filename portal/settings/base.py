@@ -160,8 +160,10 @@ AUTH_USER_MODEL = "records.User"
 AUTHENTICATION_BACKENDS = [
     # rules first: every permission of the access matrix is a rules predicate.
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's, reading the request's user with their person and with
+    # whether they hold any Django permission (portal/backends.py).
+    "portal.backends.ModelBackend",
+    "portal.backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

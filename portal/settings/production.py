@@ -13,6 +13,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Persistent connections: opening one per request costs about a third of a daily page's
+# throughput (28 against 41 diary pages a second on 2 gunicorn workers). The health
+# check replaces a connection the database closed before it is used.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Behind the TLS-terminating proxy every request comes from the proxy's address; the
 # client's is the last one the proxy adds to X-Forwarded-For. allauth's per-IP rate

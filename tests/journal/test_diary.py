@@ -432,8 +432,10 @@ def test_query_budgets_do_not_grow_with_data(client_for, journal, django_assert_
                      starts_on=item.date, ends_on=item.date)
     after = [count(client, url) for url in urls]
     assert after == before
+    # R-NF-2: the session and the user, what the user is (the access context), the
+    # family's pupils, and a handful of the page's own.
     for url in urls:
-        with django_assert_max_num_queries(20):
+        with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200
 
 

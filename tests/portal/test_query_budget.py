@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from journal.models import SchoolClass
 from records.factories import GuardianshipFactory, ParentFactory, PupilFactory
-from records.models import Pupil
+from records.models import Pupil, User
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +108,35 @@ def test_the_institution_listing_does_not_grow_with_schools_and_their_documents(
         institution = InstitutionFactory(department=department)
         InstitutionDocumentFactory.create_batch(2, institution=institution)
     assert count_queries(client, url) == before
+
+
+def test_a_login_without_django_permissions_reads_none(client_for):
+    """The navigation asks for the admin; the rules say no to a parent, and the login,
+    read with the request's user, holds no Django permission: nothing more is read."""
+    client = client_for("school1.parent")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("records:family"))
+    assert response.status_code == 200
+    assert not [q for q in queries.captured_queries if "auth_permission" in q["sql"]]
+    # The header's name came with the user.
+    assert not [q for q in queries.captured_queries
+                if 'FROM "records_person" WHERE "records_person"."user_id"' in q["sql"]
+                and '"records_person"."surname"' in q["sql"]]
+    assert User.objects.get(username="school1.parent").person.full_name in (
+        response.content.decode())
+
+
+def test_a_login_in_a_wagtail_group_keeps_what_the_group_grants(client_for):
+    from django.contrib.auth.models import Group, Permission
+
+    parent = User.objects.get(username="school1.parent")
+    group = Group.objects.create(name="Admin access (test)")
+    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin",
+                                                 codename="access_admin"))
+    parent.groups.add(group)
+    client = client_for("school1.parent")
+    nav = [item["url"] for item in client.get(reverse("records:family")).context["nav_items"]]
+    assert reverse("wagtailadmin_home") in nav
+    parent.groups.clear()
+    nav = [item["url"] for item in client.get(reverse("records:family")).context["nav_items"]]
+    assert reverse("wagtailadmin_home") not in nav
