@@ -21,6 +21,8 @@ import time
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import CharField, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Concat, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from records.models import Staff
@@ -159,20 +161,17 @@ def local_time(day, time):
 
 def fill_topics(institution, year, until):
     """Subjects without a thematic plan get a topic per month of the teacher's own
-    programme on their held lessons (one UPDATE per subject and month)."""
-    subjects = Subject.objects.filter(institution=institution).order_by("pk")
-    month = year.starts_on.replace(day=1)
-    number = 1
-    while month <= until:
-        following = (month + datetime.timedelta(days=32)).replace(day=1)
-        for subject in subjects:
-            Lesson.objects.filter(
-                institution=institution, subject=subject, topic="", is_cancelled=False,
-                date__gte=max(month, year.starts_on),
-                date__lte=min(following - datetime.timedelta(days=1), until),
-            ).update(topic=f"{subject.name}: раздел {number} рабочей программы",
-                     topic_edited=True)
-        month, number = following, number + 1
+    programme on their held lessons: «<subject>: раздел <n> рабочей программы», n
+    counting the months from the year's first. One UPDATE for the school."""
+    month = (ExtractYear("date") - year.starts_on.year) * 12 + ExtractMonth("date") \
+        - year.starts_on.month + 1
+    Lesson.objects.filter(
+        institution=institution, topic="", is_cancelled=False,
+        date__gte=year.starts_on, date__lte=until,
+    ).update(topic=Concat(
+        Subquery(Subject.objects.filter(pk=OuterRef("subject_id")).values("name")[:1]),
+        Value(": раздел "), Cast(month, CharField()), Value(" рабочей программы"),
+        output_field=CharField()), topic_edited=True)
 
 
 def close_periods(institution, year, until, closed_by_id):
