@@ -57,6 +57,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db.models import Max  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from journal.models import ClassMembership, Mark, Period, Task  # noqa: E402
@@ -103,7 +104,10 @@ class Screen:
 def teacher_screens(rnd, teachers, tabs, hot, cells_per_tab, day):
     """Screens of teachers with marks to save in open periods, and the stored cells at
     the start: {(task, pupil): (version, value)}."""
-    lessons = (Lesson.objects.filter(date__lte=day, is_cancelled=False,
+    # Only lessons of the periods open today: the saves of a closed one are refused.
+    since = Period.objects.filter(starts_on__lte=day, ends_on__gte=day).aggregate(
+        since=Max("starts_on"))["since"] or day
+    lessons = (Lesson.objects.filter(date__gte=since, date__lte=day, is_cancelled=False,
                                      subgroup__isnull=True, school_class__grade__gt=1,
                                      tasks__isnull=False)
                .filter(school_class__academic_year__starts_on__lte=day,
@@ -226,6 +230,7 @@ class Load:
         self.seed = seed
         self.times = defaultdict(list)  # kind: [seconds]
         self.errors = Counter()  # (kind, status)
+        self.samples = {}  # (kind, status): the first answer's start
         self.saves = []
         self.lock = threading.Lock()
 
@@ -236,11 +241,12 @@ class Load:
             time.sleep(rnd.expovariate(self.rate / clients))
         return time.monotonic() < self.deadline
 
-    def record(self, kind, status, seconds):
+    def record(self, kind, status, seconds, data=b""):
         with self.lock:
             self.times[kind].append(seconds)
             if status != 200 and not (kind == "mark save" and status == 409):
                 self.errors[(kind, status)] += 1
+                self.samples.setdefault((kind, status), data[:200])
 
     def teacher(self, number, screen, clients, hot_share):
         rnd = random.Random(self.seed * 1000 + number)
@@ -263,17 +269,17 @@ class Load:
                 screen.versions[cell] = save.version
             with self.lock:
                 self.saves.append(save)
-            self.record("mark save", status, seconds)
+            self.record("mark save", status, seconds, data)
 
     def parent(self, number, cookie, url, weeks, clients):
         rnd = random.Random(self.seed * 1000 + 500 + number)
         while self.pace(rnd, clients):
             path = f"{url}?date={rnd.choice(weeks).isoformat()}"
             try:
-                status, _data, seconds = request(self.port, "GET", path, cookie)
+                status, data, seconds = request(self.port, "GET", path, cookie)
             except OSError as error:
-                status, seconds = type(error).__name__, 0.0
-            self.record("diary week", status, seconds)
+                status, seconds, data = type(error).__name__, 0.0, b""
+            self.record("diary week", status, seconds, data)
 
 
 def percentile(values, share):
@@ -292,10 +298,12 @@ def report(load, seconds):
               f"{percentile(times, .99) * 1000:>7.1f}")
     print(f"{'all':<12} {total:>8} {total / seconds:>7.1f}")
     conflicts = sum(1 for save in load.saves if save.status == 409)
-    print(f"mark saves: {sum(1 for s in load.saves if s.status == 200)} accepted, "
-          f"{conflicts} refused as conflicts (409)")
+    if load.saves:
+        print(f"mark saves: {sum(1 for s in load.saves if s.status == 200)} accepted, "
+              f"{conflicts} refused as conflicts (409)")
     for (kind, status), count in sorted(load.errors.items(), key=str):
-        print(f"error: {kind} {status}: {count}")
+        print(f"error: {kind} {status}: {count}, e.g. "
+              f"{load.samples[(kind, status)].decode(errors='replace')}")
 
 
 def check(saves, start):
