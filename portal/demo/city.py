@@ -21,6 +21,7 @@ from journal.models import (
     Attendance,
     FinalMark,
     Homework,
+    HomeworkFile,
     Mark,
     Period,
     SchoolClass,
@@ -53,7 +54,7 @@ from schedule import demo as schedule_demo
 from schedule.models import Lesson
 
 from .details import Details
-from .loading import analyze, drop_foreign_keys, restore_foreign_keys
+from .loading import analyze, delete_all, drop_foreign_keys, restore_foreign_keys
 from .names import FEMALE_NAMES, MALE_NAMES, STREETS, SURNAMES, feminine, patronymic
 
 DEMO_PASSWORD = "sgo-demo-2026"
@@ -595,9 +596,9 @@ def reset():
     Period.objects.filter(closed_at__isnull=False).update(closed_at=None, closed_by=None)
     # The journal's rows first: marks are the largest table, deleted in one statement
     # rather than collected through the lessons they hang on.
-    for model in demo_journal.SCHOOL_MODELS:
-        model.objects.all().delete()
-    for model in schedule_demo.SCHOOL_MODELS:
+    HomeworkFile.objects.all().delete()  # one by one: each takes its stored file along
+    delete_all([*demo_journal.SCHOOL_MODELS, Lesson.co_teachers.through, Lesson])
+    for model in (*demo_journal.SCHOOL_MODELS, *schedule_demo.SCHOOL_MODELS):
         model.objects.all().delete()
     for model in (Guardianship, TeachingAssignment, RoleAssignment, PupilHealth,
                   PupilCharacteristic, Consent, Pupil, Parent):
