@@ -5,8 +5,8 @@ the first day of the year up to a cut-off date (R-JRN-1…4).
 Called by ``portal.demo.city.CityBuilder`` for every school once its lessons and the
 demo logins exist. Everything comes from the builder's ``random.Random`` (iterated in a
 fixed order), so a seed always gives the same journal. Rows are planned one class at a
-time and written with ``bulk_create``: the large city's fifteen million marks never sit
-in memory at once, and no row is saved on its own.
+time as plain tuples and written with COPY (PostgreSQL; executemany elsewhere): the large
+city's fifteen million marks never sit in memory at once, and no row is saved on its own.
 
 What it aims at, per pupil: about 300 marks a year (≈1.8 a school day: an oral answer
 now and then, work in class, a test about every 8th lesson of a subject, a homework
@@ -17,9 +17,12 @@ something.
 """
 
 import datetime
+import time
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import CharField, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Concat, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from records.models import Staff
@@ -72,6 +75,15 @@ LINKS = ["https://resh.edu.ru/subject/lesson/{m}/", "https://uchi.ru/homework/{m
          "https://www.yaklass.ru/p/{m}"]
 TEST_TYPE = {"Русский язык": "диктант"}
 
+# The columns of the rows planned as plain tuples (no model instances: millions of them).
+ATTENDANCE_COLUMNS = ["institution_id", "lesson_id", "pupil_id", "kind", "late_minutes",
+                      "version", "updated_at", "updated_by_id"]
+HOMEWORK_COLUMNS = ["institution_id", "lesson_id", "text", "links", "due_on", "version",
+                    "updated_at", "updated_by_id"]
+FINAL_COLUMNS = ["institution_id", "academic_year_id", "school_class_id", "subject_id",
+                 "pupil_id", "kind", "period_id", "value", "version", "updated_at",
+                 "updated_by_id"]
+
 
 @dataclass
 class Counts:
@@ -80,6 +92,9 @@ class Counts:
     attendance: int = 0
     homework: int = 0
     finals: int = 0
+    # Seconds spent writing the rows and the topics, for the progress output.
+    writing: float = 0.0
+    topics: float = 0.0
 
 
 def seed_journal(institution, year, rnd, until, closed_by_id=None, counts=None):
@@ -90,7 +105,9 @@ def seed_journal(institution, year, rnd, until, closed_by_id=None, counts=None):
     if until < year.starts_on:
         return counts
     school = SchoolJournal(institution, year, rnd, until, counts)
+    started = time.monotonic()
     fill_topics(institution, year, until)
+    counts.topics += time.monotonic() - started
     for school_class in SchoolClass.objects.filter(academic_year=year).order_by(
             "grade", "letter", "pk"):
         school.seed_class(school_class)
@@ -144,20 +161,17 @@ def local_time(day, time):
 
 def fill_topics(institution, year, until):
     """Subjects without a thematic plan get a topic per month of the teacher's own
-    programme on their held lessons (one UPDATE per subject and month)."""
-    subjects = Subject.objects.filter(institution=institution).order_by("pk")
-    month = year.starts_on.replace(day=1)
-    number = 1
-    while month <= until:
-        following = (month + datetime.timedelta(days=32)).replace(day=1)
-        for subject in subjects:
-            Lesson.objects.filter(
-                institution=institution, subject=subject, topic="", is_cancelled=False,
-                date__gte=max(month, year.starts_on),
-                date__lte=min(following - datetime.timedelta(days=1), until),
-            ).update(topic=f"{subject.name}: раздел {number} рабочей программы",
-                     topic_edited=True)
-        month, number = following, number + 1
+    programme on their held lessons: «<subject>: раздел <n> рабочей программы», n
+    counting the months from the year's first. One UPDATE for the school."""
+    month = (ExtractYear("date") - year.starts_on.year) * 12 + ExtractMonth("date") \
+        - year.starts_on.month + 1
+    Lesson.objects.filter(
+        institution=institution, topic="", is_cancelled=False,
+        date__gte=year.starts_on, date__lte=until,
+    ).update(topic=Concat(
+        Subquery(Subject.objects.filter(pk=OuterRef("subject_id")).values("name")[:1]),
+        Value(": раздел "), Cast(month, CharField()), Value(" рабочей программы"),
+        output_field=CharField()), topic_edited=True)
 
 
 def close_periods(institution, year, until, closed_by_id):
@@ -260,11 +274,10 @@ class SchoolJournal:
                     missing[pupil] = kind
             if taken:
                 for pupil, kind in missing.items():
-                    attendance.append(Attendance(
-                        institution_id=self.institution.pk, lesson_id=pk, pupil_id=pupil,
-                        kind=kind, late_minutes=rnd.randint(3, 25)
-                        if kind == AttendanceKind.LATE else None,
-                        updated_at=when, updated_by_id=user))
+                    # The row as insert_rows writes it (ATTENDANCE_COLUMNS).
+                    attendance.append((
+                        self.institution.pk, pk, pupil, kind, rnd.randint(3, 25)
+                        if kind == AttendanceKind.LATE else None, 1, when, user))
             present = [p for p in members if missing.get(p, AttendanceKind.LATE)
                        == AttendanceKind.LATE]
             if school_class.grade > 1 and rnd.random() < HOMEWORK_CHANCE:
@@ -276,10 +289,10 @@ class SchoolJournal:
                 continue
             period = next((n for n, p in enumerate(periods) if p.starts_on <= day <= p.ends_on),
                           None)
-            for task, chosen, debtors in self.works(position, subject, present, members):
-                task.lesson_id, task.institution_id = pk, self.institution.pk
+            for mark_type, chosen, debtors in self.works(position, subject, present, members):
+                task = [None, pk, mark_type]  # [id once written, lesson, mark type]
                 tasks.append(task)
-                weight = self.weights[task.mark_type_id]
+                weight = self.weights[mark_type]
                 test_shift = -0.2 if weight >= 5 else 0.0
                 for pupil in chosen:
                     if rnd.random() < DEBT_CHANCE:
@@ -323,27 +336,27 @@ class SchoolJournal:
         return away
 
     def works(self, position, subject, present, members):
-        """[(unsaved Task, pupils marked, pupils owing it)] of one lesson."""
+        """[(mark type pk, pupils marked, pupils owing it)] of one lesson's works."""
         rnd, types, result = self.rnd, self.types, []
         if position % TEST_EVERY == TEST_EVERY - 1:
             name = TEST_TYPE.get(self.subjects.get(subject), "контрольная работа")
             here = set(present)
             absent = [p for p in members if p not in here]
             debtors = [p for p in absent if rnd.random() < MISSED_TEST_DEBT]
-            return [(Task(mark_type=types[name]), present, debtors)]
+            return [(types[name].pk, present, debtors)]
         oral = int(len(present) * ORAL_SHARE + rnd.random())
         if oral:
-            result.append((Task(mark_type=types["ответ на уроке"]),
+            result.append((types["ответ на уроке"].pk,
                            sorted(rnd.sample(present, oral)), []))
         if rnd.random() < WORK_CHANCE:
             count = int(len(present) * WORK_SHARE + rnd.random())
             if count:
-                result.append((Task(mark_type=types["работа на уроке"]),
+                result.append((types["работа на уроке"].pk,
                                sorted(rnd.sample(present, count)), []))
         if rnd.random() < HOMEWORK_MARK_CHANCE:
             count = int(len(present) * HOMEWORK_MARK_SHARE + rnd.random())
             if count:
-                result.append((Task(mark_type=types["домашняя работа"]),
+                result.append((types["домашняя работа"].pk,
                                sorted(rnd.sample(present, count)), []))
         return result
 
@@ -357,40 +370,42 @@ class SchoolJournal:
                    "p": rnd.randint(5, 200)}
         numbers["q"] = numbers["p"] + rnd.randint(2, 12)
         links = rnd.choice(LINKS).format(**numbers) if rnd.random() < LINK_CHANCE else ""
-        return Homework(institution_id=self.institution.pk, lesson_id=lesson_id,
-                        text=rnd.choice(HOMEWORK).format(**numbers), links=links, due_on=due,
-                        updated_at=when, updated_by_id=user)
+        # The row as insert_rows writes it (HOMEWORK_COLUMNS).
+        return (self.institution.pk, lesson_id, rnd.choice(HOMEWORK).format(**numbers), links,
+                due, 1, when, user)
 
     def write(self, tasks, marks, attendance, homework):
+        """Writes a class's rows; ``tasks`` are [None, lesson, mark type] lists that get
+        their ids here, so that the marks (which hold them) can name them."""
+        started = time.monotonic()
         institution_id = self.institution.pk
         if connection.vendor == "postgresql":
             # The large city writes millions of rows: COPY, with the tasks' ids taken
-            # from their sequence beforehand so that the marks can name them.
+            # from their sequence beforehand.
             for task, pk in zip(tasks, reserve_ids(Task, len(tasks)), strict=True):
-                task.pk = pk
+                task[0] = pk
             insert_rows(Task, ["id", "institution_id", "lesson_id", "mark_type_id", "title"],
-                        [(t.pk, t.institution_id, t.lesson_id, t.mark_type_id, t.title)
-                         for t in tasks])
+                        [(pk, institution_id, lesson, mark_type, "")
+                         for pk, lesson, mark_type in tasks])
         else:
             # SQLite (≥ 3.35) gives the new tasks their ids back.
-            Task.objects.bulk_create(tasks, batch_size=BATCH)
+            rows = Task.objects.bulk_create(
+                [Task(institution_id=institution_id, lesson_id=lesson, mark_type_id=mark_type)
+                 for _pk, lesson, mark_type in tasks], batch_size=BATCH)
+            for task, row in zip(tasks, rows, strict=True):
+                task[0] = row.pk
         insert_rows(Mark, ["institution_id", "task_id", "lesson_id", "pupil_id", "value",
                            "is_debt", "comment", "version", "updated_at", "updated_by_id"],
-                    ((institution_id, task.pk, task.lesson_id, pupil, value, debt, comment, 1,
+                    ((institution_id, task[0], task[1], pupil, value, debt, comment, 1,
                       when, user)
                      for task, pupil, value, debt, comment, when, user in marks))
-        insert_rows(Attendance, ["institution_id", "lesson_id", "pupil_id", "kind",
-                                 "late_minutes", "version", "updated_at", "updated_by_id"],
-                    ((a.institution_id, a.lesson_id, a.pupil_id, a.kind, a.late_minutes, 1,
-                      a.updated_at, a.updated_by_id) for a in attendance))
-        insert_rows(Homework, ["institution_id", "lesson_id", "text", "links", "due_on",
-                               "version", "updated_at", "updated_by_id"],
-                    ((h.institution_id, h.lesson_id, h.text, h.links, h.due_on, 1,
-                      h.updated_at, h.updated_by_id) for h in homework))
+        insert_rows(Attendance, ATTENDANCE_COLUMNS, attendance)
+        insert_rows(Homework, HOMEWORK_COLUMNS, homework)
         self.counts.tasks += len(tasks)
         self.counts.marks += len(marks)
         self.counts.attendance += len(attendance)
         self.counts.homework += len(homework)
+        self.counts.writing += time.monotonic() - started
 
     def write_finals(self, school_class, periods, totals):
         """Period finals (the rounded weighted average) of the periods that ended before
@@ -404,14 +419,13 @@ class SchoolJournal:
             if number not in ended or self.rnd.random() < MISSING_FINAL:
                 continue
             value = max(2, self.settings.round_final(round(total / weights, 2)))
-            finals.append(FinalMark(
-                institution_id=self.institution.pk, academic_year_id=self.year.pk,
-                school_class_id=school_class.pk, subject_id=subject, pupil_id=pupil,
-                kind=FinalKind.PERIOD, period=periods[number], value=str(value),
-                updated_at=local_time(day, datetime.time(16, 30)),
-                updated_by_id=self.users.get(teacher)))
-        FinalMark.objects.bulk_create(finals, batch_size=BATCH)
+            finals.append((self.institution.pk, self.year.pk, school_class.pk, subject, pupil,
+                           FinalKind.PERIOD, periods[number].pk, str(value), 1,
+                           local_time(day, datetime.time(16, 30)), self.users.get(teacher)))
+        started = time.monotonic()
+        insert_rows(FinalMark, FINAL_COLUMNS, finals)
         self.counts.finals += len(finals)
+        self.counts.writing += time.monotonic() - started
 
 
 # What the demo city's reset() deletes, children before parents.

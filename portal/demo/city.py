@@ -7,6 +7,8 @@ Rows are written with ``bulk_create`` in batches; only the fixed demo accounts g
 
 import datetime
 import random
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
@@ -14,7 +16,19 @@ from django.db import transaction
 
 from journal import demo as journal_demo
 from journal import demo_journal
-from journal.models import AcademicYear, Period, SchoolClass, Subject, TeachingAssignment
+from journal.models import (
+    AcademicYear,
+    Attendance,
+    FinalMark,
+    Homework,
+    HomeworkFile,
+    Mark,
+    Period,
+    SchoolClass,
+    Subject,
+    Task,
+    TeachingAssignment,
+)
 from portal.access import Role
 from portal.access import today as local_today
 from records.models import (
@@ -38,12 +52,17 @@ from records.models import (
     normalize_name,
 )
 from schedule import demo as schedule_demo
+from schedule.models import Lesson
 
 from .details import Details
+from .loading import analyze, delete_all, drop_foreign_keys, restore_foreign_keys
 from .names import FEMALE_NAMES, MALE_NAMES, STREETS, SURNAMES, feminine, patronymic
 
 DEMO_PASSWORD = "sgo-demo-2026"
 BATCH = 2000
+# The tables of millions of rows (the large city's lessons and journal).
+BULK_MODELS = (Lesson, Lesson.co_teachers.through, Task, Mark, Attendance, Homework,
+               FinalMark)
 
 
 @dataclass(frozen=True)
@@ -105,8 +124,11 @@ ADMINISTRATION = [
 
 
 class CityBuilder:
-    def __init__(self, size="small", seed=1, stdout=None, journal_until=None, today=None):
+    def __init__(self, size="small", seed=1, stdout=None, journal_until=None, today=None,
+                 verbosity=1):
         self.size = SIZES[size]
+        self.verbosity = verbosity
+        self.timings = []  # [(phase, seconds)]
         # The day the city is built on (the real date unless a test or a demo pins it):
         # its school year is the one holding that day, the coming one from 1 June on.
         self.today = today or local_today()
@@ -149,8 +171,45 @@ class CityBuilder:
 
     # Build ------------------------------------------------------------------------------
 
-    @transaction.atomic
     def build(self):
+        """Builds the city in one transaction, then refreshes the planner's statistics."""
+        with transaction.atomic():
+            with self.phase("city"):
+                self.build_city()
+            # The big tables' foreign keys are checked once at the end, not row by row
+            # at commit (portal/demo/loading.py).
+            dropped = drop_foreign_keys(BULK_MODELS)
+            with self.phase("timetables"):
+                self.write_timetables()
+            with self.phase("demo accounts"):
+                self.build_demo_accounts()
+            # After the logins: the journal's rows name the demo teachers who entered them.
+            with self.phase("journals"):
+                self.write_journals()
+            with self.phase("foreign keys"):
+                restore_foreign_keys(dropped)
+            commit_started = time.monotonic()
+        self.timed("commit", commit_started)
+        with self.phase("analyze"):
+            analyze()
+        if self.verbosity >= 1:
+            self.say("Time per phase: " + ", ".join(f"{name} {seconds:.1f} s"
+                                                    for name, seconds in self.timings))
+
+    @contextmanager
+    def phase(self, name):
+        """Times a step of the build; the times are printed at verbosity 1 or more."""
+        started = time.monotonic()
+        yield
+        self.timed(name, started)
+
+    def timed(self, name, started):
+        seconds = time.monotonic() - started
+        self.timings.append((name, seconds))
+        if self.verbosity >= 1:
+            self.say(f"[{name}: {seconds:.1f} s]")
+
+    def build_city(self):
         self.details = Details(self.random, self.year_start.year)
         self.department = Department.objects.create(
             name="Управление образования Окружной администрации города",
@@ -186,9 +245,6 @@ class CityBuilder:
         Institution.objects.bulk_update(institutions, [
             "director_name", "deputy_academic_name", "deputy_administrative_name"])
         self.write_people()
-        self.build_demo_accounts()
-        # After the logins: the journal's rows name the demo teachers who entered them.
-        self.write_journals()
 
     def build_school(self, institution):
         """Plans a school's rows in memory; write_people() inserts them in bulk."""
@@ -380,13 +436,13 @@ class CityBuilder:
         self.families = families
         self.write_pupil_groups(families)
         self.say(f"Pupils: {len(pupils)}, parents: {len(parents)}")
-        self.write_timetables(pupils)
+        self.pupils = pupils
 
-    def write_timetables(self, pupils):
+    def write_timetables(self):
         """Rooms, lesson times, the weekly timetable and the year's lessons of every
         school (schedule/demo.py)."""
         by_class = {}
-        for pupil in pupils:
+        for pupil in self.pupils:
             by_class.setdefault(pupil.school_class_id, []).append(pupil.pk)
         lessons = 0
         for number, school in enumerate(self.schools, start=1):
@@ -409,7 +465,9 @@ class CityBuilder:
                                       until, closed_by_id=deputy.user_id, counts=counts)
             if number % 5 == 0 or number == len(self.schools):
                 self.say(f"  journals filled: {number}/{len(self.schools)}, "
-                         f"marks: {counts.marks}, attendance: {counts.attendance}")
+                         f"marks: {counts.marks}, attendance: {counts.attendance}, "
+                         f"{counts.writing:.0f} s of it writing rows, "
+                         f"{counts.topics:.0f} s topics")
         self.say(f"Journal up to {until:%d.%m.%Y}: works: {counts.tasks}, marks: "
                  f"{counts.marks}, absences: {counts.attendance}, homework: "
                  f"{counts.homework}, finals: {counts.finals}")
@@ -548,9 +606,9 @@ def reset():
     Period.objects.filter(closed_at__isnull=False).update(closed_at=None, closed_by=None)
     # The journal's rows first: marks are the largest table, deleted in one statement
     # rather than collected through the lessons they hang on.
-    for model in demo_journal.SCHOOL_MODELS:
-        model.objects.all().delete()
-    for model in schedule_demo.SCHOOL_MODELS:
+    HomeworkFile.objects.all().delete()  # one by one: each takes its stored file along
+    delete_all([*demo_journal.SCHOOL_MODELS, Lesson.co_teachers.through, Lesson])
+    for model in (*demo_journal.SCHOOL_MODELS, *schedule_demo.SCHOOL_MODELS):
         model.objects.all().delete()
     for model in (Guardianship, TeachingAssignment, RoleAssignment, PupilHealth,
                   PupilCharacteristic, Consent, Pupil, Parent):

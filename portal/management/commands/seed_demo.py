@@ -45,8 +45,10 @@ class Command(BaseCommand):
                 raise CommandError("A city already exists. Run with --reset to rebuild it.")
             self.stdout.write("Deleting the existing city…")
             reset()
+            if options["verbosity"] >= 1:
+                self.stdout.write(f"[reset: {time.monotonic() - started:.1f} s]")
         CityBuilder(size=size, seed=seed, stdout=self.stdout, journal_until=journal_until,
-                    today=today).build()
+                    today=today, verbosity=options["verbosity"]).build()
         self.stdout.write(self.style.SUCCESS(
             f"Demo city ({size}, seed {seed}) built in {time.monotonic() - started:.1f} s."
         ))
