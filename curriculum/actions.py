@@ -13,9 +13,9 @@ from portal.history import ensure_baseline, record_change
 from .models import ClassMembership, SubgroupMembership, Tariffication
 from .planning import snapshot_of, year_assignments
 
-APPROVED = "journal.tariffication_approved"
-NEW_VERSION = "journal.tariffication_new_version"
-TRANSFERRED = "journal.pupil_transferred"
+APPROVED = "curriculum.tariffication_approved"
+NEW_VERSION = "curriculum.tariffication_new_version"
+TRANSFERRED = "curriculum.pupil_transferred"
 
 
 @transaction.atomic

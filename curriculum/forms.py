@@ -1,4 +1,4 @@
-"""Admin forms of the journal app and the steps of the setup wizard (R-WIZ-1).
+"""Admin forms of the curriculum app and the steps of the setup wizard (R-WIZ-1).
 
 Each wizard step is a form (or formset) built for one wizard, with ``save()`` that the
 view runs inside one transaction: a step is saved whole or not at all.
@@ -15,7 +15,6 @@ from records.models import Person, Staff
 
 from .models import (
     AcademicYear,
-    AttendanceKind,
     Component,
     CurriculumLine,
     CurriculumProfile,
@@ -567,43 +566,3 @@ class SubgroupEndForm(forms.Form):
     def __init__(self, *args, memberships, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["membership"].queryset = memberships
-
-
-# The class teacher's attendance (R-JRN-3): a whole day, and excusing absences later.
-
-
-class DayAbsenceForm(forms.Form):
-    pupil = PupilChoiceField(queryset=None, label=_("pupil"))
-    day = date_field(label=_("day"))
-    kind = forms.ChoiceField(label=_("attendance"), choices=[
-        (AttendanceKind.ABSENT, AttendanceKind.ABSENT.label),
-        (AttendanceKind.VALID, AttendanceKind.VALID.label),
-        (AttendanceKind.ILL, AttendanceKind.ILL.label),
-    ])
-
-    def __init__(self, *args, pupils, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["pupil"].queryset = pupils
-
-
-class ExcuseForm(forms.Form):
-    pupils = forms.ModelMultipleChoiceField(queryset=None, label=_("pupils"),
-                                            widget=forms.CheckboxSelectMultiple)
-    first_day = date_field(label=_("from"))
-    last_day = date_field(label=_("to"))
-    kind = forms.ChoiceField(label=_("excused as"), choices=[
-        (AttendanceKind.VALID, AttendanceKind.VALID.label),
-        (AttendanceKind.ILL, AttendanceKind.ILL.label),
-    ])
-
-    def __init__(self, *args, pupils, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["pupils"].queryset = pupils
-        self.fields["pupils"].label_from_instance = lambda pupil: pupil.person.full_name
-
-    def clean(self):
-        data = super().clean()
-        if data.get("first_day") and data.get("last_day") and data["last_day"] < data[
-                "first_day"]:
-            raise ValidationError(_("The end date is before the start date."))
-        return data

@@ -18,14 +18,13 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.http import require_POST, require_safe
 
-from portal.access import today
 from portal.ids import id_or_404
 from records.models import Institution
 
-from . import actions, finals, planning
+from . import actions, planning
 from .forms import STEP_FORMS
-from .models import STEPS, CurriculumLine, Period, SetupWizard, Tariffication, WizardStep
-from .rules import CLOSE_PERIOD, RUN_SETUP_WIZARD
+from .models import STEPS, CurriculumLine, SetupWizard, Tariffication, WizardStep
+from .rules import RUN_SETUP_WIZARD
 
 
 def answers_403(view):
@@ -64,7 +63,7 @@ def setup_index(request):
     if len(schools) == 1:
         return redirect("journal_setup_resume", schools[0].pk)
     wizards = {w.institution_id: w for w in SetupWizard.objects.filter(institution__in=schools)}
-    return TemplateResponse(request, "journal/setup/index.html", {
+    return TemplateResponse(request, "curriculum/setup/index.html", {
         "schools": [(school, wizards.get(school.pk)) for school in schools],
         "steps_total": len(STEPS),
     })
@@ -145,7 +144,7 @@ def setup_step(request, institution_pk, step):
     lock_holder = None
     if wizard.locked and wizard.locked_by_id and not holds:
         lock_holder = wizard.locked_by
-    return TemplateResponse(request, "journal/setup/step.html", {
+    return TemplateResponse(request, "curriculum/setup/step.html", {
         "wizard": wizard,
         "institution": wizard.institution,
         "step": step,
@@ -156,7 +155,7 @@ def setup_step(request, institution_pk, step):
         "lock_holder": lock_holder,
         "lock_holder_name": lock_holder and display_name(lock_holder),
         "stale": wizard.is_stale(),
-        "step_template": f"journal/setup/step_{step}.html",
+        "step_template": f"curriculum/setup/step_{step}.html",
     }, status=status)
 
 
@@ -187,26 +186,26 @@ def chosen_year(request, perm):
 @answers_403
 @require_safe
 def curriculum_plan(request):
-    year, years = chosen_year(request, "journal.view_curriculumline")
+    year, years = chosen_year(request, "curriculum.view_curriculumline")
     columns, rows = planning.curriculum_plan(year)
-    return TemplateResponse(request, "journal/admin/curriculum_plan.html", {
+    return TemplateResponse(request, "curriculum/admin/curriculum_plan.html", {
         "year": year,
         "years": years,
         "columns": columns,
         "rows": rows,
         "over": [c for c in columns if c.over_limit],
-        "can_edit": request.user.has_perm("journal.change_curriculumline",
+        "can_edit": request.user.has_perm("curriculum.change_curriculumline",
                                           CurriculumLine(institution_id=year.institution_id)),
     })
 
 
 @answers_403
 def tariffication(request):
-    year, years = chosen_year(request, "journal.view_tariffication")
+    year, years = chosen_year(request, "curriculum.view_tariffication")
     user = request.user
     probe = Tariffication(institution_id=year.institution_id)
-    may_approve = user.has_perm("journal.approve_tariffication", probe)
-    may_start = user.has_perm("journal.add_tariffication", probe)
+    may_approve = user.has_perm("curriculum.approve_tariffication", probe)
+    may_start = user.has_perm("curriculum.add_tariffication", probe)
     if request.method == "POST":
         action = request.POST.get("action")
         if action not in ("approve", "new_version") or not (
@@ -231,7 +230,7 @@ def tariffication(request):
     latest = versions[0] if versions else None
     approved = next((v for v in versions if v.approved_at), None)
     comparison = planning.compare_with_plan(year, assignments)
-    return TemplateResponse(request, "journal/admin/tariffication.html", {
+    return TemplateResponse(request, "curriculum/admin/tariffication.html", {
         "year": year,
         "years": years,
         "assignments": assignments,
@@ -247,54 +246,3 @@ def tariffication(request):
         "may_approve": may_approve and not (latest and latest.approved_at),
         "may_start": may_start and bool(latest and latest.approved_at),
     })
-
-
-@answers_403
-def periods(request):
-    """R-JRN-4: the deputy director closes a period (its finals become read-only) and
-    reopens it; a period with finals missing closes only when the deputy confirms."""
-    year, years = chosen_year(request, CLOSE_PERIOD)
-    user = request.user
-    rows = (Period.objects.filter(academic_year=year).select_related("period_type", "closed_by")
-            .order_by("period_type__name", "number"))
-    back = f"{reverse('journal_periods:index')}?year={year.pk}"
-    if request.method == "POST":
-        raw, action = request.POST.get("period", ""), request.POST.get("action")
-        if action not in ("close", "reopen"):
-            raise Http404
-        period = get_object_or_404(rows, pk=id_or_404(raw))
-        try:
-            if action == "reopen":
-                finals.reopen_period(user, period)
-                messages.success(request, _("%(period)s is open again.") % {"period": period})
-            else:
-                missing = finals.close_period(
-                    user, period, confirm_missing=request.POST.get("confirm") == "1")
-                messages.success(request, _("%(period)s is closed.") % {"period": period})
-                if missing:
-                    messages.warning(request, _("It was closed with %(count)s finals missing.")
-                                     % {"count": missing})
-        except ValidationError as error:
-            if action == "close" and not period.is_closed and request.POST.get("confirm") != "1":
-                missing = [row for row in finals.missing_finals(period) if row.count]
-                if missing:
-                    return TemplateResponse(request, "journal/admin/period_confirm.html", {
-                        "year": year, "period": period, "missing": missing,
-                        "total": sum(row.count for row in missing)})
-            messages.error(request, " ".join(error.messages))
-        return redirect(back)
-    day = today()
-    table = []
-    for period in rows:
-        started = period.starts_on <= day
-        missing = finals.missing_finals(period) if started else []
-        table.append({
-            "period": period,
-            "started": started,
-            "ended": period.ends_on < day,
-            "missing": sum(row.count for row in missing),
-            "expected": sum(row.expected for row in missing),
-            "may_close": user.has_perm(CLOSE_PERIOD, period),
-        })
-    return TemplateResponse(request, "journal/admin/periods.html", {
-        "year": year, "years": years, "table": table})

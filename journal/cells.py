@@ -25,21 +25,10 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
+from curriculum.models import ClassMembership, InstitutionSettings, Period, SubgroupMembership
 from portal.access import today
 
-from .models import (
-    Attendance,
-    AttendanceKind,
-    ClassMembership,
-    FinalKind,
-    FinalMark,
-    Homework,
-    InstitutionSettings,
-    Mark,
-    Period,
-    SubgroupMembership,
-    Task,
-)
+from .models import Attendance, AttendanceKind, FinalKind, FinalMark, Homework, Mark, Task
 from .rules import ENTER_FINALS, FILL_JOURNAL, RECORD_ABSENCE
 
 

@@ -126,7 +126,7 @@ class ClosedPeriods:
     @classmethod
     def on_days(cls, academic_year_id, days):
         """The periods of a year that contain any of ``days``."""
-        from .models import Period
+        from curriculum.models import Period
 
         return cls.read(Period.objects.filter(academic_year_id=academic_year_id,
                                               starts_on__lte=max(days),
@@ -135,7 +135,7 @@ class ClosedPeriods:
     @classmethod
     def of_years(cls, years):
         """Every period of some years (pks or a subquery of them)."""
-        from .models import Period
+        from curriculum.models import Period
 
         return cls.read(Period.objects.filter(academic_year_id__in=years))
 
@@ -143,7 +143,7 @@ class ClosedPeriods:
         """{grade: the period type its classes use}, as ``Period.objects.for_class``
         chooses it: the grade's own type when the year has periods of it, else the
         school's default."""
-        from .models import GradePeriodType, InstitutionSettings, Period, SchoolClass
+        from curriculum.models import GradePeriodType, InstitutionSettings, Period, SchoolClass
 
         year = period.academic_year_id
         if year not in self._types:

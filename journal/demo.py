@@ -8,7 +8,7 @@ subjects are written.
 
 import datetime
 
-from .models import (
+from curriculum.models import (
     STEPS,
     Component,
     CurriculumLine,

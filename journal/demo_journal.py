@@ -22,25 +22,27 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils import timezone
 
-from records.models import Staff
-from schedule.models import Lesson
-
-from .models import (
-    Attendance,
-    AttendanceKind,
+from curriculum.models import (
     ClassMembership,
-    FinalKind,
-    FinalMark,
-    Homework,
-    HomeworkFile,
     InstitutionSettings,
-    Mark,
     MarkType,
     Period,
     SchoolClass,
     Subgroup,
     SubgroupMembership,
     Subject,
+)
+from records.models import Staff
+from schedule.models import Lesson
+
+from .models import (
+    Attendance,
+    AttendanceKind,
+    FinalKind,
+    FinalMark,
+    Homework,
+    HomeworkFile,
+    Mark,
     Task,
 )
 

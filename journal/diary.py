@@ -19,6 +19,13 @@ from operator import or_
 
 from django.db.models import Count, Q
 
+from curriculum.models import (
+    ClassMembership,
+    Period,
+    SubgroupMembership,
+    Subject,
+    TeachingAssignment,
+)
 from portal.access import access, today
 from records.models import Pupil
 from schedule.models import Event, Lesson, week_of
@@ -26,16 +33,11 @@ from schedule.models import Event, Lesson, week_of
 from .models import (
     Attendance,
     AttendanceKind,
-    ClassMembership,
     FinalKind,
     FinalMark,
     Homework,
     HomeworkFile,
     Mark,
-    Period,
-    SubgroupMembership,
-    Subject,
-    TeachingAssignment,
     weighted_average,
 )
 

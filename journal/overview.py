@@ -12,22 +12,20 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Min, Q
 
-from records.models import Staff
-from schedule.models import Lesson
-
-from .grid import grid_url
-from .models import (
+from curriculum.models import (
     ClassMembership,
-    FinalKind,
-    FinalMark,
     GradePeriodType,
     InstitutionSettings,
-    Mark,
     Period,
     Subgroup,
     SubgroupMembership,
     Subject,
 )
+from records.models import Staff
+from schedule.models import Lesson
+
+from .grid import grid_url
+from .models import FinalKind, FinalMark, Mark
 
 FEW_MARKS = 3
 
@@ -141,7 +139,7 @@ def build_rows(counts, day, *, finals=False):
     """Rows with their classes, subjects, subgroups and teachers, and the pupils with
     few marks (and missing finals) filled in on each journal's main row: the row of the
     teacher who gave most of its lessons."""
-    from .models import SchoolClass
+    from curriculum.models import SchoolClass
 
     def ids(name):
         return {row[name] for row in counts if row.get(name)}

@@ -18,23 +18,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from curriculum.models import MarkType, Period, SchoolClass, Subject
 from portal.ids import id_or_404, parse_number
 from schedule.models import Lesson
 
 from . import cells
 from .grid import attendance_letter, grid_url, open_journal
-from .models import (
-    ATTENDANCE_LETTERS,
-    Attendance,
-    FinalKind,
-    FinalMark,
-    HomeworkFile,
-    MarkType,
-    Period,
-    SchoolClass,
-    Subject,
-    Task,
-)
+from .models import ATTENDANCE_LETTERS, Attendance, FinalKind, FinalMark, HomeworkFile, Task
 from .rules import FILL_JOURNAL, VIEW_JOURNAL
 
 DEBT_WORDS = ("д", "долг", "debt")

@@ -193,7 +193,7 @@ class AccessContext:
     @cached_property
     def led_class_ids(self):
         """Classes this user leads as class teacher, where they hold that role."""
-        from journal.models import SchoolClass
+        from curriculum.models import SchoolClass
 
         schools = self.institutions_with(Role.CLASS_TEACHER) | self.institutions_with(
             Role.EDIT_OWN_CLASS
@@ -208,7 +208,7 @@ class AccessContext:
 
     @cached_property
     def taught_class_ids(self):
-        from journal.models import TeachingAssignment
+        from curriculum.models import TeachingAssignment
 
         schools = self.institutions_with(Role.SUBJECT_TEACHER)
         if self.person_id is None or not schools:

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q
 
+from curriculum.models import Holiday, SchoolClass
 from journal.closing import open_only
-from journal.models import Holiday, SchoolClass
 
 from .conflicts import SlotTimes
 from .models import (

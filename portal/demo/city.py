@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from curriculum.models import AcademicYear, Period, SchoolClass, Subject, TeachingAssignment
 from journal import demo as journal_demo
 from journal import demo_journal
-from journal.models import AcademicYear, Period, SchoolClass, Subject, TeachingAssignment
 from portal.access import Role, today
 from records.models import (
     Consent,

@@ -5,8 +5,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from journal.factories import HolidayFactory
-from journal.models import (
+from curriculum.factories import HolidayFactory
+from curriculum.models import (
     STEPS,
     CurriculumLine,
     CurriculumProfile,

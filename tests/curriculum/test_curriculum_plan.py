@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from journal.models import AcademicYear, CurriculumLine, CurriculumProfile, Subject
-from journal.planning import curriculum_plan
+from curriculum.models import AcademicYear, CurriculumLine, CurriculumProfile, Subject
+from curriculum.planning import curriculum_plan
 
 pytestmark = pytest.mark.django_db
 URL = reverse("journal_plan:index")

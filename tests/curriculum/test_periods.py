@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from journal.factories import AcademicYearFactory, PeriodFactory
-from journal.models import Period, PeriodType, default_period_bounds, period_set_errors
+from curriculum.factories import AcademicYearFactory, PeriodFactory
+from curriculum.models import Period, PeriodType, default_period_bounds, period_set_errors
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from journal.factories import (
+from curriculum.factories import (
     AcademicYearFactory,
     CurriculumLineFactory,
     CurriculumProfileFactory,
@@ -15,8 +15,8 @@ from journal.factories import (
     PeriodTypeFactory,
     SubjectFactory,
 )
-from journal.forms import InstitutionSettingsForm
-from journal.models import (
+from curriculum.forms import InstitutionSettingsForm
+from curriculum.models import (
     CurriculumLine,
     GradingScale,
     Holiday,
@@ -24,7 +24,7 @@ from journal.models import (
     MarkType,
     PeriodType,
 )
-from journal.wagtail_hooks import InstitutionSettingsViewSet
+from curriculum.wagtail_hooks import InstitutionSettingsViewSet
 from records.factories import InstitutionFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from journal.models import (
+from curriculum.models import (
     STEPS,
     CurriculumLine,
     GradePeriodType,

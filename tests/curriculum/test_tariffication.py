@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from journal.actions import APPROVED
-from journal.factories import (
+from curriculum.actions import APPROVED
+from curriculum.factories import (
     AcademicYearFactory,
     CurriculumLineFactory,
     SchoolClassFactory,
@@ -18,8 +18,8 @@ from journal.factories import (
     SubjectFactory,
     TeachingAssignmentFactory,
 )
-from journal.models import AcademicYear, Tariffication, TeachingAssignment
-from journal.planning import compare_with_plan, year_assignments
+from curriculum.models import AcademicYear, Tariffication, TeachingAssignment
+from curriculum.planning import compare_with_plan, year_assignments
 from records.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db

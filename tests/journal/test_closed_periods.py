@@ -19,21 +19,23 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from journal import cells
-from journal.models import (
-    Attendance,
-    AttendanceKind,
+from curriculum.models import (
     ClassMembership,
-    FinalKind,
-    FinalMark,
     GradePeriodType,
-    Homework,
-    HomeworkFile,
-    Mark,
     MarkType,
     Period,
     PeriodType,
     SchoolClass,
+)
+from journal import cells
+from journal.models import (
+    Attendance,
+    AttendanceKind,
+    FinalKind,
+    FinalMark,
+    Homework,
+    HomeworkFile,
+    Mark,
     Task,
 )
 from records.factories import PDF
@@ -56,15 +58,15 @@ CLOSED = "is closed: ask the deputy director to reopen it"
 
 # Dated models of the journal and the timetable that the rule does not guard, and why.
 EXEMPT = {
-    "journal.AcademicYear": "the year itself: its dates bound the periods, no record of "
+    "curriculum.AcademicYear": "the year itself: its dates bound the periods, no record of "
                             "the journal stands on it",
-    "journal.Period": "the lock itself: closed and reopened by journal.finals, and its "
+    "curriculum.Period": "the lock itself: closed and reopened by journal.finals, and its "
                       "clean() refuses new dates while it is closed",
-    "journal.ClassMembership": "a pupil's move is recorded with the date of the order, "
+    "curriculum.ClassMembership": "a pupil's move is recorded with the date of the order, "
                                "often after the period closed; it changes no mark, "
                                "attendance or final of it",
-    "journal.SubgroupMembership": "as a class membership",
-    "journal.Holiday": "the regional calendar; the lessons it takes away are regenerated "
+    "curriculum.SubgroupMembership": "as a class membership",
+    "curriculum.Holiday": "the regional calendar; the lessons it takes away are regenerated "
                        "by schedule.lessons, which leaves a closed period's lessons alone",
     "schedule.TimetableEntry": "weekly, valid across periods: what stands in a period are "
                                "its dated lessons, which schedule.lessons leaves alone",

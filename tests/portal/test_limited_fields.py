@@ -25,7 +25,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import RevisionMixin
 
-from journal.models import SchoolClass, Subgroup
+from curriculum.models import SchoolClass, Subgroup
 from portal.access import Role
 from records.factories import PDF
 from records.models import (
@@ -264,7 +264,7 @@ def viewset_urls(viewset, rows):
 def hook_urls(rows):
     """The admin pages registered with ``register_admin_urls``, filled with rows of the
     sentinels' school."""
-    from journal.models import WizardStep
+    from curriculum.models import WizardStep
 
     values = {"class_pk": rows["class"].pk, "person_pk": rows["pupil"].person_id,
               "institution_pk": rows["school"].pk, "step": WizardStep.YEAR.value,

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from journal.models import SchoolClass
+from curriculum.models import SchoolClass
 from records.factories import GuardianshipFactory, ParentFactory, PupilFactory
 from records.models import Pupil
 

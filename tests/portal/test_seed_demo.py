@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from journal.models import SchoolClass, TeachingAssignment
+from curriculum.models import SchoolClass, TeachingAssignment
 from portal.access import Role
 from portal.demo.city import DEMO_ACCOUNTS
 from records.models import Guardianship, Institution, Parent, Person, Pupil, Staff, User

@@ -7,7 +7,8 @@ def lessons_without_journal(db):
     lesson holding journal data is never rewritten (tests/schedule/test_timetable.py
     checks that). Here the journal starts empty, inside each test's transaction, with
     its periods open (a closed period's rows change through no path)."""
-    from journal.models import Attendance, Homework, Period, Task
+    from curriculum.models import Period
+    from journal.models import Attendance, Homework, Task
     from schedule.models import Lesson
 
     Period.objects.update(closed_at=None, closed_by=None)

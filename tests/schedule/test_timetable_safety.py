@@ -8,7 +8,7 @@ import pytest
 import rules
 from django.urls import NoReverseMatch, reverse
 
-from journal.models import Subgroup
+from curriculum.models import Subgroup
 from portal.access import Role, permission
 from records.models import Institution
 from schedule.lessons import generate_lessons
@@ -84,5 +84,5 @@ def test_junk_in_the_change_form_is_a_message(client_for, data):
 def test_nobody_edits_a_tariffication_version():
     with pytest.raises(NoReverseMatch):
         reverse("journal_tariffication:edit", args=[1])
-    assert not rules.perm_exists("journal.change_tariffication")
-    assert set(permission("journal.approve_tariffication").cells) == {Role.DIRECTOR}
+    assert not rules.perm_exists("curriculum.change_tariffication")
+    assert set(permission("curriculum.approve_tariffication").cells) == {Role.DIRECTOR}
