@@ -900,7 +900,7 @@ class Period(models.Model):
         if errors:
             raise ValidationError(errors)
         if self.is_closed and self.pk:
-            # What a closed period holds is fixed by its dates (journal/closing.py).
+            # What a closed period holds is fixed by its dates (curriculum/closing.py).
             stored = Period.objects.filter(pk=self.pk).values_list(
                 "period_type_id", "number", "starts_on", "ends_on").first()
             if stored and stored != (self.period_type_id, self.number, self.starts_on,

@@ -8,7 +8,7 @@ written, so of two people saving the same cell at once the second gets a ``Confl
 carrying the value now stored, never a silent overwrite (R-JRN-5). Two people creating
 the same empty cell at once meet at the unique constraint instead. Nothing is written
 in a closed period, and a period does not close while a save is in flight
-(journal/closing.py).
+(curriculum/closing.py).
 
 Every change is a Wagtail log entry (who, when, old and new value): marks on their work
 (``Task``), attendance, topic and homework on their lesson, finals on their own row,

@@ -12,11 +12,11 @@ from django.db import models, router
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from curriculum.closing import PeriodGuarded, PeriodGuardedQuerySet, PeriodPlace
 from curriculum.models import AcademicYear, MarkType, Period, SchoolClass, Subject
 from portal.access import ScopedQuerySet
 from portal.uploads import DOCUMENTS, OFFICE_DOCUMENTS, PrivateFileField
 
-from .closing import PeriodGuarded, PeriodGuardedQuerySet, PeriodPlace
 from .versions import next_version
 
 # The journal (R-JRN-1…6) ---------------------------------------------------------------
@@ -72,7 +72,7 @@ class Versioned(models.Model):
 # Whose lesson a journal row hangs on: the lesson's teachers (schedule.models).
 LESSON_TEACHERS = ("lesson__teacher__person_id", "lesson__replaced_teacher__person_id",
                    "lesson__co_teachers__person_id")
-# Rows of a lesson stand on its date (journal/closing.py).
+# Rows of a lesson stand on its date (curriculum/closing.py).
 ON_LESSON = PeriodPlace("lesson__academic_year_id", "lesson__school_class_id", ("lesson__date",))
 # Where a pupil's row of a lesson (a mark, an attendance entry) stands in the matrix.
 PUPIL_IN_LESSON_PATHS = {"institution": "institution_id", "class": "lesson__school_class_id",

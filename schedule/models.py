@@ -36,8 +36,8 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
+from curriculum.closing import PeriodGuarded, PeriodGuardedQuerySet, PeriodPlace
 from curriculum.models import same_school
-from journal.closing import PeriodGuarded, PeriodGuardedQuerySet, PeriodPlace
 from portal.access import ScopedQuerySet
 
 
@@ -402,7 +402,7 @@ class Lesson(PeriodGuarded, Teachers, models.Model):
     """A dated lesson (R-SCH-1): what the journal, the diary and the calendars show. Its
     ``teacher`` (the timetable's, or the replacement) and ``co_teachers`` (copied from
     the timetable entry) are its teachers: each reads it and fills its journal.
-    Nothing of it changes while its period is closed (journal/closing.py)."""
+    Nothing of it changes while its period is closed (curriculum/closing.py)."""
 
     institution = models.ForeignKey(
         "records.Institution", on_delete=models.PROTECT, related_name="lessons",

@@ -534,7 +534,8 @@ def reset():
     """Deletes every row the builder makes, children before parents."""
     from wagtail.models import Revision
 
-    Revision.objects.filter(base_content_type__app_label__in=["records", "journal"]).delete()
+    Revision.objects.filter(
+        base_content_type__app_label__in=["records", "curriculum", "journal"]).delete()
     # A closed period's rows refuse to be deleted (journal.closing): reopen them first.
     Period.objects.filter(closed_at__isnull=False).update(closed_at=None, closed_by=None)
     # The journal's rows first: marks are the largest table, deleted in one statement

@@ -33,7 +33,7 @@ def school(n):
 
 
 def index(model):
-    return reverse(f"journal_{model._meta.model_name}:index")
+    return reverse(f"curriculum_{model._meta.model_name}:index")
 
 
 def listed(client, model, **filters):
@@ -78,12 +78,12 @@ def test_another_schools_row_is_404_and_a_department_row_is_read_only(client_for
                                                                       own_holidays):
     client = client_for("school1.admin")
     other = own_holidays[1]
-    assert client.get(reverse("journal_holiday:edit", args=[other.pk])).status_code == 404
+    assert client.get(reverse("curriculum_holiday:edit", args=[other.pk])).status_code == 404
     department = Holiday.objects.department_wide().first()
-    response = client.get(reverse("journal_holiday:edit", args=[department.pk]))
+    response = client.get(reverse("curriculum_holiday:edit", args=[department.pk]))
     assert response.status_code in (302, 403)
     own = own_holidays[0]
-    response = client.post(reverse("journal_holiday:edit", args=[own.pk]), {
+    response = client.post(reverse("curriculum_holiday:edit", args=[own.pk]), {
         "institution": school(1).pk, "name": own.name, "first_day": "2026-11-04",
         "last_day": "2026-10-26"})
     assert response.status_code == 200 and response.context["form"].errors
@@ -94,11 +94,11 @@ def test_another_schools_row_is_404_and_a_department_row_is_read_only(client_for
 def test_a_school_cannot_make_a_department_row(client_for):
     client = client_for("school1.admin")
     before = MarkType.objects.count()
-    response = client.post(reverse("journal_marktype:add"), {
+    response = client.post(reverse("curriculum_marktype:add"), {
         "institution": "", "name": "проект", "short_name": "П", "weight": "4"})
     assert response.status_code == 200
     assert MarkType.objects.count() == before
-    response = client.post(reverse("journal_marktype:add"), {
+    response = client.post(reverse("curriculum_marktype:add"), {
         "institution": school(1).pk, "name": "проект", "short_name": "П", "weight": "4"})
     assert response.status_code == 302
     assert MarkType.objects.get(name="проект").institution == school(1)
@@ -111,7 +111,7 @@ def test_the_settings_form_offers_the_department_and_the_schools_own_choices(cli
                                           marks="100,50,0", lowest_passing_mark="50")
     settings = InstitutionSettings.objects.get(institution=school(1))
     form = client_for("school1.admin").get(
-        reverse("journal_institutionsettings:edit", args=[settings.pk])).context["form"]
+        reverse("curriculum_institutionsettings:edit", args=[settings.pk])).context["form"]
     offered = set(form.fields["grading_scale"].queryset)
     assert own in offered and foreign not in offered
     assert set(GradingScale.objects.department_wide()) <= offered

@@ -103,7 +103,7 @@ def test_the_director_approves_and_the_load_is_frozen_until_a_new_version(client
         assignment.full_clean()
     # So does the admin's delete.
     deputy = client_for("school1.deputy")
-    deputy.post(reverse("journal_teachingassignment:delete", args=[assignment.pk]))
+    deputy.post(reverse("curriculum_teachingassignment:delete", args=[assignment.pk]))
     assert TeachingAssignment.objects.filter(pk=assignment.pk).exists()
     # The deputy starts a new version; the approved snapshot stays visible.
     response = deputy.post(URL, {"year": year.pk, "action": "new_version"})

@@ -48,8 +48,8 @@ pytestmark = pytest.mark.django_db
 
 LIMITED_MODELS = (Staff, Pupil, Parent)
 # The project's own apps, whose admin pages the crawl opens.
-PROJECT_APPS = {"portal", "records", "journal", "schedule", "sgo_pages", "announcements",
-                "forum", "portfolio"}
+PROJECT_APPS = {"portal", "records", "curriculum", "journal", "schedule", "sgo_pages",
+                "announcements", "forum", "portfolio"}
 # What every reader sees of a row: its id and its name.
 ALWAYS = {"pk", "id", "__str__"}
 # What the department reads of a person, whoever's record leads to them: the name.

@@ -40,8 +40,8 @@ PAGES = [
     ("school1.secretary", lambda: reverse("records_pupil:index")),
     ("school1.secretary", lambda: reverse("records_parent:index")),
     ("school1.secretary", lambda: reverse("records_staff:index")),
-    ("school1.deputy", lambda: reverse("journal_schoolclass:index")),
-    ("school1.deputy", lambda: reverse("journal_teachingassignment:index")),
+    ("school1.deputy", lambda: reverse("curriculum_schoolclass:index")),
+    ("school1.deputy", lambda: reverse("curriculum_teachingassignment:index")),
 ]
 
 
