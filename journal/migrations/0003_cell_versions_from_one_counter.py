@@ -1,9 +1,10 @@
 """Cell versions from one counter of the whole journal (journal/versions.py), so that a
 cell never has the same version twice. The counter starts above every version stored
 so far, with a margin for the cells cleared (deleted) before: their versions counted
-the saves of one cell, far fewer than the margin."""
+the saves of one cell, far fewer than the margin. Carried from the old journal/0010; on
+a new database the counter starts at the margin."""
 
-from django.db import migrations, models
+from django.db import migrations
 
 from journal.versions import create_counter, drop_counter
 
@@ -25,20 +26,12 @@ def drop(apps, schema_editor):
     drop_counter(schema_editor.connection)
 
 
-def version_field():
-    return models.PositiveBigIntegerField(default=1, editable=False)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("journal", "0009_homework_file_private_field"),
+        ("journal", "0002_initial"),
     ]
 
     operations = [
-        migrations.AlterField(model_name="attendance", name="version", field=version_field()),
-        migrations.AlterField(model_name="finalmark", name="version", field=version_field()),
-        migrations.AlterField(model_name="homework", name="version", field=version_field()),
-        migrations.AlterField(model_name="mark", name="version", field=version_field()),
         migrations.RunPython(create, drop),
     ]

@@ -1,4 +1,5 @@
 """The department-wide regional settings every school starts with (R-INST-3).
+Carried from the old journal/0004.
 
 The load limits are the maximum weekly hours of the sanitary rules (СанПиН 1.2.3685-21)
 for a five-day and a six-day week; grade 1 studies five days a week only.
@@ -23,10 +24,10 @@ SIX_DAY = {2: 26, 3: 26, 4: 26, 5: 32, 6: 33, 7: 35, 8: 36, 9: 36, 10: 37, 11: 3
 
 
 def seed(apps, schema_editor):
-    PeriodType = apps.get_model("journal", "PeriodType")
-    GradingScale = apps.get_model("journal", "GradingScale")
-    MarkType = apps.get_model("journal", "MarkType")
-    LoadLimit = apps.get_model("journal", "LoadLimit")
+    PeriodType = apps.get_model("curriculum", "PeriodType")
+    GradingScale = apps.get_model("curriculum", "GradingScale")
+    MarkType = apps.get_model("curriculum", "MarkType")
+    LoadLimit = apps.get_model("curriculum", "LoadLimit")
     for name, count in PERIOD_TYPES:
         PeriodType.objects.get_or_create(institution=None, name=name,
                                          defaults={"periods_count": count})
@@ -49,12 +50,12 @@ def unseed(apps, schema_editor):
         ("GradingScale", "name", [n for n, *_ in GRADING_SCALES]),
         ("MarkType", "name", [n for n, *_ in MARK_TYPES]),
     ]:
-        apps.get_model("journal", model).objects.filter(
+        apps.get_model("curriculum", model).objects.filter(
             institution=None, **{f"{field}__in": values}).delete()
-    apps.get_model("journal", "LoadLimit").objects.filter(institution=None).delete()
+    apps.get_model("curriculum", "LoadLimit").objects.filter(institution=None).delete()
 
 
 class Migration(migrations.Migration):
-    dependencies = [("journal", "0003_settings_curriculum_wizard")]
+    dependencies = [("curriculum", "0002_initial")]
 
     operations = [migrations.RunPython(seed, unseed)]
