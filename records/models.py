@@ -906,10 +906,16 @@ class Consent(RevisionMixin, models.Model):
             raise ValidationError(_("This person already has consent on record in this school."))
 
 
+def active_assignment(on, prefix=""):
+    """The condition on role assignments valid on ``on``; ``prefix`` names the relation
+    when asked from another model (``"role_assignments__"`` from a person)."""
+    return Q(**{f"{prefix}valid_from__lte": on}) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": on}))
+
+
 class RoleAssignmentQuerySet(ScopedQuerySet):
     def active(self, on=None):
-        on = on or today()
-        return self.filter(Q(valid_from__lte=on), Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        return self.filter(active_assignment(on or today()))
 
 
 class RoleAssignment(RevisionMixin, models.Model):
