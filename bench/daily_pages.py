@@ -29,7 +29,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from journal.models import SchoolClass  # noqa: E402
+from curriculum.models import SchoolClass  # noqa: E402
 from records.models import Pupil, Staff, User  # noqa: E402
 
 

@@ -32,15 +32,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from curriculum.models import ClassMembership, MarkType, Period, SchoolClass  # noqa: E402
 from journal import cells  # noqa: E402
-from journal.models import (  # noqa: E402
-    Attendance,
-    ClassMembership,
-    Mark,
-    MarkType,
-    Period,
-    SchoolClass,
-)
+from journal.models import Attendance, Mark  # noqa: E402
 from portal.access import today  # noqa: E402
 from records.models import Guardianship, Pupil, User  # noqa: E402
 from schedule.models import Lesson  # noqa: E402

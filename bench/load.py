@@ -60,7 +60,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db.models import Max  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from journal.models import ClassMembership, Mark, Period, Task  # noqa: E402
+from curriculum.models import ClassMembership, Period  # noqa: E402
+from journal.models import Mark, Task  # noqa: E402
 from portal.access import today  # noqa: E402
 from records.models import Guardianship, Parent, Staff, User  # noqa: E402
 from schedule.models import Lesson  # noqa: E402
@@ -84,7 +85,7 @@ def session_cookie(user):
     """A logged-in session as django.contrib.auth.login leaves it, in the database."""
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return (f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "

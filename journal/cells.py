@@ -8,7 +8,7 @@ written, so of two people saving the same cell at once the second gets a ``Confl
 carrying the value now stored, never a silent overwrite (R-JRN-5). Two people creating
 the same empty cell at once meet at the unique constraint instead. Nothing is written
 in a closed period, and a period does not close while a save is in flight
-(journal/closing.py).
+(curriculum/closing.py).
 
 Every change is a Wagtail log entry (who, when, old and new value): marks on their work
 (``Task``), attendance, topic and homework on their lesson, finals on their own row,
@@ -27,20 +27,22 @@ from wagtail.log_actions import get_active_log_context, log
 from wagtail.log_actions import registry as log_actions
 from wagtail.models import ModelLogEntry
 
+from curriculum import closing
+from curriculum.models import (
+    ClassMembership,
+    InstitutionSettings,
+    Period,
+    SubgroupMembership,
+)
 from portal.access import today
 
-from . import closing
 from .models import (
     Attendance,
     AttendanceKind,
-    ClassMembership,
     FinalKind,
     FinalMark,
     Homework,
-    InstitutionSettings,
     Mark,
-    Period,
-    SubgroupMembership,
     Task,
 )
 from .rules import ENTER_FINALS, FILL_JOURNAL, RECORD_ABSENCE

@@ -9,7 +9,7 @@ subjects are written.
 import datetime
 from dataclasses import dataclass
 
-from .models import (
+from curriculum.models import (
     STEPS,
     Component,
     CurriculumLine,

@@ -25,25 +25,27 @@ from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat, ExtractMonth, ExtractYear
 from django.utils import timezone
 
-from records.models import Staff
-from schedule.models import Lesson
-
-from .models import (
-    Attendance,
-    AttendanceKind,
+from curriculum.models import (
     ClassMembership,
-    FinalKind,
-    FinalMark,
-    Homework,
-    HomeworkFile,
     InstitutionSettings,
-    Mark,
     MarkType,
     Period,
     SchoolClass,
     Subgroup,
     SubgroupMembership,
     Subject,
+)
+from records.models import Staff
+from schedule.models import Lesson
+
+from .models import (
+    Attendance,
+    AttendanceKind,
+    FinalKind,
+    FinalMark,
+    Homework,
+    HomeworkFile,
+    Mark,
     Task,
 )
 

@@ -21,6 +21,18 @@ from operator import or_
 
 from django.db.models import Count, Exists, F, FilteredRelation, Q, Value
 
+from curriculum.models import (
+    ClassMembership,
+    GradePeriodType,
+    InstitutionSettings,
+    MarkType,
+    Period,
+    SchoolClass,
+    Subgroup,
+    SubgroupMembership,
+    Subject,
+    TeachingAssignment,
+)
 from portal.access import access, today
 from records.models import Person, Pupil, Staff
 from schedule.models import Event, Lesson, Room, week_of
@@ -28,22 +40,12 @@ from schedule.models import Event, Lesson, Room, week_of
 from .models import (
     Attendance,
     AttendanceKind,
-    ClassMembership,
     FinalKind,
     FinalMark,
-    GradePeriodType,
     Homework,
     HomeworkFile,
-    InstitutionSettings,
     Mark,
-    MarkType,
-    Period,
-    SchoolClass,
-    Subgroup,
-    SubgroupMembership,
-    Subject,
     Task,
-    TeachingAssignment,
     weighted_average,
 )
 

@@ -14,16 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from .models import (
+from curriculum.models import (
     ClassMembership,
-    FinalKind,
-    FinalMark,
     GradePeriodType,
     InstitutionSettings,
     Period,
     SchoolClass,
     SubgroupMembership,
 )
+
+from .models import FinalKind, FinalMark
 from .rules import CLOSE_PERIOD
 
 

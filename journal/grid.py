@@ -22,6 +22,15 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from curriculum.models import (
+    ClassMembership,
+    MarkType,
+    Period,
+    SchoolClass,
+    Subgroup,
+    SubgroupMembership,
+    Subject,
+)
 from portal.access import today
 from portal.ids import id_or_404
 from records.models import Staff
@@ -32,17 +41,10 @@ from .models import (
     ATTENDANCE_LETTERS,
     Attendance,
     AttendanceKind,
-    ClassMembership,
     FinalKind,
     FinalMark,
     HomeworkFile,
     Mark,
-    MarkType,
-    Period,
-    SchoolClass,
-    Subgroup,
-    SubgroupMembership,
-    Subject,
     Task,
     weighted_average,
 )

@@ -21,23 +21,21 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery, Value
 
-from records.models import Person, Staff
-from schedule.models import Lesson
-
-from .grid import grid_url
-from .models import (
+from curriculum.models import (
     ClassMembership,
-    FinalKind,
-    FinalMark,
     GradePeriodType,
     InstitutionSettings,
-    Mark,
     Period,
     SchoolClass,
     Subgroup,
     SubgroupMembership,
     Subject,
 )
+from records.models import Person, Staff
+from schedule.models import Lesson
+
+from .grid import grid_url
+from .models import FinalKind, FinalMark, Mark
 
 FEW_MARKS = 3
 

@@ -7,15 +7,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_tables2 import RequestConfig
 
-from portal.access import today
-from records.models import Pupil
-from schedule.models import TimetableEntry
-
-from . import actions, cells
-from .forms import DayAbsenceForm, ExcuseForm, SubgroupAddForm, SubgroupEndForm, TransferForm
-from .models import (
-    Attendance,
-    AttendanceKind,
+from curriculum import actions
+from curriculum.forms import SubgroupAddForm, SubgroupEndForm, TransferForm
+from curriculum.models import (
     ClassMembership,
     Period,
     SchoolClass,
@@ -23,7 +17,14 @@ from .models import (
     SubgroupMembership,
     TeachingAssignment,
 )
-from .planning import plan_hours_by_class
+from curriculum.planning import plan_hours_by_class
+from portal.access import today
+from records.models import Pupil
+from schedule.models import TimetableEntry
+
+from . import cells
+from .forms import DayAbsenceForm, ExcuseForm
+from .models import Attendance, AttendanceKind
 from .rules import RECORD_ABSENCE
 from .tables import ClassPupilTable
 
@@ -85,9 +86,9 @@ def class_detail(request, pk):
         "teaching": teaching,
         "subjects": subjects,
         "subgroups": subgroups,
-        "may_transfer": user.has_perm("journal.change_classmembership", probe),
+        "may_transfer": user.has_perm("curriculum.change_classmembership", probe),
         "may_manage_subgroups": user.has_perm(
-            "journal.change_subgroupmembership",
+            "curriculum.change_subgroupmembership",
             SubgroupMembership(institution_id=school_class.institution_id)),
         "may_edit_timetable": user.has_perm("schedule.change_timetableentry", TimetableEntry(
             institution_id=school_class.institution_id, school_class_id=school_class.pk)),
@@ -102,7 +103,7 @@ def transfer(request, pk):
     school_class = visible_class(user, pk)
     probe = ClassMembership(institution_id=school_class.institution_id,
                             school_class_id=school_class.pk)
-    if not user.has_perm("journal.change_classmembership", probe):
+    if not user.has_perm("curriculum.change_classmembership", probe):
         raise PermissionDenied
     pupils = (Pupil.objects.visible_to(user).of_class(school_class).current()
               .select_related("person"))
@@ -136,11 +137,11 @@ def subgroup_detail(request, pk):
         pk=pk,
     )
     # The subgroup's pupils are read only by those who may read the class's lists.
-    if not user.has_perm("journal.view_subgroupmembership",
+    if not user.has_perm("curriculum.view_subgroupmembership",
                          SubgroupMembership(institution_id=subgroup.institution_id,
                                             subgroup=subgroup)):
         raise PermissionDenied
-    may_change = user.has_perm("journal.change_subgroupmembership",
+    may_change = user.has_perm("curriculum.change_subgroupmembership",
                                SubgroupMembership(institution_id=subgroup.institution_id))
     memberships = (SubgroupMembership.objects.visible_to(user).filter(subgroup=subgroup)
                    .select_related("pupil__person")

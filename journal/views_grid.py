@@ -19,6 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from curriculum.models import (
+    MarkType,
+    Period,
+    SchoolClass,
+    Subject,
+)
 from portal.ids import id_or_404, parse_number
 from schedule.models import Lesson
 
@@ -30,10 +36,6 @@ from .models import (
     FinalKind,
     FinalMark,
     HomeworkFile,
-    MarkType,
-    Period,
-    SchoolClass,
-    Subject,
     Task,
 )
 from .rules import FILL_JOURNAL, VIEW_JOURNAL

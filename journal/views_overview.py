@@ -7,11 +7,11 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from curriculum.models import SchoolClass
 from portal.access import today
 from records.models import Institution
 
 from . import overview
-from .models import SchoolClass
 from .rules import REVIEW_JOURNALS
 
 

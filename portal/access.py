@@ -88,29 +88,58 @@ DERIVED_ROLES = frozenset({Role.PUPIL, Role.PARENT})
 ADMIN_ROLES = SCHOOL_STAFF_ROLES | DEPARTMENT_ROLES | {Role.EDITOR}
 
 
+# What the domain apps know about a user. The core asks, the apps that own the facts
+# answer: records the person, their role assignments, their own pupil rows and their
+# children (records/user_facts.py); the curriculum the classes they lead and teach
+# (curriculum/user_facts.py). Each app registers its answers in its AppConfig.ready, so
+# this module imports no domain app while every app's models import it.
+USER_FACTS = {}
+
+
+def user_fact(name):
+    """Register the function that answers one question of the AccessContext:
+
+    - ``"person"``: ``(user) -> (person pk or None, [(role, institution pk or None)])``
+      — the person of a login and their active role assignments, in one query;
+    - ``"pupils"``: ``(person pk) -> ([own pupil rows], [children rows])``, each row
+      ``(pupil pk, institution pk, class pk)``, current pupils only, in one query;
+    - ``"classes"``: ``(person pk, schools where they lead, schools where they teach)
+      -> (led class pks, taught class pks)``, in one query.
+    """
+    def register(function):
+        USER_FACTS[name] = function
+        return function
+    return register
+
+
+def _ask(name, *args):
+    try:
+        answer = USER_FACTS[name]
+    except KeyError:
+        raise LookupError(f"No app answers {name!r} about a user: register it with "
+                          "user_fact() in the owning app's ready()") from None
+    return answer(*args)
+
+
 class AccessContext:
-    """What one user is, read lazily and at most once per request."""
+    """What one user is, read lazily and at most once per request: two queries for
+    anyone (the person with their roles; their pupil rows with their children), a third
+    only when a class scope is asked about (the classes they lead and teach)."""
 
     def __init__(self, user):
         self.user = user
 
     @cached_property
-    def person_id(self):
-        from records.models import Person
+    def _person(self):
+        return _ask("person", self.user)
 
-        return Person.objects.filter(user_id=self.user.pk).values_list("pk", flat=True).first()
+    @cached_property
+    def person_id(self):
+        return self._person[0]
 
     @cached_property
     def _assignments(self):
-        from records.models import RoleAssignment
-
-        if self.person_id is None:
-            return []
-        return list(
-            RoleAssignment.objects.active()
-            .filter(person_id=self.person_id)
-            .values_list("role", "institution_id")
-        )
+        return self._person[1]
 
     @cached_property
     def school_roles(self):
@@ -143,16 +172,14 @@ class AccessContext:
         return held
 
     @cached_property
-    def _own_pupils(self):
-        from records.models import Pupil
-
+    def _pupils(self):
         if self.person_id is None:
-            return []
-        return list(
-            Pupil.objects.current().filter(person_id=self.person_id).values_list(
-                "pk", "institution_id", "school_class_id"
-            )
-        )
+            return [], []
+        return _ask("pupils", self.person_id)
+
+    @cached_property
+    def _own_pupils(self):
+        return self._pupils[0]
 
     @cached_property
     def own_pupil_ids(self):
@@ -168,15 +195,7 @@ class AccessContext:
 
     @cached_property
     def _children(self):
-        from records.models import Guardianship
-
-        if self.person_id is None:
-            return []
-        return list(
-            Guardianship.objects.filter(
-                parent__person_id=self.person_id, pupil__left_on__isnull=True
-            ).values_list("pupil_id", "pupil__institution_id", "pupil__school_class_id")
-        )
+        return self._pupils[1]
 
     @cached_property
     def child_pupil_ids(self):
@@ -191,33 +210,25 @@ class AccessContext:
         return {row[2] for row in self._children} - {None}
 
     @cached_property
-    def led_class_ids(self):
-        """Classes this user leads as class teacher, where they hold that role."""
-        from journal.models import SchoolClass
-
-        schools = self.institutions_with(Role.CLASS_TEACHER) | self.institutions_with(
+    def _classes(self):
+        # Only in the schools where the user holds the role: a class teacher's class in
+        # a school where they are no longer class teacher is not theirs.
+        leads = self.institutions_with(Role.CLASS_TEACHER) | self.institutions_with(
             Role.EDIT_OWN_CLASS
         )
-        if self.person_id is None or not schools:
-            return set()
-        return set(
-            SchoolClass.objects.filter(
-                class_teacher__person_id=self.person_id, institution_id__in=schools
-            ).values_list("pk", flat=True)
-        )
+        teaches = self.institutions_with(Role.SUBJECT_TEACHER)
+        if self.person_id is None or not (leads or teaches):
+            return set(), set()
+        return _ask("classes", self.person_id, leads, teaches)
+
+    @cached_property
+    def led_class_ids(self):
+        """Classes this user leads as class teacher, where they hold that role."""
+        return self._classes[0]
 
     @cached_property
     def taught_class_ids(self):
-        from journal.models import TeachingAssignment
-
-        schools = self.institutions_with(Role.SUBJECT_TEACHER)
-        if self.person_id is None or not schools:
-            return set()
-        return set(
-            TeachingAssignment.objects.filter(
-                teacher__person_id=self.person_id, institution_id__in=schools
-            ).values_list("school_class_id", flat=True)
-        )
+        return self._classes[1]
 
 
 def access(user):

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
-from journal.models import SchoolClass, TeachingAssignment
+from curriculum.models import SchoolClass, TeachingAssignment
 from records.models import Institution, Pupil
 
 from .access import Role, access

@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
-from journal.models import SchoolClass
+from curriculum.models import SchoolClass
 from portal.filters import WholeNumberFilter
 
 from .models import (

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from journal.models import SchoolClass
+from curriculum.models import SchoolClass
 from portal import tabular
 from portal.history import ensure_baseline, record_change
 from portal.tabular import ImportFileError, decode_csv  # noqa: F401 (schedule.imports)

@@ -471,7 +471,7 @@ class Staff(PersonalData):
     inn = models.CharField(_("INN"), max_length=12, blank=True)
     snils = models.CharField(_("pension insurance number (SNILS)"), max_length=14, blank=True)
     subjects = ParentalManyToManyField(
-        "journal.Subject", blank=True, related_name="+", verbose_name=_("subjects taught")
+        "curriculum.Subject", blank=True, related_name="+", verbose_name=_("subjects taught")
     )
     teaches = models.BooleanField(_("teaching activity"), default=False)
     extra_position_attestation = models.CharField(
@@ -621,7 +621,7 @@ class Pupil(PersonalData):
         Person, on_delete=models.PROTECT, related_name="pupil_records", verbose_name=_("person")
     )
     school_class = models.ForeignKey(
-        "journal.SchoolClass", on_delete=models.PROTECT, null=True, blank=True,
+        "curriculum.SchoolClass", on_delete=models.PROTECT, null=True, blank=True,
         related_name="pupils", verbose_name=_("class"),
     )
     personal_file_number = models.CharField(_("personal file number"), max_length=50, blank=True)
@@ -641,7 +641,7 @@ class Pupil(PersonalData):
     family = models.TextField(_("family"), blank=True)
     additional_education = models.TextField(_("additional education"), blank=True)
     exam_subjects = ParentalManyToManyField(
-        "journal.Subject", blank=True, related_name="+", verbose_name=_("exam (ЕГЭ) subjects")
+        "curriculum.Subject", blank=True, related_name="+", verbose_name=_("exam (ЕГЭ) subjects")
     )
     exam_document = directory(DirectoryKind.EXAM_DOCUMENT, _("exam document type"))
 
@@ -906,10 +906,16 @@ class Consent(RevisionMixin, models.Model):
             raise ValidationError(_("This person already has consent on record in this school."))
 
 
+def active_assignment(on, prefix=""):
+    """The condition on role assignments valid on ``on``; ``prefix`` names the relation
+    when asked from another model (``"role_assignments__"`` from a person)."""
+    return Q(**{f"{prefix}valid_from__lte": on}) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": on}))
+
+
 class RoleAssignmentQuerySet(ScopedQuerySet):
     def active(self, on=None):
-        on = on or today()
-        return self.filter(Q(valid_from__lte=on), Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        return self.filter(active_assignment(on or today()))
 
 
 class RoleAssignment(RevisionMixin, models.Model):

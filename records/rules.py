@@ -6,7 +6,7 @@ themselves (own class, own children, …) are the scopes of portal.access.
 
 import rules
 
-from journal.models import SchoolClass
+from curriculum.models import SchoolClass
 from portal.access import (
     ADMIN_ROLES,
     CHILDREN,

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from journal.models import ClassMembership, TeachingAssignment
+from curriculum.models import ClassMembership, TeachingAssignment
 from portal.access import REGISTRY, access, may_read
 from portal.uploads import file_response, private_file_fields
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from journal.models import SchoolClass
+from curriculum.models import SchoolClass
 from portal.exports import xlsx_response
 from portal.pdf import render_pdf
 

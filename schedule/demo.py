@@ -8,7 +8,7 @@ pupils are written.
 
 import datetime
 
-from journal.models import ClassMembership, Subgroup, SubgroupMembership, TeachingAssignment
+from curriculum.models import ClassMembership, Subgroup, SubgroupMembership, TeachingAssignment
 
 from .conflicts import SlotTimes
 from .lessons import generate_lessons

@@ -2,7 +2,7 @@ import datetime
 
 import factory
 
-from journal.factories import AcademicYearFactory, SchoolClassFactory, SubjectFactory
+from curriculum.factories import AcademicYearFactory, SchoolClassFactory, SubjectFactory
 from records.factories import InstitutionFactory, StaffFactory
 
 from .models import (

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from journal.models import AcademicYear, SchoolClass, Subgroup, Subject
+from curriculum.models import AcademicYear, SchoolClass, Subgroup, Subject
 from portal.access import permission, today
 from portal.ids import IdField
 from portal.tabular import TableFileField

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 
-from journal.models import CurriculumLine, Subject, TeachingAssignment
+from curriculum.models import CurriculumLine, Subject, TeachingAssignment
 
 from .models import TimetableEntry
 

@@ -64,7 +64,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from journal.models import SchoolClass, Subgroup, Subject
+from curriculum.models import SchoolClass, Subgroup, Subject
 from portal.ids import parse_number
 from portal.tabular import ImportFileError, decode_csv, read_csv
 from records.models import Staff, normalize_name

@@ -4,7 +4,7 @@
 keeps its row (and whatever the journal hangs on it) while its slot still exists; a slot
 that no longer exists loses its lesson, unless the lesson holds journal data, in which
 case it is kept and reported for the deputy to sort out. A closed period's lessons are
-neither created, changed nor deleted (journal.closing), nor given other topics.
+neither created, changed nor deleted (curriculum.closing), nor given other topics.
 
 A fortnightly entry gives lessons in its weeks only (``TimetableEntry.runs_on``); the
 co-teachers of an entry are copied to its lessons.
@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q
 
-from journal.closing import open_only
-from journal.models import Holiday, SchoolClass
+from curriculum.closing import open_only
+from curriculum.models import Holiday, SchoolClass
 
 from .conflicts import SlotTimes
 from .models import (

@@ -36,8 +36,8 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
-from journal.closing import PeriodGuarded, PeriodGuardedQuerySet, PeriodPlace
-from journal.models import same_school
+from curriculum.closing import PeriodGuarded, PeriodGuardedQuerySet, PeriodPlace
+from curriculum.models import same_school
 from portal.access import ScopedQuerySet
 
 
@@ -210,15 +210,15 @@ class TimetableEntry(Teachers, models.Model):
         "records.Institution", on_delete=models.PROTECT, related_name="timetable_entries",
         verbose_name=_("institution"),
     )
-    academic_year = models.ForeignKey("journal.AcademicYear", on_delete=models.CASCADE,
+    academic_year = models.ForeignKey("curriculum.AcademicYear", on_delete=models.CASCADE,
                                       related_name="timetable_entries",
                                       verbose_name=_("academic year"))
-    school_class = models.ForeignKey("journal.SchoolClass", on_delete=models.CASCADE,
+    school_class = models.ForeignKey("curriculum.SchoolClass", on_delete=models.CASCADE,
                                      related_name="timetable_entries", verbose_name=_("class"))
-    subgroup = models.ForeignKey("journal.Subgroup", on_delete=models.PROTECT, null=True,
+    subgroup = models.ForeignKey("curriculum.Subgroup", on_delete=models.PROTECT, null=True,
                                  blank=True, related_name="timetable_entries",
                                  verbose_name=_("subgroup"))
-    subject = models.ForeignKey("journal.Subject", on_delete=models.PROTECT,
+    subject = models.ForeignKey("curriculum.Subject", on_delete=models.PROTECT,
                                 related_name="timetable_entries", verbose_name=_("subject"))
     teacher = models.ForeignKey("records.Staff", on_delete=models.PROTECT,
                                 related_name="timetable_entries", verbose_name=_("teacher"))
@@ -402,19 +402,19 @@ class Lesson(PeriodGuarded, Teachers, models.Model):
     """A dated lesson (R-SCH-1): what the journal, the diary and the calendars show. Its
     ``teacher`` (the timetable's, or the replacement) and ``co_teachers`` (copied from
     the timetable entry) are its teachers: each reads it and fills its journal.
-    Nothing of it changes while its period is closed (journal/closing.py)."""
+    Nothing of it changes while its period is closed (curriculum/closing.py)."""
 
     institution = models.ForeignKey(
         "records.Institution", on_delete=models.PROTECT, related_name="lessons",
         verbose_name=_("institution"),
     )
-    academic_year = models.ForeignKey("journal.AcademicYear", on_delete=models.CASCADE,
+    academic_year = models.ForeignKey("curriculum.AcademicYear", on_delete=models.CASCADE,
                                       related_name="lessons", verbose_name=_("academic year"))
-    school_class = models.ForeignKey("journal.SchoolClass", on_delete=models.CASCADE,
+    school_class = models.ForeignKey("curriculum.SchoolClass", on_delete=models.CASCADE,
                                      related_name="lessons", verbose_name=_("class"))
-    subgroup = models.ForeignKey("journal.Subgroup", on_delete=models.PROTECT, null=True,
+    subgroup = models.ForeignKey("curriculum.Subgroup", on_delete=models.PROTECT, null=True,
                                  blank=True, related_name="lessons", verbose_name=_("subgroup"))
-    subject = models.ForeignKey("journal.Subject", on_delete=models.PROTECT,
+    subject = models.ForeignKey("curriculum.Subject", on_delete=models.PROTECT,
                                 related_name="lessons", verbose_name=_("subject"))
     teacher = models.ForeignKey("records.Staff", on_delete=models.PROTECT,
                                 related_name="lessons", verbose_name=_("teacher"))
@@ -489,7 +489,7 @@ class Event(models.Model):
         verbose_name=_("institution"),
     )
     school_class = models.ForeignKey(
-        "journal.SchoolClass", on_delete=models.CASCADE, null=True, blank=True,
+        "curriculum.SchoolClass", on_delete=models.CASCADE, null=True, blank=True,
         related_name="events", verbose_name=_("class"),
         help_text=_("Empty for an event of the whole school."))
     title = models.CharField(_("title"), max_length=200)
@@ -530,13 +530,13 @@ class ThematicPlan(ClusterableModel):
         "records.Institution", on_delete=models.PROTECT, related_name="thematic_plans",
         verbose_name=_("institution"),
     )
-    academic_year = models.ForeignKey("journal.AcademicYear", on_delete=models.CASCADE,
+    academic_year = models.ForeignKey("curriculum.AcademicYear", on_delete=models.CASCADE,
                                       related_name="thematic_plans",
                                       verbose_name=_("academic year"))
-    subject = models.ForeignKey("journal.Subject", on_delete=models.PROTECT,
+    subject = models.ForeignKey("curriculum.Subject", on_delete=models.PROTECT,
                                 related_name="thematic_plans", verbose_name=_("subject"))
     school_class = models.ForeignKey(
-        "journal.SchoolClass", on_delete=models.CASCADE, null=True, blank=True,
+        "curriculum.SchoolClass", on_delete=models.CASCADE, null=True, blank=True,
         related_name="thematic_plans", verbose_name=_("class"),
         help_text=_("Empty for a plan of every class of the grade."))
     grade = models.PositiveSmallIntegerField(

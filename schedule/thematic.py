@@ -10,7 +10,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from journal.models import SchoolClass, TeachingAssignment
+from curriculum.models import SchoolClass, TeachingAssignment
 from portal import tabular
 from portal.access import Role, access, today
 from portal.ids import parse_number

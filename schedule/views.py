@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from journal.models import SchoolClass, Subgroup, Subject
+from curriculum.models import SchoolClass, Subgroup, Subject
 from portal.access import access, today
 from portal.ids import parse_id
 from records.models import Institution, Pupil, Staff

@@ -14,9 +14,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from journal.models import AcademicYear, TeachingAssignment
-from journal.planning import default_year
-from journal.views_admin import answers_403
+from curriculum.models import AcademicYear, TeachingAssignment
+from curriculum.planning import default_year
+from curriculum.views_admin import answers_403
 from portal.exports import csv_response
 from portal.ids import id_or_404
 from records.imports import ImportFileError
@@ -62,7 +62,7 @@ def gap_report(request):
     """R-KTP-1: plan against lessons per class and subject — a teacher sees their own
     teaching, the deputy their school's, through the teaching assignments they may read."""
     user = request.user
-    if not user.has_perm("journal.view_teachingassignment"):
+    if not user.has_perm("curriculum.view_teachingassignment"):
         raise PermissionDenied
     visible = TeachingAssignment.objects.visible_to(user)
     years = (AcademicYear.objects.filter(pk__in=visible.values("school_class__academic_year_id"))

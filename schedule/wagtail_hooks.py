@@ -213,7 +213,7 @@ class GapReportPage(AdminPageViewSet):
     url_prefix = "schedule/plan-gaps"
     icon = "list-ol"
     menu_label = _("Plan and lessons")
-    permission_required = "journal.view_teachingassignment"
+    permission_required = "curriculum.view_teachingassignment"
 
     def get_view(self):
         return views_admin.gap_report

@@ -42,7 +42,7 @@ def kept_city_is_of_today():
     TODAY's and its journal's registers end on the last school day up to TODAY."""
     from django.db.models import Max
 
-    from journal.models import AcademicYear
+    from curriculum.models import AcademicYear
     from schedule.models import Lesson
 
     if not AcademicYear.objects.filter(name=DEMO.name, is_current=True).exists():

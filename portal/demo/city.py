@@ -14,20 +14,16 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from curriculum.models import AcademicYear, Period, SchoolClass, Subject, TeachingAssignment
 from journal import demo as journal_demo
 from journal import demo_journal
 from journal.models import (
-    AcademicYear,
     Attendance,
     FinalMark,
     Homework,
     HomeworkFile,
     Mark,
-    Period,
-    SchoolClass,
-    Subject,
     Task,
-    TeachingAssignment,
 )
 from portal.access import Role
 from portal.access import today as local_today
@@ -601,7 +597,8 @@ def reset():
     """Deletes every row the builder makes, children before parents."""
     from wagtail.models import Revision
 
-    Revision.objects.filter(base_content_type__app_label__in=["records", "journal"]).delete()
+    Revision.objects.filter(
+        base_content_type__app_label__in=["records", "curriculum", "journal"]).delete()
     # A closed period's rows refuse to be deleted (journal.closing): reopen them first.
     Period.objects.filter(closed_at__isnull=False).update(closed_at=None, closed_by=None)
     # The journal's rows first: marks are the largest table, deleted in one statement

@@ -1,3 +1,7 @@
+"""The reference directories' starting values (old records/0003; mark types are the
+curriculum's MarkType with their weights, so they are not among them, as the old
+records/0007 left it)."""
+
 from django.db import migrations
 
 VALUES = {
@@ -23,9 +27,6 @@ VALUES = {
                         "Основное общее"],
     "absence_reason": ["По болезни", "По уважительной причине", "Без уважительной причины",
                        "Опоздание"],
-    "mark_type": ["Ответ на уроке", "Домашняя работа", "Самостоятельная работа",
-                  "Контрольная работа", "Диктант", "Сочинение", "Лабораторная работа",
-                  "Проект"],
     "foreign_language": ["Английский язык", "Немецкий язык", "Французский язык",
                          "Китайский язык"],
     "exam_document": ["Паспорт гражданина Российской Федерации", "Свидетельство о рождении",
@@ -48,6 +49,6 @@ def remove_values(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("records", "0002_personal_data")]
+    dependencies = [("records", "0002_revisions_and_classes")]
 
     operations = [migrations.RunPython(add_values, remove_values)]

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from wagtail.models import Page as WagtailPage
 
-from journal.models import SchoolClass
+from curriculum.models import SchoolClass
 from records.models import Staff
 from tests.browser.test_flows import log_in
 

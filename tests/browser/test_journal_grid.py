@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from journal.models import Attendance, ClassMembership, Homework, Mark, MarkType, Task
+from curriculum.models import ClassMembership, MarkType
+from journal.models import Attendance, Homework, Mark, Task
 from schedule.models import Lesson
 from tests.browser.test_flows import log_in
 from tests.dates import OPEN_FROM

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from journal.models import SchoolClass, Subject
+from curriculum.models import SchoolClass, Subject
 from records.models import Staff
 from schedule.models import Lesson, TimetableEntry
 from tests.browser.test_flows import log_in

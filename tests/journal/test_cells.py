@@ -8,18 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
+from curriculum.models import ClassMembership, MarkType, Period
 from journal import cells
-from journal.models import (
-    Attendance,
-    AttendanceKind,
-    ClassMembership,
-    FinalKind,
-    FinalMark,
-    Homework,
-    Mark,
-    MarkType,
-    Period,
-)
+from journal.models import Attendance, AttendanceKind, FinalKind, FinalMark, Homework, Mark
 from records.models import User
 from schedule.models import Lesson
 

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from journal.models import Attendance, AttendanceKind, ClassMembership, SchoolClass
+from curriculum.models import ClassMembership, SchoolClass
+from journal.models import Attendance, AttendanceKind
 from portal.access import today
 from schedule.models import Lesson
 

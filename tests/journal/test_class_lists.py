@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from journal.actions import TRANSFERRED
-from journal.factories import TeachingAssignmentFactory
-from journal.models import ClassMembership, SchoolClass, Subgroup, SubgroupMembership
+from curriculum.actions import TRANSFERRED
+from curriculum.factories import TeachingAssignmentFactory
+from curriculum.models import ClassMembership, SchoolClass, Subgroup, SubgroupMembership
 from portal.access import today
 from records.factories import StaffFactory
 from records.models import Pupil

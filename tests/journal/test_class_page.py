@@ -3,7 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from journal.models import SchoolClass
+from curriculum.models import SchoolClass
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ any write path — the admin (a lesson's topic at /admin/schedule/lesson/edit/<i
 the journal grid's cell saves, the lesson page, the class teacher's attendance page,
 the timetable's grid editor, a regeneration of the lessons, a thematic plan's fill.
 
-The rule lives in the models (journal/closing.py): every model of the journal and the
+The rule lives in the models (curriculum/closing.py): every model of the journal and the
 timetable whose rows stand on a date is guarded, or named below with the reason it is
 not; a new dated model fails the first test until it is one or the other."""
 
@@ -19,21 +19,23 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from journal import cells
-from journal.models import (
-    Attendance,
-    AttendanceKind,
+from curriculum.models import (
     ClassMembership,
-    FinalKind,
-    FinalMark,
     GradePeriodType,
-    Homework,
-    HomeworkFile,
-    Mark,
     MarkType,
     Period,
     PeriodType,
     SchoolClass,
+)
+from journal import cells
+from journal.models import (
+    Attendance,
+    AttendanceKind,
+    FinalKind,
+    FinalMark,
+    Homework,
+    HomeworkFile,
+    Mark,
     Task,
 )
 from records.factories import PDF
@@ -56,21 +58,21 @@ CLOSED = "is closed: ask the deputy director to reopen it"
 
 # Dated models of the journal and the timetable that the rule does not guard, and why.
 EXEMPT = {
-    "journal.AcademicYear": "the year itself: its dates bound the periods, no record of "
+    "curriculum.AcademicYear": "the year itself: its dates bound the periods, no record of "
                             "the journal stands on it",
-    "journal.Period": "the lock itself: closed and reopened by journal.finals, and its "
+    "curriculum.Period": "the lock itself: closed and reopened by journal.finals, and its "
                       "clean() refuses new dates while it is closed",
-    "journal.ClassMembership": "a pupil's move is recorded with the date of the order, "
+    "curriculum.ClassMembership": "a pupil's move is recorded with the date of the order, "
                                "often after the period closed; it changes no mark, "
                                "attendance or final of it",
-    "journal.SubgroupMembership": "as a class membership",
-    "journal.Holiday": "the regional calendar; the lessons it takes away are regenerated "
+    "curriculum.SubgroupMembership": "as a class membership",
+    "curriculum.Holiday": "the regional calendar; the lessons it takes away are regenerated "
                        "by schedule.lessons, which leaves a closed period's lessons alone",
     "schedule.TimetableEntry": "weekly, valid across periods: what stands in a period are "
                                "its dated lessons, which schedule.lessons leaves alone",
     "schedule.Event": "school and class events are the calendar, not the journal's record",
 }
-APPS = ("journal", "schedule")
+APPS = ("curriculum", "journal", "schedule")
 
 
 def dated(model):
@@ -80,7 +82,7 @@ def dated(model):
 
 
 def guarded(model):
-    from journal.closing import PeriodGuarded, PeriodGuardedQuerySet
+    from curriculum.closing import PeriodGuarded, PeriodGuardedQuerySet
 
     return (issubclass(model, PeriodGuarded) and model.period_place is not None
             and issubclass(model._default_manager._queryset_class, PeriodGuardedQuerySet))
@@ -101,7 +103,8 @@ def test_every_dated_model_of_the_journal_and_the_timetable_is_guarded_or_exempt
         standing |= more
     missing = sorted(m._meta.label for m in standing
                      if not guarded(m) and m._meta.label not in EXEMPT)
-    assert not missing, f"guard these (journal/closing.py) or exempt them with a reason: {missing}"
+    assert not missing, (f"guard these (curriculum/closing.py) or exempt them with a reason: "
+                         f"{missing}")
     assert not [label for label in EXEMPT if guarded(apps.get_model(label))]
     for model in standing:
         if guarded(model):  # the paths lead where they say
@@ -110,7 +113,7 @@ def test_every_dated_model_of_the_journal_and_the_timetable_is_guarded_or_exempt
 
 def test_the_guard_gives_each_class_the_periods_the_journal_gives_it():
     """ClosedPeriods chooses a class's periods as Period.objects.for_class does."""
-    from journal.closing import ClosedPeriods
+    from curriculum.closing import ClosedPeriods
 
     periods = list(Period.objects.all())
     for period in periods:

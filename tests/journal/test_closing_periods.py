@@ -6,8 +6,9 @@ from django.conf import settings
 from django.utils import timezone, translation
 from wagtail.models import ModelLogEntry
 
+from curriculum.models import Period, SchoolClass
 from journal import finals
-from journal.models import FinalKind, FinalMark, Period, SchoolClass
+from journal.models import FinalKind, FinalMark
 from records.models import Institution
 
 pytestmark = pytest.mark.django_db

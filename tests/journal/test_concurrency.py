@@ -9,8 +9,9 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
+from curriculum.models import ClassMembership, MarkType
 from journal import cells
-from journal.models import ClassMembership, MarkType, Task
+from journal.models import Task
 from records.models import User
 from schedule.models import Lesson
 
@@ -125,7 +126,7 @@ def test_the_second_of_two_simultaneous_saves_gets_a_conflict(existing):
 
 
 def committed_period(lesson_pk):
-    from journal.models import Period
+    from curriculum.models import Period
 
     lesson = Lesson.objects.select_related("school_class").get(pk=lesson_pk)
     return Period.objects.for_class(lesson.school_class).containing(lesson.date).get()
@@ -135,7 +136,7 @@ def reopen_and_clean(period_pk, task_pk):
     def run():
         from wagtail.models import ModelLogEntry
 
-        from journal.models import Period
+        from curriculum.models import Period
 
         Period.objects.filter(pk=period_pk).update(closed_at=None, closed_by=None)
         ModelLogEntry.objects.filter(object_id=str(period_pk),

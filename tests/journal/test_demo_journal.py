@@ -12,21 +12,15 @@ from decimal import Decimal
 import pytest
 from django.db.models import Count, Exists, F, OuterRef, Q
 
-from journal.demo_journal import Counts, SchoolJournal
-from journal.models import (
-    Attendance,
-    AttendanceKind,
+from curriculum.models import (
     ClassMembership,
-    FinalKind,
-    FinalMark,
-    Homework,
     InstitutionSettings,
-    Mark,
     Period,
     SchoolClass,
     SubgroupMembership,
-    Task,
 )
+from journal.demo_journal import Counts, SchoolJournal
+from journal.models import Attendance, AttendanceKind, FinalKind, FinalMark, Homework, Mark, Task
 from portal.access import today
 from records.models import Institution, User
 from schedule.models import Lesson

@@ -16,20 +16,9 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from curriculum.models import ClassMembership, MarkType, Period, SchoolClass, SubgroupMembership
 from journal import cells, diary
-from journal.models import (
-    Attendance,
-    AttendanceKind,
-    ClassMembership,
-    FinalKind,
-    FinalMark,
-    Homework,
-    Mark,
-    MarkType,
-    Period,
-    SchoolClass,
-    SubgroupMembership,
-)
+from journal.models import Attendance, AttendanceKind, FinalKind, FinalMark, Homework, Mark
 from portal.access import today
 from portal.context_processors import navigation
 from records.factories import PDF

@@ -12,9 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from curriculum.models import ClassMembership, MarkType, Period, SchoolClass
 from journal import cells
 from journal.grid import open_journal
-from journal.models import ClassMembership, Mark, MarkType, Period, SchoolClass, weighted_average
+from journal.models import Mark, weighted_average
 from records.models import User
 from schedule.models import Lesson
 from tests.dates import OPEN_FROM

@@ -11,18 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from curriculum.models import ClassMembership, MarkType, Period
 from journal import cells
-from journal.models import (
-    Attendance,
-    ClassMembership,
-    FinalMark,
-    Homework,
-    HomeworkFile,
-    Mark,
-    MarkType,
-    Period,
-    Task,
-)
+from journal.models import Attendance, FinalMark, Homework, HomeworkFile, Mark, Task
 from records.factories import PNG
 from records.models import User
 from schedule.models import Lesson

@@ -8,8 +8,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from curriculum.models import ClassMembership, MarkType, SchoolClass
 from journal import cells
-from journal.models import ClassMembership, Homework, MarkType, SchoolClass
+from journal.models import Homework
 from portal.access import today
 from records.models import Guardianship, Pupil, User
 from schedule.models import Lesson

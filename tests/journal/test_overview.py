@@ -15,16 +15,9 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from curriculum.models import ClassMembership, MarkType, Period, SchoolClass
 from journal import cells, overview
-from journal.models import (
-    ClassMembership,
-    FinalKind,
-    FinalMark,
-    Mark,
-    MarkType,
-    Period,
-    SchoolClass,
-)
+from journal.models import FinalKind, FinalMark, Mark
 from portal.access import today
 from records.models import Institution, Staff, User
 from schedule.models import Lesson

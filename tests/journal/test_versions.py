@@ -10,18 +10,9 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
+from curriculum.models import ClassMembership, MarkType, Period
 from journal import cells
-from journal.models import (
-    Attendance,
-    ClassMembership,
-    FinalKind,
-    FinalMark,
-    Homework,
-    Mark,
-    MarkType,
-    Period,
-    Versioned,
-)
+from journal.models import Attendance, FinalKind, FinalMark, Homework, Mark, Versioned
 from records.models import User
 from schedule.models import Lesson
 

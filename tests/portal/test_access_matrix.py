@@ -9,21 +9,16 @@ not from the code under test, and compared with both ``user.has_perm(name, row)`
 
 import pytest
 
-from journal.factories import (
+from curriculum.factories import (
     AcademicYearFactory,
-    AttendanceFactory,
     ClassMembershipFactory,
     CurriculumLineFactory,
     CurriculumProfileFactory,
-    FinalMarkFactory,
     GradePeriodTypeFactory,
     GradingScaleFactory,
     HolidayFactory,
-    HomeworkFactory,
-    HomeworkFileFactory,
     InstitutionSettingsFactory,
     LoadLimitFactory,
-    MarkFactory,
     MarkTypeFactory,
     PeriodFactory,
     PeriodTypeFactory,
@@ -33,8 +28,15 @@ from journal.factories import (
     SubgroupMembershipFactory,
     SubjectFactory,
     TarifficationFactory,
-    TaskFactory,
     TeachingAssignmentFactory,
+)
+from journal.factories import (
+    AttendanceFactory,
+    FinalMarkFactory,
+    HomeworkFactory,
+    HomeworkFileFactory,
+    MarkFactory,
+    TaskFactory,
 )
 from portal.access import (
     CHILDREN,

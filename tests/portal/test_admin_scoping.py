@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from journal.models import SchoolClass
+from curriculum.models import SchoolClass
 from portal.access import Role
 from records.models import Institution, Person, Pupil, RoleAssignment
 from tests.forms import no_inline_rows

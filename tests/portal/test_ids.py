@@ -28,16 +28,9 @@ from django.utils import timezone
 from wagtail.admin.viewsets import viewsets
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from curriculum.models import ClassMembership, MarkType, SchoolClass, Subgroup, SubgroupMembership
 from journal import cells
-from journal.models import (
-    ClassMembership,
-    FinalMark,
-    MarkType,
-    SchoolClass,
-    Subgroup,
-    SubgroupMembership,
-    Task,
-)
+from journal.models import FinalMark, Task
 from portal.ids import MAX_ID, IdConverter, parse_id
 from records.models import Institution, Pupil, Staff
 from schedule.models import Lesson, TimetableChange, TimetableEntry

@@ -25,7 +25,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import RevisionMixin
 
-from journal.models import SchoolClass, Subgroup
+from curriculum.models import SchoolClass, Subgroup
 from portal.access import Role
 from records.factories import PDF
 from records.models import (
@@ -48,8 +48,8 @@ pytestmark = pytest.mark.django_db
 
 LIMITED_MODELS = (Staff, Pupil, Parent)
 # The project's own apps, whose admin pages the crawl opens.
-PROJECT_APPS = {"portal", "records", "journal", "schedule", "sgo_pages", "announcements",
-                "forum", "portfolio"}
+PROJECT_APPS = {"portal", "records", "curriculum", "journal", "schedule", "sgo_pages",
+                "announcements", "forum", "portfolio"}
 # What every reader sees of a row: its id and its name.
 ALWAYS = {"pk", "id", "__str__"}
 # What the department reads of a person, whoever's record leads to them: the name.
@@ -264,7 +264,7 @@ def viewset_urls(viewset, rows):
 def hook_urls(rows):
     """The admin pages registered with ``register_admin_urls``, filled with rows of the
     sentinels' school."""
-    from journal.models import WizardStep
+    from curriculum.models import WizardStep
 
     values = {"class_pk": rows["class"].pk, "person_pk": rows["pupil"].person_id,
               "institution_pk": rows["school"].pk, "step": WizardStep.YEAR.value,

@@ -4,7 +4,7 @@ demo account or an anonymous visitor on any page of the portal or the admin."""
 import pytest
 from django.urls import reverse
 
-from journal.models import AcademicYear, SchoolClass, Subject, TeachingAssignment
+from curriculum.models import AcademicYear, SchoolClass, Subject, TeachingAssignment
 from portal.demo.city import DEMO_ACCOUNTS
 from records.models import (
     Consent,

@@ -15,7 +15,7 @@ from django.urls.exceptions import Resolver404
 from django.utils.regex_helper import normalize
 from wagtail.models import Page
 
-from journal.models import SchoolClass, Subject
+from curriculum.models import SchoolClass, Subject
 from records.models import Institution, Pupil, User
 from tests.portal.test_no_leaks import every_url
 

@@ -16,7 +16,7 @@ PATTERN = re.compile(
 
 def names_used():
     found = set()
-    for folder in ("portal", "records", "journal", "sgo_pages", "templates"):
+    for folder in ("portal", "records", "curriculum", "journal", "sgo_pages", "templates"):
         for path in (ROOT / folder).rglob("*"):
             if path.suffix in (".py", ".html") and "migrations" not in path.parts:
                 found |= {(m, path.name) for m in PATTERN.findall(path.read_text())}

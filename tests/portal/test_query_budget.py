@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from journal.models import SchoolClass
+from curriculum.models import SchoolClass
 from records.factories import GuardianshipFactory, ParentFactory, PupilFactory
 from records.models import Pupil, User
 
@@ -40,8 +40,8 @@ PAGES = [
     ("school1.secretary", lambda: reverse("records_pupil:index")),
     ("school1.secretary", lambda: reverse("records_parent:index")),
     ("school1.secretary", lambda: reverse("records_staff:index")),
-    ("school1.deputy", lambda: reverse("journal_schoolclass:index")),
-    ("school1.deputy", lambda: reverse("journal_teachingassignment:index")),
+    ("school1.deputy", lambda: reverse("curriculum_schoolclass:index")),
+    ("school1.deputy", lambda: reverse("curriculum_teachingassignment:index")),
 ]
 
 

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from journal.models import (
+from curriculum.models import (
     GradingScale,
     Holiday,
     LoadLimit,

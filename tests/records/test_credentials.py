@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from journal.models import SchoolClass
+from curriculum.models import SchoolClass
 from records.credentials import issue_logins, transliterate
 from records.models import Parent, Pupil, User
 

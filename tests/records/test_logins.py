@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from journal.models import SchoolClass
+from curriculum.models import SchoolClass
 from portal.access import Role
 from records.credentials import issue_logins
 from records.factories import (

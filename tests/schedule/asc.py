@@ -5,7 +5,7 @@ about."""
 
 from xml.sax.saxutils import quoteattr
 
-from journal.models import AcademicYear, SchoolClass
+from curriculum.models import AcademicYear, SchoolClass
 from records.models import Institution
 from schedule.models import TimetableEntry
 

@@ -12,7 +12,8 @@ def lessons_without_journal(db):
     the ORM took 1–2 s a test. Nothing else points at them but the marks (at their
     works) and the homework's files, deleted first; the periods are open, so the
     journal's own guard would refuse nothing either."""
-    from journal.models import Attendance, Homework, HomeworkFile, Mark, Period, Task
+    from curriculum.models import Period
+    from journal.models import Attendance, Homework, HomeworkFile, Mark, Task
     from schedule.models import Lesson
 
     Period.objects.update(closed_at=None, closed_by=None)

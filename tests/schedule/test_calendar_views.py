@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from journal.factories import SchoolClassFactory
-from journal.models import SchoolClass
+from curriculum.factories import SchoolClassFactory
+from curriculum.models import SchoolClass
 from records.models import Institution, Pupil, Staff
 from schedule.factories import EventFactory, RoomFactory, TimetableEntryFactory
 from schedule.lessons import generate_lessons

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from journal.models import CurriculumLine, SchoolClass, Subject, TeachingAssignment
+from curriculum.models import CurriculumLine, SchoolClass, Subject, TeachingAssignment
 from records.models import Institution, Staff
 from schedule.factories import TimetableEntryFactory
 from schedule.models import ChangeKind, Lesson, Room, TimetableChange, TimetableEntry

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from journal.factories import (
+from curriculum.factories import (
     AcademicYearFactory,
     GradePeriodTypeFactory,
     PeriodFactory,

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from journal.factories import AcademicYearFactory, SchoolClassFactory, SubjectFactory
-from journal.models import Subgroup
+from curriculum.factories import AcademicYearFactory, SchoolClassFactory, SubjectFactory
+from curriculum.models import Subgroup
 from records.factories import InstitutionFactory, PersonFactory, StaffFactory
 from schedule import imports
 from schedule.factories import BellScheduleFactory, LessonTimeFactory, RoomFactory

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from journal.factories import SchoolClassFactory, SubjectFactory, TeachingAssignmentFactory
-from journal.models import TeachingAssignment
+from curriculum.factories import SchoolClassFactory, SubjectFactory, TeachingAssignmentFactory
+from curriculum.models import TeachingAssignment
 from records.factories import StaffFactory
 from records.models import Staff
 from schedule.factories import PlannedTopicFactory, ThematicPlanFactory

@@ -9,7 +9,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from journal.factories import HolidayFactory, SchoolClassFactory, SubgroupFactory, SubjectFactory
+from curriculum.factories import (
+    HolidayFactory,
+    SchoolClassFactory,
+    SubgroupFactory,
+    SubjectFactory,
+)
 from records.factories import StaffFactory
 from records.models import Institution
 from schedule.demo import check_no_clashes

@@ -7,7 +7,7 @@ import pytest
 import rules
 from django.urls import NoReverseMatch, reverse
 
-from journal.models import Subgroup
+from curriculum.models import Subgroup
 from portal.access import Role, permission
 from records.models import Institution
 from schedule.lessons import generate_lessons
@@ -41,7 +41,7 @@ def test_a_subgroup_with_lessons_is_not_deleted_and_the_admin_says_why(client_fo
     subgroup = Subgroup.objects.filter(institution=school1(), lessons__isnull=False).first()
     lessons = Lesson.objects.filter(subgroup=subgroup).count()
     client = client_for("school1.deputy")
-    response = client.post(reverse("journal_subgroup:delete", args=[subgroup.pk]))
+    response = client.post(reverse("curriculum_subgroup:delete", args=[subgroup.pk]))
     assert response.status_code == 302
     assert Subgroup.objects.filter(pk=subgroup.pk).exists()
     assert Lesson.objects.filter(subgroup=subgroup).count() == lessons
@@ -84,6 +84,6 @@ def test_junk_in_the_change_form_is_a_message(client_for, data):
 
 def test_nobody_edits_a_tariffication_version():
     with pytest.raises(NoReverseMatch):
-        reverse("journal_tariffication:edit", args=[1])
-    assert not rules.perm_exists("journal.change_tariffication")
-    assert set(permission("journal.approve_tariffication").cells) == {Role.DIRECTOR}
+        reverse("curriculum_tariffication:edit", args=[1])
+    assert not rules.perm_exists("curriculum.change_tariffication")
+    assert set(permission("curriculum.approve_tariffication").cells) == {Role.DIRECTOR}
