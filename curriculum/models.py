@@ -788,11 +788,14 @@ class PeriodQuerySet(ScopedQuerySet):
         ).values("period_type")
         rows = self.filter(academic_year_id=school_class.academic_year_id)
         own = rows.filter(period_type__in=chosen)
-        if own.exists():
-            return own.order_by("number")
         default = InstitutionSettings.objects.filter(
             institution_id=school_class.institution_id).values("default_period_type")
-        return rows.filter(period_type__in=default).order_by("number")
+        # The grade's own periods, or when it has none the school's default type: one
+        # query (an exists() and then the select were two on every journal page).
+        return rows.filter(
+            models.Q(period_type__in=chosen)
+            | models.Q(models.Q(period_type__in=default), ~models.Exists(own))
+        ).order_by("number")
 
 
 def period_set_errors(academic_year, period_type, bounds):

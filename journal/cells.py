@@ -173,10 +173,38 @@ def check_lesson(user, lesson, pupil_id=None, *, marks=False, annotated=None):
     """Refuse, with the reason, what this user may not write in this lesson."""
     if not may_fill(user, lesson, annotated):
         raise PermissionDenied
-    return check_lesson_state(lesson, pupil_id, marks=marks)
+    return check_lesson_state(lesson, pupil_id, marks=marks, annotated=annotated)
 
 
-def check_lesson_state(lesson, pupil_id=None, *, marks=False):
+def with_save_context(rows, pupil_id, lesson_path="lesson"):
+    """``rows`` pointing at a lesson through ``lesson_path``, read with what a save's
+    checks ask (``check_lesson_state``): whether the pupil was in the lesson's class (or
+    subgroup) on its date and the school's settings, in the same query rather than two
+    more."""
+    def outer(name):
+        return models.OuterRef(f"{lesson_path}__{name}")
+
+    in_class = ClassMembership.objects.filter(
+        school_class_id=outer("school_class_id"), pupil_id=pupil_id).on(outer("date"))
+    in_group = SubgroupMembership.objects.filter(
+        subgroup_id=outer("subgroup_id"), pupil_id=pupil_id).on(outer("date"))
+    return rows.select_related(
+        f"{lesson_path}__school_class__institution__journal_settings__grading_scale",
+    ).annotate(
+        pupil_inside_of=models.Value(pupil_id, output_field=models.BigIntegerField()),
+        pupil_inside=models.Case(
+            models.When(**{f"{lesson_path}__subgroup_id__isnull": True},
+                        then=models.Exists(in_class)),
+            default=models.Exists(in_group), output_field=models.BooleanField()))
+
+
+def _read_with(annotated, pupil_id):
+    """Whether ``annotated`` was read by ``with_save_context`` for this pupil."""
+    return (annotated is not None and pupil_id is not None
+            and getattr(annotated, "pupil_inside_of", None) == pupil_id)
+
+
+def check_lesson_state(lesson, pupil_id=None, *, marks=False, annotated=None):
     """Refuse what nobody may write in this lesson (or for this pupil in it). With
     ``marks``, returns the school's settings (read for the check; the save needs its
     scale too)."""
@@ -186,10 +214,19 @@ def check_lesson_state(lesson, pupil_id=None, *, marks=False):
         raise ValidationError(_("The lesson has not taken place yet."))
     # Also locks the lesson's period against closing until the save commits.
     lesson.check_period_open()
-    if pupil_id is not None and not pupil_attends(lesson, pupil_id):
+    read = _read_with(annotated, pupil_id)
+    inside = annotated.pupil_inside if read else (
+        pupil_id is None or pupil_attends(lesson, pupil_id))
+    if not inside:
         raise ValidationError(_("The pupil was not in this class on the date of the lesson."))
     if marks:
-        settings = school_settings(lesson.institution_id)
+        if read:
+            try:
+                settings = lesson.school_class.institution.journal_settings
+            except InstitutionSettings.DoesNotExist:
+                settings = None
+        else:
+            settings = school_settings(lesson.institution_id)
         if lesson.school_class.grade == 1 and (settings is None
                                                or settings.no_marks_in_first_grade):
             raise ValidationError(_("The school gives no marks in grade 1."))

@@ -12,18 +12,30 @@ from decimal import Decimal
 from functools import cached_property
 from html import escape
 
-from django.db.models import Exists, Prefetch
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
+from django.utils.text import Truncator, normalize_newlines
 from django.utils.translation import gettext as _
 
 from curriculum.models import (
     ClassMembership,
+    InstitutionSettings,
     MarkType,
     Period,
     SchoolClass,
@@ -130,6 +142,7 @@ class Column:
     url: str = ""  # the lesson's page
     new_task_url: str = ""
     take_attendance_url: str = ""
+    files: list = field(default_factory=list)  # the homework's files
 
     @property
     def homework(self):
@@ -219,6 +232,12 @@ class Journal:
             render_row(self, number, row) for number, row in enumerate(self.rows, 1)))
 
     @cached_property
+    def topics_html(self):
+        """The rows of the "Topics and homework" table, put together once in Python (the
+        template's tags per lesson were a third of the page's rendering)."""
+        return render_topics(self)
+
+    @cached_property
     def mark_type_options(self):
         """The options of every column's "add a work" list, put together once: the same
         in each column."""
@@ -271,6 +290,30 @@ def _rows(memberships, period):
     return sorted(rows.values(), key=lambda row: (names[row.pupil.pk], row.pupil.pk))
 
 
+_SUBJECT_FIELDS = ["id", "institution_id", "name", "short_name"]
+
+
+def _cells_of(lessons, pupil_ids):
+    """The stored marks and attendance of the lessons' pupils as rows of one shape:
+    (is a mark, work or lesson, pupil, value or kind, debt, comment, version, author or
+    minutes late). No ordering: the models' default orders through the lesson and the
+    pupil's name, joins the big tables need not make."""
+    def shaped(rows, is_mark, key, text, is_debt, comment, number):
+        return (rows.filter(lesson__in=lessons, pupil_id__in=pupil_ids).order_by()
+                .annotate(c0=Value(is_mark, output_field=BooleanField()), c1=F(key),
+                          c2=F("pupil_id"), c3=text, c4=is_debt, c5=comment,
+                          c6=F("version"), c7=number)
+                .values_list("c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7"))
+
+    no = Value(False, output_field=BooleanField())
+    marks = shaped(Mark.objects, True, "task_id", F("value"), F("is_debt"), F("comment"),
+                   F("updated_by_id"))
+    attendance = shaped(Attendance.objects, False, "lesson_id", F("kind"), no,
+                        Value("", output_field=CharField()),
+                        Cast("late_minutes", BigIntegerField()))
+    return marks.union(attendance, all=True).order_by()
+
+
 def _inside(spans, day):
     return any(start <= day and (end is None or day <= end) for start, end in spans)
 
@@ -284,24 +327,31 @@ def open_journal(user, school_class_pk, subject_pk, subgroup_pk=None, period_pk=
         raise Http404
     # The journals of this class and subject the user may read: the whole class's and
     # each subgroup's, as far as the user reads lessons of them.
-    visible = dict(
+    # The subject comes with them: the same on every row.
+    found = list(
         Lesson.objects.visible_to(user, VIEW_JOURNAL)
         .filter(school_class_id=school_class_pk, subject_id=subject_pk)
-        .values_list("subgroup_id", "subgroup__name").distinct().order_by())
-    if not visible:
+        .values_list("subgroup_id", "subgroup__name",
+                     *(f"subject__{name}" for name in _SUBJECT_FIELDS[1:]))
+        .distinct().order_by())
+    if not found:
         raise Http404
+    visible = {subgroup_id: name for subgroup_id, name, *_subject in found}
+    subject = Subject.from_db(None, _SUBJECT_FIELDS, (subject_pk, *found[0][2:]))
     if subgroup_pk is None and None not in visible:
         # Only subgroups: open the first one rather than an empty whole-class journal.
         subgroup_pk = min(visible, key=lambda pk: (visible[pk], pk))
     if subgroup_pk not in visible:
         raise Http404
     subgroups = sorted(visible.items(), key=lambda item: (item[0] is not None, item[1] or ""))
-    # With whether the user enters the finals of this subject, in the same query.
-    school_class = (SchoolClass.objects.select_related("institution", "academic_year")
+    # With whether the user enters the finals of this subject and the school's
+    # settings, in the same query.
+    school_class = (SchoolClass.objects
+                    .select_related("institution__journal_settings__grading_scale",
+                                    "academic_year")
                     .annotate(finals_right=Exists(cells.finals_entries(
                         user, None, subject_pk, school_class_path="pk")))
                     .get(pk=school_class_pk))
-    subject = Subject.objects.get(pk=subject_pk)
     subgroup = Subgroup.objects.get(pk=subgroup_pk) if subgroup_pk else None
 
     # The period type too: each period's name shows it.
@@ -310,7 +360,10 @@ def open_journal(user, school_class_pk, subject_pk, subgroup_pk=None, period_pk=
         raise Http404
     period = _choose_period(periods, period_pk)
 
-    settings = cells.school_settings(school_class.institution_id)
+    try:
+        settings = school_class.institution.journal_settings
+    except InstitutionSettings.DoesNotExist:
+        settings = None
     scale = settings.grading_scale.mark_list() if settings else ["5", "4", "3", "2", "1"]
     marks_allowed = not (school_class.grade == 1
                          and (settings is None or settings.no_marks_in_first_grade))
@@ -320,20 +373,38 @@ def open_journal(user, school_class_pk, subject_pk, subgroup_pk=None, period_pk=
     if not period.is_closed:
         # Which of them the user may fill, in the same query.
         lessons = cells.with_fill_right(lessons, user)
+    # Co-teachers and homework files are rare: the lessons say whether they have any,
+    # and only then are they read (one query each, for the lessons that have them).
     lessons = list(
         lessons.between(period.starts_on, period.ends_on)
-        .select_related("homework", "teacher__person")
+        .select_related("homework")
+        # The teacher's name as values: the staff row is wide, and only the name shows.
+        .annotate(
+            teacher_surname=F("teacher__person__surname"),
+            teacher_name=F("teacher__person__name"),
+            teacher_patronymic=F("teacher__person__patronymic"),
+            has_co_teachers=Exists(Lesson.co_teachers.through.objects.filter(
+                lesson_id=OuterRef("pk"))),
+            has_files=Exists(HomeworkFile.objects.filter(homework__lesson_id=OuterRef("pk"))))
         .prefetch_related(
-            Prefetch("co_teachers", queryset=Staff.objects.select_related("person")),
-            Prefetch("tasks", queryset=Task.objects.select_related("mark_type").order_by("pk")),
-            Prefetch("homework__files", queryset=HomeworkFile.objects.order_by("pk")))
+            Prefetch("tasks", queryset=Task.objects.select_related("mark_type").order_by("pk")))
         .order_by("date", "lesson_number", "pk"))
+    shared = [lesson for lesson in lessons if lesson.has_co_teachers]
+    if shared:
+        prefetch_related_objects(shared, Prefetch(
+            "co_teachers", queryset=Staff.objects.select_related("person")))
+    files = {}  # lesson's pk -> its homework's files
+    with_files = {lesson.homework.pk: lesson.pk for lesson in lessons if lesson.has_files}
+    if with_files:
+        for file in HomeworkFile.objects.filter(homework_id__in=with_files).order_by("pk"):
+            files.setdefault(with_files[file.homework_id], []).append(file)
     fillable = set()
     if not period.is_closed:
         fillable = {lesson.pk for lesson in lessons if lesson.fill_right}
     day = today()
     columns = [Column(lesson, list(lesson.tasks.all()) if marks_allowed else [],
-                      may_fill=lesson.pk in fillable and lesson.date <= day)
+                      may_fill=lesson.pk in fillable and lesson.date <= day,
+                      files=files.get(lesson.pk, []))
                for lesson in lessons]
     # What every cell of a column repeats, put together once per column and work: the
     # grid has thousands of cells, and template filters per cell cost more than the
@@ -351,9 +422,13 @@ def open_journal(user, school_class_pk, subject_pk, subgroup_pk=None, period_pk=
             task.cell_title = f"{kind}, {weight} {task.mark_type.weight.normalize():f}"
     teachers = []
     for lesson in lessons:
-        for teacher in lesson.teacher_list():
-            if teacher.person.short_name not in teachers:
-                teachers.append(teacher.person.short_name)
+        names = [GridPerson(lesson.teacher_surname, lesson.teacher_name,
+                            lesson.teacher_patronymic).short_name] if lesson.teacher_id else []
+        if lesson.has_co_teachers:
+            names += [teacher.person.short_name for teacher in lesson.co_teacher_list()]
+        for name in names:
+            if name not in teachers:
+                teachers.append(name)
 
     rows = _rows(_memberships(school_class, subgroup, period), period)
     pupil_ids = [row.pupil.pk for row in rows]
@@ -362,18 +437,15 @@ def open_journal(user, school_class_pk, subject_pk, subgroup_pk=None, period_pk=
         # No ordering (the models' default orders through the lesson and the pupil's
         # name, joins the big tables need not make) and the works already loaded above.
         # Plain values, not instances: a quarter holds hundreds of marks.
+        # Marks and attendance in one query (a UNION of rows of the same shape).
         tasks = {task.pk: task for column in columns for task in column.tasks}
-        for task_id, pupil_id, *values in (
-                Mark.objects.filter(lesson__in=lessons, pupil_id__in=pupil_ids).order_by()
-                .values_list("task_id", "pupil_id", "value", "is_debt", "comment",
-                             "version", "updated_by_id")):
-            if task_id in tasks:
-                marks[task_id, pupil_id] = GridMark(tasks[task_id], *values)
-        for lesson_id, pupil_id, *values in (
-                Attendance.objects.filter(lesson__in=lessons, pupil_id__in=pupil_ids)
-                .order_by().values_list("lesson_id", "pupil_id", "kind", "late_minutes",
-                                        "version")):
-            attendance[lesson_id, pupil_id] = GridAttendance(*values)
+        for is_mark, key, pupil_id, text, is_debt, comment, version, number in (
+                _cells_of(lessons, pupil_ids)):
+            if not is_mark:
+                attendance[key, pupil_id] = GridAttendance(text, number, version)
+            elif key in tasks:
+                marks[key, pupil_id] = GridMark(tasks[key], text, is_debt, comment,
+                                                version, number)
 
     # Finals: the shown period's; with the last period of the year also the year's and
     # the exam's.
@@ -474,6 +546,37 @@ def render_heads(journal, csrf_token):
                 f'data-task-head="{task.pk}">{escape(short)}</th>')
     # Built from escaped values above.
     return mark_safe("".join(lessons)), mark_safe("".join(works))  # noqa: S308
+
+
+def _file_url(file):
+    return reverse("records:private_file", args=[file.file.name])
+
+
+def render_topics(journal):
+    """The "Topics and homework" table's rows: each lesson's date, topic, homework (text,
+    due date, links and files) and a link to its page. Every value is escaped."""
+    due, edit, open_ = escape(_("due")), escape(_("Edit")), escape(_("Open"))
+    out = []
+    for column in journal.columns:
+        lesson, hw = column.lesson, column.homework
+        homework = ""
+        if hw is not None:
+            # As the template's linebreaksbr.
+            parts = [escape(normalize_newlines(hw.text)).replace("\n", "<br>")]
+            if hw.due_on:
+                parts.append(f' <span class="muted">({due} {hw.due_on:%d.%m.%Y})</span>')
+            parts.append("\n          ")
+            parts += [f'<div><a href="{escape(link)}" rel="noopener noreferrer" '
+                      f'target="_blank">{escape(link)}</a></div>' for link in hw.link_list()]
+            parts += [f'<div><a href="{escape(_file_url(f))}">{escape(str(f))}</a></div>'
+                      for f in column.files]
+            homework = "".join(parts)
+        out.append(
+            f'<tr data-lesson="{lesson.pk}">'
+            f'<td>{lesson.date:%d.%m.%Y}, {lesson.lesson_number}</td>'
+            f'<td>{escape(lesson.topic or "")}</td><td>{homework}</td>'
+            f'<td><a href="{column.url}">{edit if column.may_fill else open_}</a></td></tr>\n')
+    return mark_safe("".join(out))  # noqa: S308 - built from escaped values above
 
 
 def render_row(journal, number, row):

@@ -141,9 +141,11 @@ def save_mark(request):
     task_pk, pupil_pk = _int(data, "task"), _int(data, "pupil")
     version = _version(data)
     # With the right to fill its lesson, read in the same query (cells.check_lesson).
+    # With the pupil's membership on the lesson's date and the school's settings too.
     task = get_object_or_404(
-        cells.with_fill_right(Task.objects.filter(lesson__in=readable_lessons(request.user)),
-                              request.user, "lesson_id")
+        cells.with_save_context(cells.with_fill_right(
+            Task.objects.filter(lesson__in=readable_lessons(request.user)),
+            request.user, "lesson_id"), pupil_pk)
         .select_related("lesson__school_class", "mark_type"), pk=task_pk)
     value = (data.get("value") or "").strip()
     # A debt is typed as a word (as on paper) or sent as a flag; a mark replaces it.

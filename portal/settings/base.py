@@ -149,6 +149,11 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
+    # Sessions read from the shared cache (a query less on every page), written through
+    # to the database, so a flushed or restarted Redis logs nobody out. Only with Redis:
+    # every worker sees the same entries (a logout is gone for all of them at once), and
+    # with the database cache a cache read would be a query too.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {

@@ -102,3 +102,27 @@ def test_a_period_number_beyond_the_type_is_refused(year):
     with pytest.raises(ValidationError) as error:
         period.full_clean()
     assert "only 2 periods" in messages(error)
+
+
+def test_a_class_takes_its_grades_periods_or_else_the_schools_default_type(
+    django_assert_num_queries
+):
+    from curriculum.models import GradePeriodType, InstitutionSettings, SchoolClass
+
+    school_class = SchoolClass.objects.get(institution__short_name="СОШ № 1", grade=5,
+                                           letter="А")
+    chosen = GradePeriodType.objects.filter(academic_year_id=school_class.academic_year_id,
+                                            grade=school_class.grade)
+    with django_assert_num_queries(1):  # one query, whichever type applies
+        own = list(Period.objects.for_class(school_class))
+    assert own and {p.period_type_id for p in own} == set(
+        chosen.values_list("period_type", flat=True))
+    assert [p.number for p in own] == sorted(p.number for p in own)
+    default = InstitutionSettings.objects.get(
+        institution_id=school_class.institution_id).default_period_type_id
+    chosen.delete()
+    with django_assert_num_queries(1):
+        fallback = list(Period.objects.for_class(school_class))
+    assert fallback and fallback == list(Period.objects.filter(
+        academic_year_id=school_class.academic_year_id, period_type_id=default,
+    ).order_by("number"))

@@ -337,13 +337,29 @@ def test_a_mark_save_is_a_handful_of_statements(client_for, task, pupil,
                                                 django_assert_max_num_queries):
     """The save reads its work with the right to fill it, checks the lesson's period
     once (the mark stands on the same lesson), locks the one row, writes it and its log
-    entry: ten statements (SQLite's version counter one of them), beside the session's
-    two and the access context's four (portal.access)."""
+    entry; the pupil's membership and the school's settings come with the work: eight
+    statements (SQLite's version counter and the test's savepoint two of them), beside
+    the session's one and the user with the access context's three (portal.access)."""
     client = client_for("school1.teacher")
     post(client, "save_mark", {"task": task.pk, "pupil": pupil, "value": "5",
                                "version": 0})  # the session and the like warm up
     version = Mark.objects.get(task=task, pupil_id=pupil).version
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(12):
         answer = post(client, "save_mark", {"task": task.pk, "pupil": pupil, "value": "4",
                                             "version": version})
     assert answer.status_code == 200 and answer.json()["cell"]["text"] == "4"
+
+
+def test_a_mark_for_a_pupil_not_in_the_class_on_the_lesson_date_is_refused(
+    client_for, english, lesson, task
+):
+    """The membership is read with the work (cells.with_save_context): still checked."""
+    members = ClassMembership.objects.filter(school_class=lesson.school_class).values("pupil")
+    outsider = (ClassMembership.objects
+                .filter(school_class__institution_id=lesson.institution_id)
+                .on(lesson.date).exclude(pupil__in=members).first().pupil_id)
+    answer = post(client_for("school1.teacher"), "save_mark",
+                  {"task": task.pk, "pupil": outsider, "value": "5", "version": 0})
+    assert answer.status_code == 400
+    assert "not in this class on the date" in answer.json()["message"]
+    assert not Mark.objects.filter(task=task, pupil_id=outsider).exists()
