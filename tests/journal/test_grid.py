@@ -321,3 +321,21 @@ def test_the_class_page_links_each_subject_to_its_journal(client_for):
                                                       args=[school_class.pk]))
     if parent.status_code == 200:
         assert "/journal/" not in parent.content.decode()
+
+
+def test_the_header_names_the_co_teachers_read_only_for_the_lessons_that_have_them(
+    django_assert_max_num_queries
+):
+    from records.models import Staff
+
+    teacher, lesson = user("school1.teacher"), teachers_lesson()
+    before = open_journal(teacher, lesson.school_class_id, lesson.subject_id).teachers
+    assert before[0] == lesson.teacher.person.short_name
+    other = (Staff.objects.filter(institution_id=lesson.institution_id)
+             .exclude(person__surname__in=[name.split()[0] for name in before])
+             .select_related("person").first())
+    lesson.co_teachers.add(other)
+    # One query more: the co-teachers of the lessons that have some.
+    with django_assert_max_num_queries(10):
+        journal = open_journal(teacher, lesson.school_class_id, lesson.subject_id)
+    assert sorted(journal.teachers) == sorted([*before, other.person.short_name])
