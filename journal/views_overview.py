@@ -111,5 +111,6 @@ def school_overview(request, pk):
                         key=lambda item: item[0].person.search_name if item[0] else "")
     return render(request, "journal/overview/school.html", {
         "institution": institution, "rows": rows, "form": form, "day": day,
+        "rows_html": overview.render_school_rows(rows),
         "by_class": by_class, "by_teacher": by_teacher, "few_marks": overview.FEW_MARKS,
     })
