@@ -21,7 +21,7 @@ from html import escape
 from operator import or_
 
 from django.db.models import Count, Exists, F, FilteredRelation, Q, Value
-from django.template.defaultfilters import floatformat
+from django.template.defaultfilters import floatformat, linebreaksbr
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -157,6 +157,55 @@ class DiaryDay:
     school_class: object = None
     lessons: list = field(default_factory=list)
     events: list = field(default_factory=list)
+
+    def lessons_html(self):
+        return mark_safe("".join(  # noqa: S308 - render_lesson escapes every value
+            render_lesson(item) for item in self.lessons))
+
+
+def render_lesson(item):
+    """One lesson's row of the week: number, time, subject (subgroup, cancellation,
+    teacher, replacement, room), topic, homework, the pupil's marks and attendance.
+    Put together in Python as the marks are: a week is some 35 rows. Every value
+    escaped."""
+    lesson, homework = item.lesson, item.homework
+    time = ""
+    if lesson.starts_at:
+        time = f"{lesson.starts_at:%H:%M}" + (f"–{lesson.ends_at:%H:%M}" if lesson.ends_at else "")
+    subject = f'<span class="subject">{escape(lesson.subject.name)}</span>'
+    if lesson.subgroup:
+        subject += f' <span class="muted">({escape(lesson.subgroup.name)})</span>'
+    if lesson.is_cancelled:
+        subject += f'<div class="diary-cancelled">{escape(_("The lesson is cancelled."))}</div>'
+    who = escape(lesson.teacher.person.short_name) if lesson.teacher_id else ""
+    if lesson.replaced_teacher:
+        who += " (" + escape(_("instead of %(t)s") % {
+            "t": lesson.replaced_teacher.person.short_name}) + ")"
+    if lesson.room:
+        who += f" · {escape(_('room'))} {escape(str(lesson.room))}"
+    task = ""
+    if homework:
+        if homework.text:
+            task += f"<div>{linebreaksbr(homework.text, autoescape=True)}</div>"
+        for link in item.links():
+            link = escape(link)
+            task += (f'<div><a href="{link}" rel="noopener noreferrer" target="_blank">{link}'
+                     f"</a></div>")
+        for upload in item.files:
+            task += f'<div><a href="{escape(upload.file.url)}">{escape(str(upload))}</a></div>'
+        if homework.due_on:
+            task += '<div class="muted">' + escape(_("due %(day)s") % {
+                "day": f"{homework.due_on:%d.%m.%Y}"}) + "</div>"
+    attendance = ""
+    if item.attendance:
+        attendance = (f'<span class="diary-absence {escape(item.attendance.kind)}">'
+                      f"{escape(str(item.attendance))}</span>")
+    cancelled = " cancelled" if lesson.is_cancelled else ""
+    return (f'<tr class="diary-lesson{cancelled}" data-lesson="{lesson.pk}">'
+            f"<td>{lesson.lesson_number}</td><td class=\"diary-time\">{time}</td>"
+            f'<td>{subject}<div class="muted">{who}</div></td>'
+            f"<td>{escape(lesson.topic)}</td><td class=\"diary-homework\">{task}</td>"
+            f'<td class="diary-marks">{item.marks_html()}</td><td>{attendance}</td></tr>')
 
 
 def _span(starts_on, ends_on, first_day, last_day):
