@@ -391,3 +391,11 @@ def render_school_rows(rows):
             f"<td>{_count(row.no_attendance)}</td><td>{_count(row.few_marks)}</td>"
             f"<td>{_count(row.missing_finals)}</td></tr>")
     return mark_safe("".join(parts))  # noqa: S308 - built from escaped values
+
+
+def render_totals(totals, name):
+    """The body rows of a totals table: ``name`` (a function of the key) and the sums."""
+    return mark_safe("".join(  # noqa: S308 - built from escaped values
+        f"<tr><td>{escape(name(key))}</td><td>{t['held']}</td><td>{t['no_topic']}</td>"
+        f"<td>{t['no_attendance']}</td><td>{t['few_marks']}</td>"
+        f"<td>{t['missing_finals']}</td></tr>" for key, t in totals))
