@@ -17,9 +17,13 @@ page's objects are built from them.
 import datetime
 from dataclasses import dataclass, field
 from functools import reduce
+from html import escape
 from operator import or_
 
 from django.db.models import Count, Exists, F, FilteredRelation, Q, Value
+from django.template.defaultfilters import floatformat, linebreaksbr
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from curriculum.models import (
     ClassMembership,
@@ -83,6 +87,45 @@ def parse_day(value):
     return day if FIRST_DAY <= day <= LAST_DAY else None
 
 
+# The marks as the pages show them: a period holds a few hundred of a pupil's marks, and
+# a template included for each one was most of the page. Put together here, once; the
+# same few mark types are worded once per page.
+
+
+def _mark_type_parts(kind, cache):
+    """The title (type and weight) and the label (short name × weight) of a mark type,
+    escaped."""
+    if kind.pk not in cache:
+        weight = str(floatformat(kind.weight, "-2"))
+        cache[kind.pk] = (
+            escape(_("%(type)s, weight %(weight)s") % {"type": kind.name, "weight": weight}),
+            escape(f"{kind.short_name or kind.name} ×{weight}"))
+    return cache[kind.pk]
+
+
+def render_mark(mark, cache, with_date=False):
+    """One mark: its value (or "debt") titled with its work's type and weight, the
+    lesson's date if ``with_date``, the type and weight, the comment. Every value
+    escaped."""
+    title, label = _mark_type_parts(mark.task.mark_type, cache)
+    value = escape(mark.value) if mark.value else escape(_("debt"))
+    debt = "" if mark.value else " debt"
+    html = (f'<span class="diary-mark{debt}" title="{title}" data-mark="{mark.pk}">{value}'
+            f"</span>")
+    if with_date:
+        html += f' <small class="muted">{mark.lesson.date:%d.%m}</small>'
+    html += f' <small class="muted">{label}</small>'
+    if mark.comment:
+        html += f' <small class="diary-comment">{escape(mark.comment)}</small>'
+    return html
+
+
+def render_marks(marks, cache, before, after, with_date=False):
+    """The marks, each between ``before`` and ``after``: safe HTML."""
+    return mark_safe("".join(  # noqa: S308 - render_mark escapes every value
+        f"{before}{render_mark(mark, cache, with_date)}{after}" for mark in marks))
+
+
 # The week --------------------------------------------------------------------------------
 
 
@@ -93,6 +136,11 @@ class DiaryLesson:
     attendance: Attendance | None = None
     homework: Homework | None = None
     files: list = field(default_factory=list)
+
+    kinds: dict = field(default_factory=dict, repr=False)  # the page's mark types worded
+
+    def marks_html(self):
+        return render_marks(self.marks, self.kinds, "<div>", "</div>")
 
     def links(self):
         # Links were checked when saved; a row written some other way still never
@@ -109,6 +157,55 @@ class DiaryDay:
     school_class: object = None
     lessons: list = field(default_factory=list)
     events: list = field(default_factory=list)
+
+    def lessons_html(self):
+        return mark_safe("".join(  # noqa: S308 - render_lesson escapes every value
+            render_lesson(item) for item in self.lessons))
+
+
+def render_lesson(item):
+    """One lesson's row of the week: number, time, subject (subgroup, cancellation,
+    teacher, replacement, room), topic, homework, the pupil's marks and attendance.
+    Put together in Python as the marks are: a week is some 35 rows. Every value
+    escaped."""
+    lesson, homework = item.lesson, item.homework
+    time = ""
+    if lesson.starts_at:
+        time = f"{lesson.starts_at:%H:%M}" + (f"–{lesson.ends_at:%H:%M}" if lesson.ends_at else "")
+    subject = f'<span class="subject">{escape(lesson.subject.name)}</span>'
+    if lesson.subgroup:
+        subject += f' <span class="muted">({escape(lesson.subgroup.name)})</span>'
+    if lesson.is_cancelled:
+        subject += f'<div class="diary-cancelled">{escape(_("The lesson is cancelled."))}</div>'
+    who = escape(lesson.teacher.person.short_name) if lesson.teacher_id else ""
+    if lesson.replaced_teacher:
+        who += " (" + escape(_("instead of %(t)s") % {
+            "t": lesson.replaced_teacher.person.short_name}) + ")"
+    if lesson.room:
+        who += f" · {escape(_('room'))} {escape(str(lesson.room))}"
+    task = ""
+    if homework:
+        if homework.text:
+            task += f"<div>{linebreaksbr(homework.text, autoescape=True)}</div>"
+        for link in item.links():
+            link = escape(link)
+            task += (f'<div><a href="{link}" rel="noopener noreferrer" target="_blank">{link}'
+                     f"</a></div>")
+        for upload in item.files:
+            task += f'<div><a href="{escape(upload.file.url)}">{escape(str(upload))}</a></div>'
+        if homework.due_on:
+            task += '<div class="muted">' + escape(_("due %(day)s") % {
+                "day": f"{homework.due_on:%d.%m.%Y}"}) + "</div>"
+    attendance = ""
+    if item.attendance:
+        attendance = (f'<span class="diary-absence {escape(item.attendance.kind)}">'
+                      f"{escape(str(item.attendance))}</span>")
+    cancelled = " cancelled" if lesson.is_cancelled else ""
+    return (f'<tr class="diary-lesson{cancelled}" data-lesson="{lesson.pk}">'
+            f"<td>{lesson.lesson_number}</td><td class=\"diary-time\">{time}</td>"
+            f'<td>{subject}<div class="muted">{who}</div></td>'
+            f"<td>{escape(lesson.topic)}</td><td class=\"diary-homework\">{task}</td>"
+            f'<td class="diary-marks">{item.marks_html()}</td><td>{attendance}</td></tr>')
 
 
 def _span(starts_on, ends_on, first_day, last_day):
@@ -284,11 +381,12 @@ def week(pupil, day):
             files.setdefault(row.homework_id, []).append(row)
 
     by_day = {diary_day.day: diary_day for diary_day in days}
+    kinds = {}
     for lesson in lessons.values():
         task = homework.get(lesson.pk)
         by_day[lesson.date].lessons.append(DiaryLesson(
             lesson, marks.get(lesson.pk, []), attendance.get(lesson.pk), task,
-            files.get(task.pk, []) if task else []))
+            files.get(task.pk, []) if task else [], kinds))
 
     events = reduce(or_, [Event.objects.for_class(school_class).between(start, end)
                           for school_class, (start, end) in memberships])
@@ -345,6 +443,15 @@ class SubjectLine:
     absences: int = 0
     lates: int = 0
     finals: dict = field(default_factory=dict)  # kind -> FinalMark
+    kinds: dict = field(default_factory=dict, repr=False)  # the page's mark types worded
+
+    def marks_html(self):
+        return render_marks(self.marks, self.kinds, '<span class="diary-period-mark">',
+                            "</span>", with_date=True)
+
+    def debts_html(self):
+        return render_marks(self.debts, self.kinds, '<span class="diary-period-mark">',
+                            "</span>", with_date=True)
 
     @property
     def average(self):
@@ -366,11 +473,11 @@ class SubjectLine:
 def period_lines(pupil, period, subjects=()):
     """The pupil's subjects in ``period`` (``subjects`` first, then any other subject the
     pupil has a mark, an absence or a final in): marks, debts, absences and finals."""
-    lines = {}
+    lines, kinds = {}, {}
 
     def line(subject):
         if subject.pk not in lines:
-            lines[subject.pk] = SubjectLine(subject)
+            lines[subject.pk] = SubjectLine(subject, kinds=kinds)
         return lines[subject.pk]
 
     for subject in subjects:

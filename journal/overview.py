@@ -16,10 +16,12 @@ journals, not the size of the city.
 import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
+from html import escape
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery, Value
+from django.utils.safestring import mark_safe
 
 from curriculum.models import (
     ClassMembership,
@@ -264,7 +266,7 @@ def build_rows(counts, day, *, finals=False, classes=None):
     rosters = Rosters(list(classes), set(subgroups))
     current = {pk: next((p for p in rows_ if p.starts_on <= day <= p.ends_on), None)
                for pk, rows_ in periods.items()}
-    counted = mark_counts(current, day, {(r.school_class.pk, r.subject.pk) for r in rows})
+    enough = enough_marks(current, day, {(r.school_class.pk, r.subject.pk) for r in rows})
     ended = {pk: [p for p in rows_ if p.ends_on < day] for pk, rows_ in periods.items()}
     given = final_marks([p for rows_ in ended.values() for p in rows_]) if finals else set()
     for (class_id, subgroup_id, subject_id), row in main.items():
@@ -274,7 +276,7 @@ def build_rows(counts, day, *, finals=False, classes=None):
         if period is not None:
             pupils = rosters.members(class_id, subgroup_id, day, day)
             row.few_marks = sum(1 for pupil in pupils
-                                if counted.get((pupil, class_id, subject_id), 0) < FEW_MARKS)
+                                if (pupil, class_id, subject_id) not in enough)
         if finals:
             row.missing_finals = 0
             for period in ended.get(class_id, []):
@@ -287,10 +289,13 @@ def build_rows(counts, day, *, finals=False, classes=None):
     return rows
 
 
-def mark_counts(current, day, journals):
-    """{(pupil, class pk, subject pk): marks} of the ``journals`` ({(class pk, subject
-    pk)}) in each class's current period up to ``day``: one query (debts are not
-    marks). Only the journals' subjects are counted, not every subject of the class."""
+def enough_marks(current, day, journals):
+    """{(pupil, class pk, subject pk)} of the pupils with at least ``FEW_MARKS`` marks in
+    the ``journals`` ({(class pk, subject pk)}) in each class's current period up to
+    ``day``: one query (debts are not marks). Only the journals' subjects are counted,
+    not every subject of the class. The database counts and keeps only those pupils:
+    a school's period is some 8,000 counts, and reading each count back (with its
+    conversion) was a good part of the page."""
     spans = {}
     subjects = {}
     for class_id, subject_id in journals:
@@ -299,16 +304,16 @@ def mark_counts(current, day, journals):
         if period is not None and class_id in subjects:
             spans.setdefault((period.starts_on, min(period.ends_on, day)), []).append(class_id)
     if not spans:
-        return {}
+        return set()
     condition = Q()
     for (first_day, last_day), class_ids in spans.items():
         condition |= Q(lesson__school_class__in=class_ids,
                        lesson__subject__in=set().union(*(subjects[c] for c in class_ids)),
                        lesson__date__gte=first_day, lesson__date__lte=last_day)
-    return {(pupil, class_id, subject): n for pupil, class_id, subject, n in
-            Mark.objects.filter(condition).exclude(value="")
-            .values_list("pupil", "lesson__school_class", "lesson__subject")
-            .annotate(n=Count("pk")).order_by()}
+    fields = ["pupil", "lesson__school_class", "lesson__subject"]
+    return set(Mark.objects.filter(condition).exclude(value="").values(*fields)
+               .annotate(n=Count("pk")).filter(n__gte=FEW_MARKS).order_by()
+               .values_list(*fields))
 
 
 def final_marks(periods):
@@ -355,3 +360,42 @@ def totals(rows, key):
         for name in total:
             total[name] += getattr(row, name) or 0
     return list(sums.items())
+
+
+# The deputy's overview holds some 350 rows of a school: put together once in Python, as
+# the grid's rows are (journal/grid.py), the template's per-row lookups and filters were
+# about a third of the page.
+
+
+def _count(value):
+    """A count as the overview shows it: strong when something is missing, a dash where
+    the count does not apply."""
+    if value is None:
+        return '<span class="muted">—</span>'
+    return f"<strong>{value}</strong>" if value else "0"
+
+
+def render_school_rows(rows):
+    """The body rows of the deputy's overview table (every value escaped)."""
+    parts = []
+    for row in rows:
+        subgroup, teacher = row.subgroup, row.teacher
+        key = (f"{row.school_class.pk}-{row.subject.pk}-{subgroup.pk if subgroup else ''}-"
+               f"{teacher.pk if teacher else ''}")
+        name = escape(row.subject.name) + (f" ({escape(subgroup.name)})" if subgroup else "")
+        parts.append(
+            f'<tr data-row="{key}"><td>{escape(str(row.school_class))}</td>'
+            f'<td><a href="{escape(row.url)}">{name}</a></td>'
+            f'<td>{escape(teacher.person.short_name) if teacher else ""}</td>'
+            f"<td>{row.held}</td><td>{_count(row.no_topic)}</td>"
+            f"<td>{_count(row.no_attendance)}</td><td>{_count(row.few_marks)}</td>"
+            f"<td>{_count(row.missing_finals)}</td></tr>")
+    return mark_safe("".join(parts))  # noqa: S308 - built from escaped values
+
+
+def render_totals(totals, name):
+    """The body rows of a totals table: ``name`` (a function of the key) and the sums."""
+    return mark_safe("".join(  # noqa: S308 - built from escaped values
+        f"<tr><td>{escape(name(key))}</td><td>{t['held']}</td><td>{t['no_topic']}</td>"
+        f"<td>{t['no_attendance']}</td><td>{t['few_marks']}</td>"
+        f"<td>{t['missing_finals']}</td></tr>" for key, t in totals))

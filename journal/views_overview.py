@@ -111,5 +111,9 @@ def school_overview(request, pk):
                         key=lambda item: item[0].person.search_name if item[0] else "")
     return render(request, "journal/overview/school.html", {
         "institution": institution, "rows": rows, "form": form, "day": day,
+        "rows_html": overview.render_school_rows(rows),
         "by_class": by_class, "by_teacher": by_teacher, "few_marks": overview.FEW_MARKS,
+        "by_class_html": overview.render_totals(by_class, str),
+        "by_teacher_html": overview.render_totals(
+            by_teacher, lambda teacher: teacher.person.full_name if teacher else ""),
     })
