@@ -19,15 +19,47 @@ home page (404 on "/").
 """
 
 import io
+import threading
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connections
+from django.test.testcases import LiveServerThread
 
 from tests.dates import TEST_CITY
 
 CHROMIUM = "/usr/bin/chromium"
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server, answering one request at a time.
+
+    On SQLite the test database lives in memory, and Django hands the live server's
+    threads the test's own connection object: two requests at once (the grid saves each
+    cell as it is typed) would share one connection and its transaction state, and one
+    of them fails inside ``atomic`` ("pop from empty list"). Production has a connection
+    per thread; here the requests queue. Connections stay threaded, so the browser's
+    keep-alive connections never block each other."""
+
+    lock = threading.Lock()
+
+    def set_app(self, application):
+        def one_at_a_time(environ, start_response):
+            with self.lock:
+                response = application(environ, start_response)
+                try:
+                    body = b"".join(response)
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+            return [body]
+
+        super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = OneRequestAtATimeServer
 
 
 @pytest.fixture(scope="session")
