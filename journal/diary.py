@@ -176,13 +176,15 @@ def render_lesson(item):
     if lesson.subgroup:
         subject += f' <span class="muted">({escape(lesson.subgroup.name)})</span>'
     if lesson.is_cancelled:
-        subject += f'<div class="diary-cancelled">{escape(_("The lesson is cancelled."))}</div>'
+        # Translated outside the f-string: xgettext does not look inside one.
+        cancelled = escape(_("The lesson is cancelled."))
+        subject += f'<div class="diary-cancelled">{cancelled}</div>'
     who = escape(lesson.teacher.person.short_name) if lesson.teacher_id else ""
     if lesson.replaced_teacher:
         who += " (" + escape(_("instead of %(t)s") % {
             "t": lesson.replaced_teacher.person.short_name}) + ")"
     if lesson.room:
-        who += f" · {escape(_('room'))} {escape(str(lesson.room))}"
+        who += " · " + escape(_("room")) + " " + escape(str(lesson.room))
     task = ""
     if homework:
         if homework.text:

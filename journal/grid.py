@@ -503,25 +503,30 @@ def render_heads(journal, csrf_token):
     than the whole grid's queries. Returns (lessons' cells, works' cells)."""
     csrf = (f'<input type="hidden" name="csrfmiddlewaretoken" '
             f'value="{escape(csrf_token)}">')
+    # Every string is translated before its f-string: xgettext does not look inside one.
     no_topic, weight = _("No topic"), escape(_("weight"))
     add_form = ""
     if journal.marks_allowed and journal.mark_types:
+        add_a_work, mark_type = escape(_("Add a work")), escape(_("Mark type"))
+        title, add_label = escape(_("Title (optional)")), escape(_("Add"))
         add_form = (
             f'<details class="jg-add" data-add-task><summary '
-            f'title="{escape(_("Add a work"))}">+</summary>'
+            f'title="{add_a_work}">+</summary>'
             f'<form method="post" action="{_URL}" class="jg-add-form">{csrf}'
-            f'<select name="mark_type" aria-label="{escape(_("Mark type"))}">'
+            f'<select name="mark_type" aria-label="{mark_type}">'
             f'{journal.mark_type_options}</select>'
             f'<input type="text" name="title" maxlength="200" '
-            f'placeholder="{escape(_("Title (optional)"))}">'
-            f'<button type="submit" class="button small">{escape(_("Add"))}</button>'
+            f'placeholder="{title}">'
+            f'<button type="submit" class="button small">{add_label}</button>'
             f'</form></details>')
     attendance = escape(_("Attendance"))
+    everyone_present = escape(_("Everyone present: the register is taken"))
     take = (f'<form method="post" action="{_URL}" class="inline">{csrf}<button '
             f'type="submit" class="link" '
-            f'title="{escape(_("Everyone present: the register is taken"))}" '
+            f'title="{everyone_present}" '
             f'data-take-attendance>✓</button></form>')
-    taken = f'<span title="{escape(_("The register is taken"))}">✓</span>'
+    register_taken = escape(_("The register is taken"))
+    taken = f'<span title="{register_taken}">✓</span>'
     lessons, works = [], []
     for column in journal.columns:
         lesson = column.lesson
@@ -588,9 +593,9 @@ def render_row(journal, number, row):
         parts = []
         for start, end in row.spans:
             if start > period.starts_on:
-                parts.append(f"{escape(_('from'))} {start:%d.%m} ")
+                parts.append(escape(_("from")) + f" {start:%d.%m} ")
             if end and end < period.ends_on:
-                parts.append(f"{escape(_('to'))} {end:%d.%m}")
+                parts.append(escape(_("to")) + f" {end:%d.%m}")
         dates = f'<div class="muted jg-dates">{"".join(parts)}</div>'
     out = [f'<tr data-row data-pupil="{pupil}"><td>{number}</td>'
            f'<th class="jg-name" scope="row">{name}{dates}</th>', render_cells(row)]
