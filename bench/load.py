@@ -85,7 +85,9 @@ def session_cookie(user):
     """A logged-in session as django.contrib.auth.login leaves it, in the database."""
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    # The backend that reads the user back (not rules', which only answers permissions).
+    session[BACKEND_SESSION_KEY] = next(
+        path for path in settings.AUTHENTICATION_BACKENDS if path.endswith(".ModelBackend"))
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return (f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
