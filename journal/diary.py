@@ -20,15 +20,13 @@ from functools import reduce
 from html import escape
 from operator import or_
 
-from django.db.models import Count, Exists, F, FilteredRelation, Q, Value
+from django.db.models import Count, F, FilteredRelation, Q, Value
 from django.template.defaultfilters import floatformat, linebreaksbr
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from curriculum.models import (
     ClassMembership,
-    GradePeriodType,
-    InstitutionSettings,
     MarkType,
     Period,
     SchoolClass,
@@ -406,19 +404,10 @@ def week(pupil, day):
 
 
 def class_periods(school_class):
-    """``Period.objects.for_class(school_class)`` in one query: the periods of the type
-    the year gives the class's grade, or else of the school's default type."""
+    """The class's periods with their type, in one query (``Period.objects.for_class``)."""
     if school_class is None:
         return []
-    chosen = GradePeriodType.objects.filter(
-        academic_year_id=school_class.academic_year_id, grade=school_class.grade
-    ).order_by().values("period_type")
-    default = InstitutionSettings.objects.filter(
-        institution_id=school_class.institution_id).order_by().values("default_period_type")
-    return list(Period.objects.filter(academic_year_id=school_class.academic_year_id)
-                .filter(Q(period_type__in=chosen)
-                        | (~Exists(chosen) & Q(period_type__in=default)))
-                .select_related("period_type").order_by("number"))
+    return list(Period.objects.for_class(school_class).select_related("period_type"))
 
 
 def chosen_period(periods, value, on=None):
