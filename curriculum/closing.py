@@ -29,6 +29,7 @@ while a close is in progress waits for it, then reads the period as closed.
 
 import contextlib
 import contextvars
+import functools
 from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -81,13 +82,9 @@ class PeriodPlace:
                 *(path for choice in self._date_choices() for path in choice)]
 
     def local_attnames(self, model):
-        """The row's own columns the paths start from (``lesson_id``, ``date``)."""
-        names = set()
-        for path in self.paths():
-            name = path.split("__", 1)[0]
-            field = model._meta.get_field(name)
-            names.add(field.attname)
-        return names
+        """The row's own columns the paths start from (``lesson_id``, ``date``): worked
+        out once per model, since every row read from the database asks."""
+        return _local_attnames(self, model)
 
     def spots(self, values):
         """[(class pk, date)] for one row's ``{path: value}``."""
@@ -112,6 +109,12 @@ class PeriodPlace:
                                                           f"{path}__lte": period.ends_on})
                 earlier_unset &= Q(**{f"{path}__isnull": True})
         return condition
+
+
+@functools.cache
+def _local_attnames(place, model):
+    return frozenset(model._meta.get_field(path.split("__", 1)[0]).attname
+                     for path in place.paths())
 
 
 def locked_for_share(queryset):
@@ -162,22 +165,16 @@ class ClosedPeriods:
         """{grade: the period type its classes use}, as ``Period.objects.for_class``
         chooses it: the grade's own type when the year has periods of it, else the
         school's default."""
-        from curriculum.models import GradePeriodType, InstitutionSettings, Period, SchoolClass
+        from curriculum.models import SchoolClass, period_types_by_grade
 
         year = period.academic_year_id
         if year not in self._types:
-            chosen = dict(GradePeriodType.objects.filter(academic_year_id=year)
-                          .values_list("grade", "period_type_id"))
-            with_periods = set(Period.objects.filter(academic_year_id=year)
-                               .values_list("period_type_id", flat=True))
-            default = (InstitutionSettings.objects.filter(institution_id=period.institution_id)
-                       .values_list("default_period_type_id", flat=True).first())
+            own, default = period_types_by_grade(year, period.institution_id)
             classes = dict(SchoolClass.objects.filter(academic_year_id=year)
                            .values_list("pk", "grade"))
             self._grades.update(classes)
-            self._types[year] = {
-                grade: chosen[grade] if chosen.get(grade) in with_periods else default
-                for grade in set(classes.values())}
+            self._types[year] = {grade: own.get(grade, default)
+                                 for grade in set(classes.values())}
         return self._types[year]
 
     def classes_of(self, period):

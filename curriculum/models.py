@@ -798,6 +798,22 @@ class PeriodQuerySet(ScopedQuerySet):
         ).order_by("number")
 
 
+def period_types_by_grade(academic_year_id, institution_id):
+    """The period type the classes of each grade use in one school year (R-CUR-1), by
+    the rule ``Period.objects.for_class`` applies: the grade's own type when the year has
+    periods of it, else the school's default type. Returns ({grade: type pk}, the
+    default's pk for every other grade); three small queries. Every reader of many
+    classes' periods (the closing of a period, its missing finals, the overviews) asks
+    this rather than a rule of its own."""
+    chosen = dict(GradePeriodType.objects.filter(academic_year_id=academic_year_id)
+                  .values_list("grade", "period_type_id"))
+    with_periods = set(Period.objects.filter(academic_year_id=academic_year_id)
+                       .values_list("period_type_id", flat=True).distinct().order_by())
+    default = (InstitutionSettings.objects.filter(institution_id=institution_id)
+               .values_list("default_period_type_id", flat=True).first())
+    return {grade: kind for grade, kind in chosen.items() if kind in with_periods}, default
+
+
 def period_set_errors(academic_year, period_type, bounds):
     """What is wrong with a whole set of periods of one type in one year.
 

@@ -36,7 +36,7 @@ from curriculum.models import (
     TeachingAssignment,
 )
 from portal.access import access, today
-from records.models import Person, Pupil, Staff
+from records.models import Person, Pupil
 from schedule.models import Event, Lesson, Room, week_of
 
 from .models import (
@@ -47,7 +47,6 @@ from .models import (
     Homework,
     HomeworkFile,
     Mark,
-    Task,
     weighted_average,
 )
 
@@ -129,7 +128,7 @@ def render_marks(marks, cache, before, after, with_date=False):
 
 @dataclass
 class DiaryLesson:
-    lesson: Lesson
+    lesson: object  # DiaryLessonRow
     marks: list = field(default_factory=list)
     attendance: Attendance | None = None
     homework: Homework | None = None
@@ -221,14 +220,45 @@ def _person(row, prefix):
                   patronymic=row[f"{prefix}patronymic"])
 
 
+class DiaryTeacher:
+    """A lesson's teacher as the week shows them: their name."""
+
+    __slots__ = ("pk", "person")
+
+    def __init__(self, pk, person):
+        self.pk, self.person = pk, person
+
+
 def _staff(row, prefix, cache):
-    pk = row[f"{prefix}id"]
+    pk = row[prefix + "id"]
     if pk is None:
         return None
     if pk not in cache:
-        cache[pk] = Staff(pk=pk)
-        cache[pk].person = _person(row, f"{prefix}person__")
+        cache[pk] = DiaryTeacher(pk, _person(row, prefix + "person__"))
     return cache[pk]
+
+
+class DiaryLessonRow:
+    """A lesson of the week as the diary reads it: plain values (a week is some 35
+    lessons, and model instances were a good part of the page's time)."""
+
+    __slots__ = ("pk", "institution_id", "academic_year_id", "school_class_id", "date",
+                 "lesson_number", "starts_at", "ends_at", "is_cancelled", "topic",
+                 "subject", "subgroup", "room", "teacher", "replaced_teacher")
+
+    def __init__(self, row, subject, subgroup, room, teacher, replaced_teacher):
+        self.pk, self.institution_id = row["pk"], row["institution_id"]
+        self.academic_year_id, self.school_class_id = (row["academic_year_id"],
+                                                       row["school_class_id"])
+        self.date, self.lesson_number = row["date"], row["lesson_number"]
+        self.starts_at, self.ends_at = row["starts_at"], row["ends_at"]
+        self.is_cancelled, self.topic = row["is_cancelled"], row["topic"]
+        self.subject, self.subgroup, self.room = subject, subgroup, room
+        self.teacher, self.replaced_teacher = teacher, replaced_teacher
+
+    @property
+    def teacher_id(self):
+        return self.teacher.pk if self.teacher is not None else None
 
 
 def _cached(cache, pk, build):
@@ -244,26 +274,65 @@ MARK_FIELDS = ["pk", "lesson_id", "value", "is_debt", "comment", "task_id",
                "task__mark_type__weight"]
 
 
+class DiaryWork:
+    """A mark's work as the diary shows it: only its mark type."""
+
+    __slots__ = ("pk", "mark_type")
+
+    def __init__(self, pk, mark_type):
+        self.pk, self.mark_type = pk, mark_type
+
+
+class DiaryLessonDate:
+    """A mark's lesson as the period page shows it: its date and subject."""
+
+    __slots__ = ("pk", "date", "subject")
+
+    def __init__(self, pk, date, subject):
+        self.pk, self.date, self.subject = pk, date, subject
+
+
+class DiaryMark:
+    """A mark as the diary reads it (a period holds a few hundred of a pupil's marks:
+    plain objects, not model instances); ``weighted_average`` takes these as it takes
+    marks."""
+
+    __slots__ = ("pk", "lesson_id", "value", "is_debt", "comment", "task", "lesson")
+
+    def __init__(self, pk, lesson_id, value, is_debt, comment, task, lesson=None):
+        self.pk, self.lesson_id, self.value, self.is_debt = pk, lesson_id, value, is_debt
+        self.comment, self.task, self.lesson = comment, task, lesson
+
+    @property
+    def task_id(self):
+        return self.task.pk
+
+
 def marks_of(queryset, with_lessons=False):
     """The marks of ``queryset`` with their works' mark types, built from values; with
     their lessons' dates and subjects too if ``with_lessons``. One query."""
     lesson_fields = ["lesson__date", "lesson__subject_id", "lesson__subject__name"]
     types, tasks, lessons, subjects, marks = {}, {}, {}, {}, []
-    for row in queryset.values(*MARK_FIELDS, *(lesson_fields if with_lessons else [])):
-        kind = _cached(types, row["task__mark_type_id"], lambda row=row: MarkType(
-            pk=row["task__mark_type_id"], name=row["task__mark_type__name"],
-            short_name=row["task__mark_type__short_name"],
-            weight=row["task__mark_type__weight"]))
-        task = _cached(tasks, row["task_id"], lambda row=row, kind=kind: Task(
-            pk=row["task_id"], mark_type=kind))
-        mark = Mark(pk=row["pk"], lesson_id=row["lesson_id"], value=row["value"],
-                    is_debt=row["is_debt"], comment=row["comment"], task=task)
+    for (pk, lesson_id, value, is_debt, comment, task_id, kind_id, kind_name, kind_short,
+         kind_weight, *lesson_row) in queryset.values_list(
+            *MARK_FIELDS, *(lesson_fields if with_lessons else [])):
+        task = tasks.get(task_id)
+        if task is None:
+            kind = types.get(kind_id)
+            if kind is None:
+                kind = types[kind_id] = MarkType(pk=kind_id, name=kind_name,
+                                                 short_name=kind_short, weight=kind_weight)
+            task = tasks[task_id] = DiaryWork(task_id, kind)
+        lesson = None
         if with_lessons:
-            mark.lesson = _cached(lessons, row["lesson_id"], lambda row=row: Lesson(
-                pk=row["lesson_id"], date=row["lesson__date"], subject=_cached(
-                    subjects, row["lesson__subject_id"], lambda: Subject(
-                        pk=row["lesson__subject_id"], name=row["lesson__subject__name"]))))
-        marks.append(mark)
+            lesson = lessons.get(lesson_id)
+            if lesson is None:
+                day, subject_id, subject_name = lesson_row
+                subject = subjects.get(subject_id)
+                if subject is None:
+                    subject = subjects[subject_id] = Subject(pk=subject_id, name=subject_name)
+                lesson = lessons[lesson_id] = DiaryLessonDate(lesson_id, day, subject)
+        marks.append(DiaryMark(pk, lesson_id, value, is_debt, comment, task, lesson))
     return marks
 
 
@@ -348,20 +417,16 @@ def week(pupil, day):
     subjects, subgroups, rooms, teachers = {}, {}, {}, {}
     lessons, homework, attendance = {}, {}, {}
     for row in rows:
-        lesson = Lesson(pk=row["pk"], institution_id=row["institution_id"],
-                        academic_year_id=row["academic_year_id"],
-                        school_class_id=row["school_class_id"],
-                        date=row["date"], lesson_number=row["lesson_number"],
-                        starts_at=row["starts_at"], ends_at=row["ends_at"],
-                        is_cancelled=row["is_cancelled"], topic=row["topic"])
-        lesson.subject = _cached(subjects, row["subject_id"], lambda row=row: Subject(
-            pk=row["subject_id"], name=row["subject__name"]))
-        lesson.subgroup = _cached(subgroups, row["subgroup_id"], lambda row=row: Subgroup(
-            pk=row["subgroup_id"], name=row["subgroup__name"]))
-        lesson.room = _cached(rooms, row["room_id"], lambda row=row: Room(
-            pk=row["room_id"], name=row["room__name"], short_name=row["room__short_name"]))
-        lesson.teacher = _staff(row, "teacher__", teachers)
-        lesson.replaced_teacher = _staff(row, "replaced_teacher__", teachers)
+        lesson = DiaryLessonRow(
+            row,
+            _cached(subjects, row["subject_id"], lambda row=row: Subject(
+                pk=row["subject_id"], name=row["subject__name"])),
+            _cached(subgroups, row["subgroup_id"], lambda row=row: Subgroup(
+                pk=row["subgroup_id"], name=row["subgroup__name"])),
+            _cached(rooms, row["room_id"], lambda row=row: Room(
+                pk=row["room_id"], name=row["room__name"],
+                short_name=row["room__short_name"])),
+            _staff(row, "teacher__", teachers), _staff(row, "replaced_teacher__", teachers))
         lessons[lesson.pk] = lesson
         if row["homework__id"] is not None:
             homework[lesson.pk] = Homework(

@@ -16,11 +16,10 @@ from wagtail.log_actions import log
 
 from curriculum.models import (
     ClassMembership,
-    GradePeriodType,
-    InstitutionSettings,
     Period,
     SchoolClass,
     SubgroupMembership,
+    period_types_by_grade,
 )
 
 from .models import FinalKind, FinalMark
@@ -41,12 +40,9 @@ class MissingFinals:
 def classes_of_period(period):
     """The school's classes of the year whose grade uses the period's type."""
     classes = SchoolClass.objects.filter(academic_year_id=period.academic_year_id)
-    chosen = dict(GradePeriodType.objects.filter(academic_year_id=period.academic_year_id)
-                  .values_list("grade", "period_type_id"))
-    default = InstitutionSettings.objects.filter(institution_id=period.institution_id).values_list(
-        "default_period_type_id", flat=True).first()
+    own, default = period_types_by_grade(period.academic_year_id, period.institution_id)
     return [c for c in classes.order_by("grade", "letter")
-            if chosen.get(c.grade, default) == period.period_type_id]
+            if own.get(c.grade, default) == period.period_type_id]
 
 
 def missing_finals(period):

@@ -18,6 +18,7 @@ from django.db.models import (
     CharField,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Value,
@@ -99,6 +100,18 @@ class GridMark:
         self.comment, self.version, self.updated_by_id = comment, version, updated_by_id
 
 
+class GridTask:
+    """A work (a column of marks) as the grid reads it; ``str`` as ``Task``'s."""
+
+    __slots__ = ("pk", "mark_type", "title", "cell_title")
+
+    def __init__(self, pk, mark_type, title):
+        self.pk, self.mark_type, self.title = pk, mark_type, title
+
+    def __str__(self):  # as Task.__str__
+        return self.title or str(self.mark_type)
+
+
 class GridAttendance:
     """A stored attendance entry as the grid reads it; ``str`` as ``Attendance``'s."""
 
@@ -153,7 +166,7 @@ class Column:
         return 1 + len(self.tasks)
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """One pupil in one lesson: attendance and the marks of the lesson's works."""
 
@@ -171,20 +184,54 @@ class Cell:
         return attendance_letter(self.attendance)
 
 
+class Lookups:
+    """What the cells of every row look up: the columns with their lesson's pk and date
+    and their works' pks, read once, and the stored marks and attendance by (work or
+    lesson, pupil)."""
+
+    def __init__(self, columns, marks, attendance):
+        self.columns = [(column, column.lesson.pk, column.lesson.date,
+                         [(task, task.pk) for task in column.tasks]) for column in columns]
+        self.marks, self.attendance = marks, attendance
+        self.escaped, self.entries = _Escaped(), {}  # shared by the rows' rendering
+        self.debt_word = _("debt")
+        self.outside = escape(_("Not in the class on this date"))
+
+
 @dataclass
 class Row:
     pupil: object
     spans: list  # [(starts_on, ends_on or None)], the pupil's memberships in the period
-    cells: list = field(default_factory=list)
+    lookups: Lookups | None = None
     average: Decimal | None = None
     hint: int | None = None
-    finals: list = field(default_factory=list)  # [(kind, period or None, FinalMark or None)]
+    finals: list = field(default_factory=list)  # [(kind, period or None, GridFinal or None)]
     period_start: object = None
     period_end: object = None
 
     @property
     def cells_html(self):
         return render_cells(self)
+
+    @cached_property
+    def everywhere(self):
+        """In the class the whole period (most pupils): no dates to check per cell."""
+        return not self.partial
+
+    def inside(self, day):
+        return self.everywhere or _inside(self.spans, day)
+
+    @cached_property
+    def cells(self):
+        """The pupil's cells, lesson by lesson (the grid's HTML is put together from the
+        lookups directly, without these)."""
+        pupil, lookups, cells = self.pupil.pk, self.lookups, []
+        for column, lesson_pk, date, tasks in lookups.columns:
+            cell = Cell(column, self.inside(date), lookups.attendance.get((lesson_pk, pupil)),
+                        [])
+            cell.marks = [(task, lookups.marks.get((task_pk, pupil))) for task, task_pk in tasks]
+            cells.append(cell)
+        return cells
 
     @property
     def partial(self):
@@ -293,25 +340,44 @@ def _rows(memberships, period):
 _SUBJECT_FIELDS = ["id", "institution_id", "name", "short_name"]
 
 
-def _cells_of(lessons, pupil_ids):
-    """The stored marks and attendance of the lessons' pupils as rows of one shape:
-    (is a mark, work or lesson, pupil, value or kind, debt, comment, version, author or
-    minutes late). No ordering: the models' default orders through the lesson and the
-    pupil's name, joins the big tables need not make."""
-    def shaped(rows, is_mark, key, text, is_debt, comment, number):
-        return (rows.filter(lesson__in=lessons, pupil_id__in=pupil_ids).order_by()
-                .annotate(c0=Value(is_mark, output_field=BooleanField()), c1=F(key),
+MARK, ATTENDANCE, FINAL = 1, 2, 3  # the kinds of row ``_cells_of`` reads
+
+
+class GridFinal:
+    """A stored final as the grid reads it: what its cell shows and saves against."""
+
+    __slots__ = ("pk", "value", "version")
+
+    def __init__(self, pk, value, version):
+        self.pk, self.value, self.version = pk, value, version
+
+
+def _cells_of(lessons, pupil_ids, finals=None):
+    """The stored marks and attendance of the lessons' pupils, and the ``finals``
+    queryset's rows, as rows of one shape: (kind, work or lesson or final, pupil, value
+    or attendance kind, debt, comment or final kind, version, author or minutes late).
+    One query (a UNION) rather than three. No ordering: the models' default orders
+    through the lesson and the pupil's name, joins the big tables need not make."""
+    def shaped(rows, kind, key, text, is_debt, comment, number):
+        return (rows.order_by()
+                .annotate(c0=Value(kind, output_field=IntegerField()), c1=F(key),
                           c2=F("pupil_id"), c3=text, c4=is_debt, c5=comment,
                           c6=F("version"), c7=number)
                 .values_list("c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7"))
 
+    def of_lessons(rows):
+        return rows.filter(lesson__in=lessons, pupil_id__in=pupil_ids)
+
     no = Value(False, output_field=BooleanField())
-    marks = shaped(Mark.objects, True, "task_id", F("value"), F("is_debt"), F("comment"),
-                   F("updated_by_id"))
-    attendance = shaped(Attendance.objects, False, "lesson_id", F("kind"), no,
-                        Value("", output_field=CharField()),
-                        Cast("late_minutes", BigIntegerField()))
-    return marks.union(attendance, all=True).order_by()
+    marks = shaped(of_lessons(Mark.objects), MARK, "task_id", F("value"), F("is_debt"),
+                   F("comment"), F("updated_by_id"))
+    parts = [shaped(of_lessons(Attendance.objects), ATTENDANCE, "lesson_id", F("kind"), no,
+                    Value("", output_field=CharField()),
+                    Cast("late_minutes", BigIntegerField()))]
+    if finals is not None:
+        parts.append(shaped(finals, FINAL, "pk", F("value"), no, F("kind"),
+                            Value(None, output_field=BigIntegerField())))
+    return marks.union(*parts, all=True).order_by()
 
 
 def _inside(spans, day):
@@ -386,8 +452,6 @@ def open_journal(user, school_class_pk, subject_pk, subgroup_pk=None, period_pk=
             has_co_teachers=Exists(Lesson.co_teachers.through.objects.filter(
                 lesson_id=OuterRef("pk"))),
             has_files=Exists(HomeworkFile.objects.filter(homework__lesson_id=OuterRef("pk"))))
-        .prefetch_related(
-            Prefetch("tasks", queryset=Task.objects.select_related("mark_type").order_by("pk")))
         .order_by("date", "lesson_number", "pk"))
     shared = [lesson for lesson in lessons if lesson.has_co_teachers]
     if shared:
@@ -401,8 +465,23 @@ def open_journal(user, school_class_pk, subject_pk, subgroup_pk=None, period_pk=
     fillable = set()
     if not period.is_closed:
         fillable = {lesson.pk for lesson in lessons if lesson.fill_right}
+    # The works of the lessons as plain values, their mark types from the school's list
+    # (read for the "add a work" menu anyway): a quarter has a hundred works over a few
+    # mark types.
+    kinds, tasks_of = {}, {}
+    if marks_allowed:
+        kinds = {kind.pk: kind for kind in
+                 MarkType.objects.for_institution(school_class.institution_id)}
+        if lessons:
+            rows = list(Task.objects.filter(lesson__in=lessons).order_by("pk")
+                        .values_list("pk", "lesson_id", "mark_type_id", "title"))
+            missing = {kind for _pk, _lesson, kind, _title in rows} - kinds.keys()
+            if missing:  # a mark type the school no longer offers
+                kinds.update((kind.pk, kind) for kind in MarkType.objects.filter(pk__in=missing))
+            for pk, lesson_id, kind, title in rows:
+                tasks_of.setdefault(lesson_id, []).append(GridTask(pk, kinds[kind], title))
     day = today()
-    columns = [Column(lesson, list(lesson.tasks.all()) if marks_allowed else [],
+    columns = [Column(lesson, tasks_of.get(lesson.pk, []),
                       may_fill=lesson.pk in fillable and lesson.date <= day,
                       files=files.get(lesson.pk, []))
                for lesson in lessons]
@@ -432,47 +511,43 @@ def open_journal(user, school_class_pk, subject_pk, subgroup_pk=None, period_pk=
 
     rows = _rows(_memberships(school_class, subgroup, period), period)
     pupil_ids = [row.pupil.pk for row in rows]
-    marks, attendance = {}, {}
-    if lessons and pupil_ids:
-        # No ordering (the models' default orders through the lesson and the pupil's
-        # name, joins the big tables need not make) and the works already loaded above.
-        # Plain values, not instances: a quarter holds hundreds of marks.
-        # Marks and attendance in one query (a UNION of rows of the same shape).
-        tasks = {task.pk: task for column in columns for task in column.tasks}
-        for is_mark, key, pupil_id, text, is_debt, comment, version, number in (
-                _cells_of(lessons, pupil_ids)):
-            if not is_mark:
-                attendance[key, pupil_id] = GridAttendance(text, number, version)
-            elif key in tasks:
-                marks[key, pupil_id] = GridMark(tasks[key], text, is_debt, comment,
-                                                version, number)
 
     # Finals: the shown period's; with the last period of the year also the year's and
     # the exam's.
     final_heads = [(FinalKind.PERIOD, period, _("Period"))]
     if period.pk == periods[-1].pk:
         final_heads += [(FinalKind.YEAR, None, _("Year")), (FinalKind.EXAM, None, _("Exam"))]
-    finals = {}
-    if pupil_ids and marks_allowed:
+    wanted_finals = None
+    if marks_allowed:
         query = FinalMark.objects.filter(pupil_id__in=pupil_ids, subject=subject)
-        wanted = query.filter(kind=FinalKind.PERIOD, period=period)
+        wanted_finals = query.filter(kind=FinalKind.PERIOD, period=period)
         if len(final_heads) > 1:
-            wanted = wanted | query.filter(academic_year_id=school_class.academic_year_id,
-                                           kind__in=[FinalKind.YEAR, FinalKind.EXAM])
-        for final in wanted.order_by():
-            finals[final.pupil_id, final.kind] = final
+            wanted_finals = wanted_finals | query.filter(
+                academic_year_id=school_class.academic_year_id,
+                kind__in=[FinalKind.YEAR, FinalKind.EXAM])
 
+    marks, attendance, finals = {}, {}, {}
+    if pupil_ids and (lessons or wanted_finals is not None):
+        # Plain values, not instances: a quarter holds hundreds of marks. Marks,
+        # attendance and finals in one query, with the works already loaded above.
+        tasks = {task.pk: task for column in columns for task in column.tasks}
+        for kind, key, pupil_id, text, is_debt, comment, version, number in (
+                _cells_of(lessons, pupil_ids, wanted_finals)):
+            if kind == ATTENDANCE:
+                attendance[key, pupil_id] = GridAttendance(text, number, version)
+            elif kind == FINAL:
+                finals[pupil_id, comment] = GridFinal(key, text, version)
+            elif key in tasks:
+                marks[key, pupil_id] = GridMark(tasks[key], text, is_debt, comment,
+                                                version, number)
+
+    lookups = Lookups(columns, marks, attendance)
+    task_pks = [task_pk for _c, _l, _d, tasks in lookups.columns for _t, task_pk in tasks]
     for row in rows:
-        pupil_marks = []
-        for column in columns:
-            cell = Cell(column, _inside(row.spans, column.lesson.date),
-                        attendance.get((column.lesson.pk, row.pupil.pk)))
-            for task in column.tasks:
-                mark = marks.get((task.pk, row.pupil.pk))
-                cell.marks.append((task, mark))
-                if mark is not None:
-                    pupil_marks.append(mark)
-            row.cells.append(cell)
+        row.lookups = lookups
+        pupil = row.pupil.pk
+        pupil_marks = [mark for mark in (marks.get((task_pk, pupil)) for task_pk in task_pks)
+                       if mark is not None]
         if marks_allowed:
             row.average = weighted_average(pupil_marks)
             if row.average is not None and settings is not None:
@@ -482,8 +557,7 @@ def open_journal(user, school_class_pk, subject_pk, subgroup_pk=None, period_pk=
 
     mark_types = []
     if marks_allowed and any(column.may_fill for column in columns):
-        mark_types = list(MarkType.objects.for_institution(school_class.institution_id)
-                          .order_by("name"))
+        mark_types = sorted(kinds.values(), key=lambda kind: (kind.name, kind.pk))
     return Journal(
         school_class=school_class, subject=subject, subgroup=subgroup, period=period,
         periods=periods, subgroups=subgroups, columns=columns, rows=rows,
@@ -645,27 +719,32 @@ def render_cells(row):
     """A pupil's cells of the grid as HTML. Put together here rather than in the
     template: a quarter's grid has thousands of cells, and the template engine spent ten
     times as long on them as the queries take. Every value is escaped."""
-    # The standard library's escape: Django's lazy-aware one costs more per call.
-    esc = _Escaped()
+    lookups = row.lookups
+    # The standard library's escape, remembered for the whole grid: Django's lazy-aware
+    # one costs more per call, and the same few values repeat thousands of times.
+    esc, entries = lookups.escaped, lookups.entries
+    marks, attendance = lookups.marks, lookups.attendance
     name, pupil = escape(row.pupil.person.short_name), row.pupil.pk
-    debt_word = _("debt")
-    outside = escape(_("Not in the class on this date"))
+    debt_word, outside = lookups.debt_word, lookups.outside
     out = []
     append = out.append
-    for cell in row.cells:
-        column = cell.column
-        if not cell.inside:
+    for column, lesson_pk, date, tasks in lookups.columns:
+        if not row.inside(date):
             append(f'<td class="jg-out" title="{outside}"></td>'
-                   + '<td class="jg-out"></td>' * len(cell.marks))
+                   + '<td class="jg-out"></td>' * len(tasks))
             continue
-        entry, editable = cell.attendance, cell.editable
+        entry = attendance.get((lesson_pk, pupil))
+        editable = column.may_fill
         if entry is not None:
-            title, text = esc[str(entry)], esc[attendance_letter(entry)]
+            key = (entry.kind, entry.late_minutes)
+            if key not in entries:
+                entries[key] = (esc[str(entry)], esc[attendance_letter(entry)])
+            title, text = entries[key]
         else:
             title = text = ""
         if editable:
             inner = (f'<input class="jg-input" data-kind="attendance" '
-                     f'data-lesson="{column.lesson.pk}" data-pupil="{pupil}" '
+                     f'data-lesson="{lesson_pk}" data-pupil="{pupil}" '
                      f'data-version="{entry.version if entry else 0}" value="{text}" '
                      f'title="{title}" aria-label="{name}, {column.date_label}" '
                      f'autocomplete="off" size="3">')
@@ -673,8 +752,8 @@ def render_cells(row):
             inner = f'<span title="{title}">{text}</span>'
         absent = " jg-absent" if entry else ""
         append(f'<td class="jg-att{absent}" data-att-cell>{inner}</td>')
-        for (_task, mark), (task_pk, cell_title, task_name) in zip(
-                cell.marks, _column_html(column), strict=True):
+        for task_pk, cell_title, task_name in _column_html(column):
+            mark = marks.get((task_pk, pupil))
             if mark is None:
                 comment = text = ""
                 title = cell_title

@@ -168,18 +168,20 @@ def with_period_types(classes):
 
 def class_periods(classes):
     """{class pk: [Period]} of classes from ``with_period_types``, by number: one
-    query."""
-    types = {c.pk: c.chosen_type or c.default_type for c in classes}
-    result = {pk: [] for pk in types}
+    query. The rule of ``curriculum.models.period_types_by_grade``: the grade's own
+    type when the year has periods of it, else the school's default."""
+    result = {c.pk: [] for c in classes}
     if not classes:
         return result
+    types = {c.chosen_type for c in classes} | {c.default_type for c in classes}
     by_type = {}
     for period in (Period.objects.filter(academic_year__in={c.academic_year_id for c in classes},
-                                         period_type__in=set(types.values()) - {None})
+                                         period_type__in=types - {None})
                    .order_by("number")):
         by_type.setdefault((period.academic_year_id, period.period_type_id), []).append(period)
     for c in classes:
-        result[c.pk] = by_type.get((c.academic_year_id, types[c.pk]), [])
+        result[c.pk] = (by_type.get((c.academic_year_id, c.chosen_type))
+                        or by_type.get((c.academic_year_id, c.default_type), []))
     return result
 
 

@@ -99,10 +99,10 @@ USER_FACTS = {}
 def user_fact(name):
     """Register the function that answers one question of the AccessContext:
 
-    - ``"person"``: ``(user) -> (person pk or None, [(role, institution pk or None)])``
-      — the person of a login and their active role assignments, in one query;
-    - ``"pupils"``: ``(person pk) -> ([own pupil rows], [children rows])``, each row
-      ``(pupil pk, institution pk, class pk)``, current pupils only, in one query;
+    - ``"person"``: ``(user) -> (person pk or None, [(role, institution pk or None)],
+      [own pupil rows], [children rows])`` — the person of a login, their active role
+      assignments, and their current pupil records and children, each row
+      ``(pupil pk, institution pk, class pk)``, in one query;
     - ``"classes"``: ``(person pk, schools where they lead, schools where they teach)
       -> (led class pks, taught class pks)``, in one query.
     """
@@ -122,8 +122,8 @@ def _ask(name, *args):
 
 
 class AccessContext:
-    """What one user is, read lazily and at most once per request: two queries for
-    anyone (the person with their roles; their pupil rows with their children), a third
+    """What one user is, read lazily and at most once per request: one query for
+    anyone (the person with their roles, their pupil rows and their children), a second
     only when a class scope is asked about (the classes they lead and teach)."""
 
     def __init__(self, user):
@@ -172,14 +172,8 @@ class AccessContext:
         return held
 
     @cached_property
-    def _pupils(self):
-        if self.person_id is None:
-            return [], []
-        return _ask("pupils", self.person_id)
-
-    @cached_property
     def _own_pupils(self):
-        return self._pupils[0]
+        return self._person[2]
 
     @cached_property
     def own_pupil_ids(self):
@@ -195,7 +189,7 @@ class AccessContext:
 
     @cached_property
     def _children(self):
-        return self._pupils[1]
+        return self._person[3]
 
     @cached_property
     def child_pupil_ids(self):

@@ -2,7 +2,7 @@
 person of a login with their roles, and the pupils they are or are the parent of.
 Registered in RecordsConfig.ready."""
 
-from django.db.models import BooleanField, FilteredRelation, Value
+from django.db.models import BigIntegerField, F, FilteredRelation, Value
 
 from portal.access import today, user_fact
 
@@ -10,34 +10,45 @@ from .models import Guardianship, Person, Pupil, active_assignment
 
 
 @user_fact("person")
-def person_and_roles(user):
-    """(person pk or None, [(role, institution pk or None)]) in one query: the person
-    joined to their assignments valid today (a person without any comes back once,
-    with no role)."""
-    rows = list(
-        Person.objects.filter(user_id=user.pk)
-        .annotate(active=FilteredRelation(
-            "role_assignments", condition=active_assignment(today(), "role_assignments__")))
-        .order_by()
-        .values_list("pk", "active__role", "active__institution_id")
-    )
-    if not rows:
-        return None, []
-    return rows[0][0], [(role, institution_id) for _pk, role, institution_id in rows
-                        if role is not None]
-
-
-@user_fact("pupils")
-def pupils_and_children(person_id):
-    """([own current pupil rows], [current children's rows]) in one query (a UNION ALL of
-    the two indexed lookups), each row (pupil pk, institution pk, class pk)."""
-    own = (Pupil.objects.current().filter(person_id=person_id)
-           .annotate(child=Value(False, output_field=BooleanField())).order_by()
-           .values_list("pk", "institution_id", "school_class_id", "child"))
-    children = (Guardianship.objects.filter(parent__person_id=person_id,
+def person_roles_and_pupils(user):
+    """(person pk or None, [(role, institution pk or None)], [own pupil rows],
+    [children's rows]) in one query, each pupil row (pupil pk, institution pk, class
+    pk): a UNION ALL of three indexed lookups by the login: the person joined to their
+    assignments valid today (a person without any comes back once, with no role), the
+    person's current pupil records, and the current pupils they are the parent of.
+    Every signed-in page asks this, so it is one query, not two."""
+    number = BigIntegerField()
+    person = (Person.objects.filter(user_id=user.pk)
+              .annotate(active=FilteredRelation(
+                  "role_assignments",
+                  condition=active_assignment(today(), "role_assignments__")))
+              .annotate(u_part=Value(PERSON), u_person=F("pk"),
+                        u_pupil=Value(None, output_field=number),
+                        u_role=F("active__role"), u_school=F("active__institution_id"),
+                        u_school_class=Value(None, output_field=number)))
+    own = (Pupil.objects.current().filter(person__user_id=user.pk)
+           .annotate(u_part=Value(OWN), u_person=F("person_id"), u_pupil=F("pk"),
+                     u_role=Value(""), u_school=F("institution_id"),
+                     u_school_class=F("school_class_id")))
+    children = (Guardianship.objects.filter(parent__person__user_id=user.pk,
                                             pupil__left_on__isnull=True)
-                .annotate(child=Value(True, output_field=BooleanField())).order_by()
-                .values_list("pupil_id", "pupil__institution_id", "pupil__school_class_id",
-                             "child"))
-    rows = list(own.union(children, all=True).order_by())
-    return ([row[:3] for row in rows if not row[3]], [row[:3] for row in rows if row[3]])
+                .annotate(u_part=Value(CHILD), u_person=F("parent__person_id"),
+                          u_pupil=F("pupil_id"), u_role=Value(""),
+                          u_school=F("pupil__institution_id"),
+                          u_school_class=F("pupil__school_class_id")))
+    fields = ("u_part", "u_person", "u_pupil", "u_role", "u_school", "u_school_class")
+    rows = list(person.order_by().values_list(*fields).union(
+        own.order_by().values_list(*fields), children.order_by().values_list(*fields),
+        all=True).order_by())
+    person_id, roles, pupils, kids = None, [], [], []
+    for part, person_pk, pupil, role, school, school_class in rows:
+        if part == PERSON:
+            person_id = person_pk
+            if role is not None:
+                roles.append((role, school))
+        else:
+            (pupils if part == OWN else kids).append((pupil, school, school_class))
+    return person_id, roles, pupils, kids
+
+
+PERSON, OWN, CHILD = 1, 2, 3  # the parts of the query above

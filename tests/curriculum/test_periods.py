@@ -126,3 +126,36 @@ def test_a_class_takes_its_grades_periods_or_else_the_schools_default_type(
     assert fallback and fallback == list(Period.objects.filter(
         academic_year_id=school_class.academic_year_id, period_type_id=default,
     ).order_by("number"))
+
+
+def test_every_reader_of_many_classes_periods_takes_the_same_rule():
+    """The closing of a period, its missing finals and the overviews choose a class's
+    periods as ``Period.objects.for_class`` does, also for a grade whose own type has no
+    periods this year (it takes the school's default)."""
+    from curriculum.closing import ClosedPeriods
+    from curriculum.models import GradePeriodType, SchoolClass
+    from journal.finals import classes_of_period
+    from journal.overview import class_periods, with_period_types
+
+    school_class = SchoolClass.objects.get(institution__short_name="СОШ № 1", grade=5,
+                                           letter="А")
+    year = school_class.academic_year_id
+    used = set(Period.objects.filter(academic_year_id=year)
+               .values_list("period_type_id", flat=True))
+    without_periods = PeriodType.objects.exclude(pk__in=used).first()
+    assert without_periods is not None
+    GradePeriodType.objects.update_or_create(
+        academic_year_id=year, grade=school_class.grade,
+        defaults={"period_type": without_periods})
+    classes = list(with_period_types(SchoolClass.objects.filter(academic_year_id=year)))
+    periods = class_periods(classes)
+    every_period = list(Period.objects.filter(academic_year_id=year))
+    closing = ClosedPeriods(every_period)
+    for c in classes:
+        expected = list(Period.objects.for_class(c))
+        assert expected, c
+        assert periods[c.pk] == expected, c
+        for period in expected:
+            assert c in classes_of_period(period), (c, period)
+            assert c.pk in closing.classes_of(period), (c, period)
+    assert periods[school_class.pk][0].period_type_id != without_periods.pk

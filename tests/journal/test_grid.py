@@ -298,15 +298,15 @@ def test_the_grid_loads_with_a_fixed_number_of_queries(client_for,
     assert after == before
     assert sum(1 for row in journal.rows if row.average is not None) >= 25
     # The readable journals with the subject, the class with its settings, the periods,
-    # the lessons, their works, the pupils, marks and attendance (one UNION), the finals
+    # the lessons, their works, the pupils, marks, attendance and finals (one UNION)
     # and the mark types: co-teachers and homework files only when there are some.
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         open_journal(teacher, lesson.school_class_id, lesson.subject_id)
     client = client_for("school1.teacher")
     client.get(grid_url(lesson))  # sessions and the like warm up
-    # The journal's 9, the session's 1 and the user with the access context's 3
+    # The journal's 8, the session's 1 and the user with the access context's 2
     # (portal.access; the header's person comes with the user).
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(11):
         assert client.get(grid_url(lesson)).status_code == 200
 
 

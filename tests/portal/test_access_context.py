@@ -38,15 +38,15 @@ def expected(user):
 
 
 def test_every_fact_is_answered_by_an_app():
-    assert {"person", "pupils", "classes"} <= set(USER_FACTS)
+    assert {"person", "classes"} <= set(USER_FACTS)
 
 
 @pytest.mark.parametrize("username", DEMO)
-def test_the_context_costs_two_queries_and_one_more_for_classes(
+def test_the_context_costs_one_query_and_one_more_for_classes(
         username, demo_user, django_assert_max_num_queries):
     user = demo_user(username)
     context = AccessContext(user)
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(1):
         read = (context.school_roles, context.department_roles, context.all_roles,
                 context.own_pupil_ids, context.child_pupil_ids, context.children_class_ids)
     with django_assert_max_num_queries(1):
@@ -71,7 +71,7 @@ def test_the_combined_queries_answer_as_the_separate_ones(django_assert_max_num_
     GuardianshipFactory(parent=parent, pupil=pupil)
     GuardianshipFactory(parent=parent, pupil=left)
     context = AccessContext(user)
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(1):
         assert context.person_id == person.pk
         assert context.school_roles == {pupil.institution_id: {Role.PARENT}}
     assert context.child_pupil_ids == {pupil.pk} and not context.own_pupil_ids
