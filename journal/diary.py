@@ -20,7 +20,7 @@ from functools import reduce
 from html import escape
 from operator import or_
 
-from django.db.models import Count, F, FilteredRelation, Q, Value
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Value
 from django.template.defaultfilters import floatformat, linebreaksbr
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -412,7 +412,11 @@ def week(pupil, day):
             "attendance", condition=Q(attendance__pupil=pupil)))
         .values(*LESSON_FIELDS, attendance_id=F("own_attendance__id"),
                 attendance_kind=F("own_attendance__kind"),
-                attendance_late=F("own_attendance__late_minutes"))
+                attendance_late=F("own_attendance__late_minutes"),
+                # Files are rare: the lessons say whether their homework has any, and
+                # only then are they read.
+                has_files=Exists(HomeworkFile.objects.filter(
+                    homework__lesson_id=OuterRef("pk"))))
         .order_by("date", "lesson_number", "starts_at", "pk"))
     subjects, subgroups, rooms, teachers = {}, {}, {}, {}
     lessons, homework, attendance = {}, {}, {}
@@ -441,8 +445,9 @@ def week(pupil, day):
                          .order_by("task_id")):
         marks.setdefault(mark.lesson_id, []).append(mark)
     files = {}
-    if homework:  # a week without homework has no files to read
-        for row in HomeworkFile.objects.filter(homework__in=[h.pk for h in homework.values()]):
+    with_files = [row["homework__id"] for row in rows if row["has_files"]]
+    if with_files:
+        for row in HomeworkFile.objects.filter(homework__in=with_files).order_by("pk"):
             files.setdefault(row.homework_id, []).append(row)
 
     by_day = {diary_day.day: diary_day for diary_day in days}
