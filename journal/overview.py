@@ -151,10 +151,10 @@ TEACHER_NAMES = ["teacher__person__surname", "teacher__person__name",
 
 
 def with_period_types(classes):
-    """The classes of a queryset, each with the period type its grade uses this year
-    (``period_type_id``: the year's choice for the grade, else the school's default, as
-    ``Period.objects.for_class``) and whether its school gives marks in grade 1
-    (``marks_in_first_grade``: None without settings): one query."""
+    """The classes of a queryset, each with what ``class_periods`` chooses their periods
+    by (``chosen_type``: the year's choice for the grade, ``default_type``: the school's
+    default) and whether its school gives no marks in grade 1
+    (``no_marks_in_first_grade``: None without settings): one query."""
     settings = InstitutionSettings.objects.filter(institution_id=OuterRef("institution_id"))
     return classes.annotate(
         chosen_type=Subquery(GradePeriodType.objects.filter(

@@ -8,6 +8,8 @@ from portal.access import today, user_fact
 
 from .models import Guardianship, Person, Pupil, active_assignment
 
+PERSON, OWN, CHILD = 1, 2, 3  # the parts of the query below
+
 
 @user_fact("person")
 def person_roles_and_pupils(user):
@@ -50,5 +52,3 @@ def person_roles_and_pupils(user):
             (pupils if part == OWN else kids).append((pupil, school, school_class))
     return person_id, roles, pupils, kids
 
-
-PERSON, OWN, CHILD = 1, 2, 3  # the parts of the query above

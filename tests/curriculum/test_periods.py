@@ -150,6 +150,8 @@ def test_every_reader_of_many_classes_periods_takes_the_same_rule():
     classes = list(with_period_types(SchoolClass.objects.filter(academic_year_id=year)))
     periods = class_periods(classes)
     every_period = list(Period.objects.filter(academic_year_id=year))
+    for period in every_period:  # as if closed: the guard then asks whose period it is
+        period.closed_at = datetime.datetime(2027, 6, 1, tzinfo=datetime.UTC)
     closing = ClosedPeriods(every_period)
     for c in classes:
         expected = list(Period.objects.for_class(c))
@@ -158,4 +160,6 @@ def test_every_reader_of_many_classes_periods_takes_the_same_rule():
         for period in expected:
             assert c in classes_of_period(period), (c, period)
             assert c.pk in closing.classes_of(period), (c, period)
+            # One class alone, as a single save asks it.
+            assert ClosedPeriods(every_period).period_of(c.pk, period.starts_on) == period
     assert periods[school_class.pk][0].period_type_id != without_periods.pk
