@@ -69,7 +69,7 @@ test: lint
 	$(MAKE) --no-print-directory -j2 --output-sync=target check-deploy test-browser test-dates
 
 messages: venv
-	$(MANAGE) makemessages -l ru -l en --ignore=.venv --ignore=static
+	$(MANAGE) makemessages -l ru -l en --add-location=file --ignore=.venv --ignore=static
 	$(MANAGE) compilemessages --ignore=.venv
 
 clean:

@@ -121,6 +121,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
                 "portal.context_processors.navigation",
+                "portal.branding.branding",
             ],
         },
     },
@@ -272,7 +273,10 @@ STORAGES = {
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
-WAGTAIL_SITE_NAME = _("SGO portal")
+# The product's name on every page (portal.branding): PORTAL_NAME, e.g. the city's
+# «Школы Энска»; without it, "School portal" in the user's language.
+PORTAL_NAME = os.environ.get("PORTAL_NAME", "")
+WAGTAIL_SITE_NAME = PORTAL_NAME or _("School portal")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 # One login, allauth's, with its rate limits and reauthentication: Wagtail's admin and

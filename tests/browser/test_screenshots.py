@@ -1,0 +1,93 @@
+"""Screenshots of the key pages at a phone's width (390 px) and a desktop's (1280 px),
+for every role, kept as test artifacts in ``build/screenshots/<page>/<width>.png`` (look
+at them: the layout is checked by eye there and by the assertions of the flows' tests).
+``build/screenshots/overflow.json`` records, per page and width, how many pixels a reader
+must scroll sideways (the page, or its widest sideways-scrolling box)."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import Page, expect
+
+from tests.conftest import DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+SHOTS = Path(settings.BASE_DIR) / "build" / "screenshots"
+WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}
+
+# Who, and which of their pages: a path, or a link to follow from the page before.
+PAGES = {
+    None: [("home", "/"), ("login", "/accounts/login/")],
+    "school1.parent": [("parent-start", "/start/"), ("parent-diary", "/diary/"),
+                       ("parent-diary-period", "link:a[href$='/period/']")],
+    "school1.pupil": [("pupil-start", "/start/"), ("pupil-diary", "/diary/")],
+    "school1.teacher": [("teacher-dashboard", "/start/"), ("teacher-journals", "/journal/"),
+                        ("teacher-grid", "link:main a[href*='/journal/'][href$='/']"),
+                        ("teacher-timetable", "/timetable/")],
+    "school1.classteacher": [("classteacher-dashboard", "/start/"),
+                             ("classteacher-journal", "/journal/")],
+    "school1.deputy": [("deputy-dashboard", "/start/"),
+                       ("deputy-journal", "/journal/")],
+    "school1.director": [("director-dashboard", "/start/")],
+    "school1.secretary": [("admin-home", "/admin/"),
+                          ("admin-pupils", "/admin/records/pupil/")],
+    "dept": [("department-dashboard", "/start/")],
+}
+
+
+def log_in(page: Page, username: str) -> None:
+    page.goto("/accounts/login/")
+    form = page.locator("main form[action='/accounts/login/']")
+    form.locator("input[name='login']").fill(username)
+    form.locator("input[name='password']").fill(DEMO_PASSWORD)
+    with page.expect_navigation():
+        form.locator("button[type='submit']").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/$"))
+
+
+# How many pixels of the page the reader must scroll sideways to see: the page itself, or
+# the widest box inside it that scrolls sideways (a table in an overflow wrapper).
+SIDEWAYS = """() => {
+  let widest = document.documentElement.scrollWidth - document.documentElement.clientWidth;
+  for (const el of document.querySelectorAll("main *")) {
+    if (el.clientWidth && el.scrollWidth - el.clientWidth > widest
+        && getComputedStyle(el).overflowX !== "visible") {
+      widest = el.scrollWidth - el.clientWidth;
+    }
+  }
+  return widest;
+}"""
+
+
+def overflow(page: Page) -> int:
+    return page.evaluate(SIDEWAYS)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("username", list(PAGES), ids=lambda u: u or "visitor")
+def test_screenshots_of_the_key_pages(page: Page, username):
+    if username:
+        log_in(page, username)
+    report_path = SHOTS / "overflow.json"
+    for label, target in PAGES[username]:
+        for width_name, (width, height) in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": height})
+            if target.startswith("link:"):
+                if width_name == "phone":
+                    link = page.locator(target.removeprefix("link:")).first
+                    href = link.get_attribute("href")
+                response = page.goto(href)
+            else:
+                response = page.goto(target)
+            assert response is not None and response.status == 200, (label, page.url)
+            page.wait_for_load_state("networkidle")
+            path = SHOTS / label / f"{width}.png"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(path), full_page=True)
+            report = json.loads(report_path.read_text()) if report_path.exists() else {}
+            report.setdefault(label, {})[str(width)] = overflow(page)
+            report_path.write_text(json.dumps(report, indent=1, sort_keys=True))
