@@ -1,4 +1,4 @@
-"""The journal of the demo city: works and marks, attendance, homework, topics and the
+"""The journal of the demo city: works and marks, attendance, homework and the
 finals of the periods that have ended, as if every teacher had kept their journal from
 the first day of the year up to a cut-off date (R-JRN-1…4).
 
@@ -11,7 +11,9 @@ city's fifteen million marks never sit in memory at once, and no row is saved on
 What it aims at, per pupil: about 300 marks a year (≈1.8 a school day: an oral answer
 now and then, work in class, a test about every 8th lesson of a subject, a homework
 mark), mostly 4 and 5 around the pupil's own level; about 6 % of lessons missed, illness
-as runs of whole days; homework for most lessons. A few recent lessons are left without
+as runs of whole days; homework for most lessons of the written subjects
+(journal/demo_homework.py). The lessons' topics come from the thematic plans
+(schedule/demo.py). A few recent lessons are left without
 a topic or without the register taken, so that the "what is missing" pages show
 something.
 """
@@ -21,8 +23,6 @@ import time
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import CharField, OuterRef, Subquery, Value
-from django.db.models.functions import Cast, Concat, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from curriculum.models import (
@@ -34,10 +34,12 @@ from curriculum.models import (
     Subgroup,
     SubgroupMembership,
     Subject,
+    TeachingAssignment,
 )
 from records.models import Staff
 from schedule.models import Lesson
 
+from .demo_homework import PRACTICAL, homework_text, sets_homework
 from .models import (
     Attendance,
     AttendanceKind,
@@ -70,9 +72,6 @@ MISSING_FINAL = 0.02
 
 COMMENTS = ["Молодец!", "Не выучил правило", "Работа на уроке активная", "Нет тетради",
             "Хороший ответ у доски", "Невнимательно, много исправлений"]
-HOMEWORK = ["§ {n}, вопросы в конце параграфа", "Упр. {m} (письменно)",
-            "Повторить § {n}, выучить определения", "№ {m}, {k}", "Прочитать с. {p}–{q}",
-            "Подготовить сообщение по теме урока", "Рабочая тетрадь, с. {p}"]
 LINKS = ["https://resh.edu.ru/subject/lesson/{m}/", "https://uchi.ru/homework/{m}",
          "https://www.yaklass.ru/p/{m}"]
 TEST_TYPE = {"Русский язык": "диктант"}
@@ -94,9 +93,8 @@ class Counts:
     attendance: int = 0
     homework: int = 0
     finals: int = 0
-    # Seconds spent writing the rows and the topics, for the progress output.
+    # Seconds spent writing the rows, for the progress output.
     writing: float = 0.0
-    topics: float = 0.0
 
 
 def seed_journal(institution, year, rnd, until, closed_by_id=None, counts=None):
@@ -107,9 +105,6 @@ def seed_journal(institution, year, rnd, until, closed_by_id=None, counts=None):
     if until < year.starts_on:
         return counts
     school = SchoolJournal(institution, year, rnd, until, counts)
-    started = time.monotonic()
-    fill_topics(institution, year, until)
-    counts.topics += time.monotonic() - started
     for school_class in SchoolClass.objects.filter(academic_year=year).order_by(
             "grade", "letter", "pk"):
         school.seed_class(school_class)
@@ -161,21 +156,6 @@ def local_time(day, time):
     return datetime.datetime.combine(day, time, tzinfo=timezone.get_current_timezone())
 
 
-def fill_topics(institution, year, until):
-    """Subjects without a thematic plan get a topic per month of the teacher's own
-    programme on their held lessons: «<subject>: раздел <n> рабочей программы», n
-    counting the months from the year's first. One UPDATE for the school."""
-    month = (ExtractYear("date") - year.starts_on.year) * 12 + ExtractMonth("date") \
-        - year.starts_on.month + 1
-    Lesson.objects.filter(
-        institution=institution, topic="", is_cancelled=False,
-        date__gte=year.starts_on, date__lte=until,
-    ).update(topic=Concat(
-        Subquery(Subject.objects.filter(pk=OuterRef("subject_id")).values("name")[:1]),
-        Value(": раздел "), Cast(month, CharField()), Value(" рабочей программы"),
-        output_field=CharField()), topic_edited=True)
-
-
 def close_periods(institution, year, until, closed_by_id):
     """Periods that ended before the cut-off are closed, as the deputy does after the
     finals are in."""
@@ -217,6 +197,10 @@ class SchoolJournal:
             self.group_rosters.setdefault(group, []).append((pupil, start, end))
         self.group_subject = dict(Subgroup.objects.filter(institution=institution)
                                   .values_list("pk", "subject_id"))
+        # (class, subject): hours a week, which set the pace of the homework's numbers.
+        self.hours = {(class_id, subject): int(hours) for class_id, subject, hours in
+                      TeachingAssignment.objects.filter(institution=institution)
+                      .values_list("school_class_id", "subject_id", "hours_per_week")}
         self.periods = {}  # grade: the class's periods, from Period.objects.for_class
 
     def periods_of(self, school_class):
@@ -282,11 +266,13 @@ class SchoolJournal:
                         if kind == AttendanceKind.LATE else None, 1, when, user))
             present = [p for p in members if missing.get(p, AttendanceKind.LATE)
                        == AttendanceKind.LATE]
-            if school_class.grade > 1 and rnd.random() < HOMEWORK_CHANCE:
+            if school_class.grade > 1 and sets_homework(self.subjects.get(subject), rnd,
+                                                        HOMEWORK_CHANCE):
                 following = lessons[index + 1] if index + 1 < len(lessons) else None
                 due = following[4] if following and (following[1], following[2]) == key \
                     else day + datetime.timedelta(days=7)
-                homework.append(self.homework(pk, due, when, user))
+                homework.append(self.homework(pk, due, when, user, school_class, subject,
+                                              position))
             if not marks_allowed:
                 continue
             period = next((n for n, p in enumerate(periods) if p.starts_on <= day <= p.ends_on),
@@ -355,7 +341,8 @@ class SchoolJournal:
             if count:
                 result.append((types["работа на уроке"].pk,
                                sorted(rnd.sample(present, count)), []))
-        if rnd.random() < HOMEWORK_MARK_CHANCE:
+        # No written homework in the practical subjects: nothing to mark.
+        if self.subjects.get(subject) not in PRACTICAL and rnd.random() < HOMEWORK_MARK_CHANCE:
             count = int(len(present) * HOMEWORK_MARK_SHARE + rnd.random())
             if count:
                 result.append((types["домашняя работа"].pk,
@@ -366,15 +353,14 @@ class SchoolJournal:
         mark = level + self.rnd.gauss(0, 0.7)
         return 5 if mark >= 4.5 else 4 if mark >= 3.5 else 3 if mark >= 2.5 else 2
 
-    def homework(self, lesson_id, due, when, user):
+    def homework(self, lesson_id, due, when, user, school_class, subject, position):
         rnd = self.rnd
-        numbers = {"n": rnd.randint(1, 40), "m": rnd.randint(1, 600), "k": rnd.randint(1, 600),
-                   "p": rnd.randint(5, 200)}
-        numbers["q"] = numbers["p"] + rnd.randint(2, 12)
-        links = rnd.choice(LINKS).format(**numbers) if rnd.random() < LINK_CHANCE else ""
+        text = homework_text(self.subjects.get(subject), school_class.grade, position,
+                             self.hours.get((school_class.pk, subject), 2), rnd)
+        links = rnd.choice(LINKS).format(m=rnd.randint(1, 7000)) \
+            if rnd.random() < LINK_CHANCE else ""
         # The row as insert_rows writes it (HOMEWORK_COLUMNS).
-        return (self.institution.pk, lesson_id, rnd.choice(HOMEWORK).format(**numbers), links,
-                due, 1, when, user)
+        return (self.institution.pk, lesson_id, text, links, due, 1, when, user)
 
     def write(self, tasks, marks, attendance, homework):
         """Writes a class's rows; ``tasks`` are [None, lesson, mark type] lists that get

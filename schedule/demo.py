@@ -11,6 +11,7 @@ import datetime
 from curriculum.models import ClassMembership, Subgroup, SubgroupMembership, TeachingAssignment
 
 from .conflicts import SlotTimes
+from .demo_topics import TOPICS, YEAR_END
 from .lessons import generate_lessons
 from .models import (
     BellSchedule,
@@ -43,19 +44,6 @@ SCHOOL_EVENTS = [  # of 2026/2027; seed_events moves them to the demo year
 ]
 CLASS_EVENTS = ["Классный час «Безопасная дорога»", "Экскурсия в Национальный музей",
                 "Родительское собрание", "Классный час «Мой край — Якутия»"]
-TOPICS = {
-    "Математика": ["Натуральные числа", "Сложение и вычитание", "Умножение и деление",
-                   "Дроби", "Десятичные дроби", "Проценты", "Уравнения", "Геометрические фигуры",
-                   "Повторение"],
-    "Русский язык": ["Звуки и буквы", "Состав слова", "Части речи", "Имя существительное",
-                     "Имя прилагательное", "Глагол", "Синтаксис", "Пунктуация", "Повторение"],
-    "Английский язык": ["Знакомство", "Моя семья", "Школа", "Мой день", "Еда",
-                        "Погода и времена года", "Путешествия", "Повторение"],
-    "Литература": ["Устное народное творчество", "Басни", "А. С. Пушкин", "М. Ю. Лермонтов",
-                   "Н. В. Гоголь", "Поэзия XX века", "Повторение"],
-}
-
-
 # Everything seed_timetable writes, in an order that deletes cleanly.
 SCHOOL_MODELS = (Lesson, TimetableChange, TimetableEntry, Event, ThematicPlan, BellSchedule,
                  Room)
@@ -151,10 +139,26 @@ def split_into_subgroups(institution, year, assignments, pupils_by_class):
     return plain + extra
 
 
-def place_lessons(institution, year, assignments, rooms, special, rnd):
+def place_lessons(institution, year, assignments, rooms, special, rnd, tries=30):
+    """A weekly timetable without clashes that gives every assignment its hours: the
+    greedy placement below, tried again in another order while some lesson finds no
+    slot (the fewest left out wins when none places them all)."""
+    best = None
+    for _try in range(tries):
+        entries, left_out = place_greedily(institution, year, assignments, rooms, special,
+                                           rnd)
+        if best is None or left_out < best[1]:
+            best = (entries, left_out)
+        if not left_out:
+            break
+    return best[0]
+
+
+def place_greedily(institution, year, assignments, rooms, special, rnd):
     """A greedy weekly timetable without clashes: each class's lessons go to the
     earliest free lesson of a day where the class, the teacher and the room are free.
-    The two groups of a class share one slot, each with its own teacher."""
+    The two groups of a class share one slot, each with its own teacher. Returns the
+    entries and the number of lessons that found no slot."""
     busy_teacher, busy_class, busy_room = set(), set(), set()
     by_class = {}
     twins = {}
@@ -163,12 +167,18 @@ def place_lessons(institution, year, assignments, rooms, special, rnd):
             twins[(a.school_class_id, a.subject_id)] = a
         else:
             by_class.setdefault(a.school_class_id, []).append(a)
-    entries = []
+    entries, left_out = [], 0
     days = [1, 2, 3, 4, 5]
+    # The busiest teachers' classes first: their lessons have the fewest free slots.
+    teacher_hours = {}
+    for a in assignments:
+        teacher_hours[a.teacher_id] = teacher_hours.get(a.teacher_id, 0) + a.hours_per_week
     for class_pk, items in by_class.items():
         load = [0] * 6
         lessons = [a for a in items for _hour in range(int(round(a.hours_per_week)))]
         rnd.shuffle(lessons)
+        # Subjects of busy teachers first, the order among equals drawn.
+        lessons.sort(key=lambda a: -teacher_hours[a.teacher_id])
         for assignment in lessons:
             twin = twins.get((class_pk, assignment.subject_id))
             room = special.get(assignment.subject.name) or rooms[class_pk]
@@ -199,26 +209,43 @@ def place_lessons(institution, year, assignments, rooms, special, rnd):
                     break
                 if placed:
                     break
-    return entries
+            if not placed:
+                left_out += 1
+    return entries, left_out
+
+
+# A plan's hours: the year's 34 weeks and one more, so that no lesson is left without a
+# topic; the last two weeks and that one go to revising the year.
+PLAN_WEEKS, REVISION_WEEKS = 35, 3
+
+
+def plan_sections(titles, hours_per_week):
+    """[(title, hours)] of a year's plan: the sections share the year's hours in order
+    (the first ones get an hour more where they do not divide evenly), then the
+    revision of the year."""
+    hours = max(1, int(hours_per_week))
+    main = hours * (PLAN_WEEKS - REVISION_WEEKS)
+    each, extra = divmod(main, len(titles))
+    return [(title, each + (1 if n < extra else 0)) for n, title in enumerate(titles)
+            if each or n < extra] + [(YEAR_END, hours * REVISION_WEEKS)]
 
 
 def seed_plans(institution, year, assignments):
-    """A thematic plan for each class and subject with a topic list, written by the
-    teacher of that class (R-KTP-1): hours enough for the year's 34 weeks."""
+    """A thematic plan for each class and subject with the sections of its programme,
+    written by the teacher of that class (R-KTP-1); one per class for a subject taught
+    in groups, which both groups follow."""
     plans, topics = [], []
     for assignment in assignments:
-        titles = TOPICS.get(assignment.subject.name)
+        school_class = assignment.school_class
+        titles = TOPICS.get(assignment.subject.name, {}).get(school_class.grade)
         if titles is None or (assignment.subgroup_id
                               and not assignment.subgroup.name.endswith("1")):
             continue
-        school_class = assignment.school_class
         plan = ThematicPlan(institution=institution, academic_year=year,
                             subject=assignment.subject, school_class=school_class,
                             grade=school_class.grade, author_id=assignment.teacher_id)
         plans.append(plan)
-        hours_each = max(1, int(assignment.hours_per_week * 34) // len(titles))
-        topics.append((plan, [(f"{title} ({school_class.grade} класс)", hours_each)
-                              for title in titles]))
+        topics.append((plan, plan_sections(titles, assignment.hours_per_week)))
     ThematicPlan.objects.bulk_create(plans, batch_size=BATCH)
     PlannedTopic.objects.bulk_create([
         PlannedTopic(plan=plan, sort_order=n, title=title, hours=hours)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from curriculum.closing import open_only
+from curriculum.days_off import public_days_off
 from curriculum.models import Holiday, SchoolClass
 
 from .conflicts import SlotTimes
@@ -45,7 +46,10 @@ class Report:
 
 
 def holidays_of(institution_id, first_day, last_day):
-    days = set()
+    """The days without lessons from ``first_day`` to ``last_day``: the public holidays
+    and moved days off of the production calendar (curriculum.days_off), and the
+    holidays of the department and of the school."""
+    days = set(public_days_off(first_day, last_day))
     rows = Holiday.objects.filter(Q(institution__isnull=True) | Q(institution_id=institution_id))
     for holiday in rows.between(first_day, last_day):
         day = holiday.first_day

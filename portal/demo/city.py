@@ -12,9 +12,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from wagtail.models import ModelLogEntry
 
-from curriculum.models import AcademicYear, Period, SchoolClass, Subject, TeachingAssignment
+from curriculum import actions as curriculum_actions
+from curriculum.days_off import public_days_off
+from curriculum.models import (
+    AcademicYear,
+    Period,
+    SchoolClass,
+    Subject,
+    Tariffication,
+    TeachingAssignment,
+)
 from journal import demo as journal_demo
 from journal import demo_journal
 from journal.models import (
@@ -56,6 +67,7 @@ from .names import FEMALE_NAMES, MALE_NAMES, STREETS, SURNAMES, feminine, patron
 
 DEMO_PASSWORD = "sgo-demo-2026"
 BATCH = 2000
+ARRIVED_LATER = 0.12  # pupils who came to the school after the first grade
 # The tables of millions of rows (the large city's lessons and journal).
 BULK_MODELS = (Lesson, Lesson.co_teachers.through, Task, Mark, Attendance, Homework,
                FinalMark)
@@ -101,12 +113,18 @@ SPECIALIST_SUBJECTS = {
     "Химия": range(8, 12),
     "Технология": range(5, 9),
 }
-HOURS = {"Русский язык": 5, "Математика": 4, "Литературное чтение": 4, "Окружающий мир": 2,
-         "Английский язык": 3, "Физическая культура": 2, "Алгебра": 3, "Русский язык (5–11)": 4,
-         "Математика (5–6)": 5}
-
 # Subject names as the school lists them: the grade hints above only choose teachers.
 SUBJECT_NAME = {"Русский язык (5–11)": "Русский язык", "Математика (5–6)": "Математика"}
+# A specialist teaches at most this many hours a week (one and a half rates of 18 h):
+# a school hires as many of each as its classes need.
+MAX_LOAD = 27
+
+
+def plan_hours(subject, grade):
+    """Hours a week of ``subject`` (a key of PRIMARY_SUBJECTS or SPECIALIST_SUBJECTS) in
+    ``grade``: the curriculum plan's (journal/demo.py), which the load and the timetable
+    follow."""
+    return journal_demo.PLAN[SUBJECT_NAME.get(subject, subject)][grade]
 
 ADMINISTRATION = [
     (Role.DIRECTOR, "Директор"),
@@ -133,6 +151,9 @@ class CityBuilder:
         # whole year).
         self.journal_until = journal_until
         self.random = random.Random(seed)
+        # The pupils' arrival dates draw from a stream of their own, so that they leave
+        # the rest of the city as the seed gives it.
+        self.arrivals = random.Random(f"arrivals-{seed}")
         self.stdout = stdout
         self.year_start = self.calendar.starts_on
         # Roles hold from the spring before the year (2026/2027: 3 June), or from the
@@ -179,6 +200,8 @@ class CityBuilder:
                 self.write_timetables()
             with self.phase("demo accounts"):
                 self.build_demo_accounts()
+            with self.phase("load approved"):
+                self.approve_loads()
             # After the logins: the journal's rows name the demo teachers who entered them.
             with self.phase("journals"):
                 self.write_journals()
@@ -292,6 +315,14 @@ class CityBuilder:
             subject = list(SPECIALIST_SUBJECTS)[i % len(SPECIALIST_SUBJECTS)]
             specialists[subject].append(hire(f"Учитель ({SUBJECT_NAME.get(subject, subject)})",
                                              [Role.SUBJECT_TEACHER]))
+        # Enough teachers for the plan's hours (English from grade 5 in two groups).
+        for subject, grades in SPECIALIST_SUBJECTS.items():
+            needed = sum(plan_hours(subject, grade) * (
+                2 if subject == schedule_demo.SUBGROUP_SUBJECT and grade >= 5 else 1)
+                for grade, _letter in self.size.classes if grade in grades)
+            while len(specialists[subject]) * MAX_LOAD < needed:
+                specialists[subject].append(hire(
+                    f"Учитель ({SUBJECT_NAME.get(subject, subject)})", [Role.SUBJECT_TEACHER]))
         school.update(classes=classes, class_teachers=class_teachers, specialists=specialists)
         # Settings, periods and a completed setup wizard (journal/demo.py).
         journal_demo.seed_school_settings(institution, year, {g for g, _ in self.size.classes})
@@ -357,7 +388,7 @@ class CityBuilder:
                         institution=school["institution"], teacher_id=who.pk,
                         school_class=school_class,
                         subject=school["subjects"][SUBJECT_NAME.get(subject, subject)],
-                        hours_per_week=HOURS.get(subject, 2),
+                        hours_per_week=plan_hours(subject, school_class.grade),
                     ))
         TeachingAssignment.objects.bulk_create(assignments, batch_size=BATCH)
         Staff.subjects.through.objects.bulk_create([
@@ -388,7 +419,8 @@ class CityBuilder:
                     person = self.new_person(surname=surname, father=father,
                                              age=school_class.grade + 6)
                     pupil = Pupil(institution=institution, person=person,
-                                  school_class=school_class, enrolled_on=self.year_start,
+                                  school_class=school_class,
+                                  enrolled_on=self.enrolment_day(school_class.grade),
                                   personal_file_number=f"{school_class.grade}-{len(pupils) + 1}")
                     self.details.pupil(pupil, school_class.grade, family["address"])
                     if not family["consent"]:
@@ -434,6 +466,20 @@ class CityBuilder:
         self.say(f"Pupils: {len(pupils)}, parents: {len(parents)}")
         self.pupils = pupils
 
+    def enrolment_day(self, grade):
+        """When a pupil now in ``grade`` came to the school: 1 September of the year
+        they entered the first grade, or, for about one in eight, a school day of a
+        later year, when their family moved to the city."""
+        entered = self.year_start.year - (grade - 1)
+        if grade == 1 or self.arrivals.random() >= ARRIVED_LATER:
+            return datetime.date(entered, 9, 1)
+        year = self.arrivals.randint(entered, self.year_start.year - 1)
+        day = datetime.date(year, 9, 1) + datetime.timedelta(days=self.arrivals.randint(1, 260))
+        days_off = public_days_off(day, day + datetime.timedelta(days=14))
+        while day.weekday() >= 5 or day in days_off:
+            day += datetime.timedelta(days=1)
+        return day
+
     def write_timetables(self):
         """Rooms, lesson times, the weekly timetable and the year's lessons of every
         school (schedule/demo.py)."""
@@ -462,8 +508,7 @@ class CityBuilder:
             if number % 5 == 0 or number == len(self.schools):
                 self.say(f"  journals filled: {number}/{len(self.schools)}, "
                          f"marks: {counts.marks}, attendance: {counts.attendance}, "
-                         f"{counts.writing:.0f} s of it writing rows, "
-                         f"{counts.topics:.0f} s topics")
+                         f"{counts.writing:.0f} s of it writing rows")
         self.say(f"Journal up to {until:%d.%m.%Y}: works: {counts.tasks}, marks: "
                  f"{counts.marks}, absences: {counts.attendance}, homework: "
                  f"{counts.homework}, finals: {counts.finals}")
@@ -504,9 +549,10 @@ class CityBuilder:
 
     # Demo accounts ----------------------------------------------------------------------
 
-    def login(self, username, person=None, superuser=False):
+    def login(self, username, person=None, superuser=False, usable=True):
         user = User.objects.create(
-            username=username, password=self.password, is_superuser=superuser,
+            username=username, password=self.password if usable else make_password(None),
+            is_superuser=superuser,
             is_staff=superuser, email=f"{username}@demo.example.ru",
         )
         if person is not None:
@@ -551,6 +597,27 @@ class CityBuilder:
                 "person").order_by("pk").first()
             self.login(f"{prefix}.parent", parent.person)
             self.login(f"{prefix}.pupil", child.person)
+
+    def approve_loads(self):
+        """Each school's director approved its teaching load (R-CUR-3) before the year
+        began, through the load page's own action, so the approval is logged; its time
+        is then set to that day. A city built before that day has no approval yet.
+        Directors without a demo login get an account that cannot log in, so that the
+        approval names who gave it."""
+        when = demo_journal.local_time(self.year_start - datetime.timedelta(days=4),
+                                       datetime.time(11))
+        if when.date() > self.today:
+            return
+        kind = ContentType.objects.get_for_model(Tariffication)
+        for number, school in enumerate(self.schools, start=1):
+            director = self.staff_with_role(school, Role.DIRECTOR).person
+            user = director.user if director.user_id else self.login(
+                f"school{number}.director", director, usable=False)
+            version = curriculum_actions.approve_tariffication(school["year"], user)
+            Tariffication.objects.filter(pk=version.pk).update(approved_at=when)
+            ModelLogEntry.objects.filter(content_type=kind, object_id=str(version.pk),
+                                         action=curriculum_actions.APPROVED).update(
+                timestamp=when)
 
     def family_with_two_children(self, school, in_class):
         institution = school["institution"]
@@ -599,6 +666,8 @@ def reset():
 
     Revision.objects.filter(
         base_content_type__app_label__in=["records", "curriculum", "journal"]).delete()
+    ModelLogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Tariffication)).delete()
     # A closed period's rows refuse to be deleted (journal.closing): reopen them first.
     Period.objects.filter(closed_at__isnull=False).update(closed_at=None, closed_by=None)
     # The journal's rows first: marks are the largest table, deleted in one statement
@@ -617,3 +686,5 @@ def reset():
     for model in (Staff, Subject, AcademicYear, Person, Institution, Department):
         model.objects.all().delete()
     User.objects.filter(username__in=[u for u, _ in DEMO_ACCOUNTS]).delete()
+    # The directors' accounts of approve_loads().
+    User.objects.filter(username__regex=r"^school[0-9]+\.director$").delete()

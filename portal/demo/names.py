@@ -42,14 +42,18 @@ FEMALE_NAMES = [
     "Айыына", "Сардаана", "Туйаара", "Нюргуяна", "Саина", "Кюннэй",
 ]
 
-# Patronymics are made from the father's name; a few names need the irregular form.
-IRREGULAR_PATRONYMIC_STEMS = {
-    "Илья": "Ильич", "Никита": "Никитич", "Лев": "Львович", "Пётр": "Петрович",
-    "Павел": "Павлович", "Фёдор": "Фёдорович", "Семён": "Семёнович", "Юрий": "Юрьевич",
-    "Георгий": "Георгиевич", "Григорий": "Григорьевич", "Валерий": "Валерьевич",
-    "Виталий": "Витальевич", "Геннадий": "Геннадьевич", "Василий": "Васильевич",
-    "Николай": "Николаевич", "Андрей": "Андреевич", "Сергей": "Сергеевич",
-    "Алексей": "Алексеевич", "Матвей": "Матвеевич", "Даниил": "Даниилович",
+# Patronymics are made from the father's name (male form, female form). The rules of
+# patronymic() cover the regular names; these are the ones it cannot derive.
+IRREGULAR_PATRONYMICS = {
+    "Илья": ("Ильич", "Ильинична"),
+    "Никита": ("Никитич", "Никитична"),
+    "Кузьма": ("Кузьмич", "Кузьминична"),
+    "Фома": ("Фомич", "Фоминична"),
+    "Лев": ("Львович", "Львовна"),
+    "Павел": ("Павлович", "Павловна"),
+    "Пётр": ("Петрович", "Петровна"),
+    "Михаил": ("Михайлович", "Михайловна"),
+    "Яков": ("Яковлевич", "Яковлевна"),
 }
 
 STREETS = [
@@ -72,18 +76,29 @@ def feminine(surname):
 
 
 def patronymic(father_name, female):
-    male = IRREGULAR_PATRONYMIC_STEMS.get(father_name)
-    if male is None:
-        if father_name.endswith("й"):
-            male = father_name[:-1] + "евич"
-        elif father_name.endswith("а"):
-            male = father_name[:-1] + "ич"
-        else:
-            male = father_name + "ович"
+    """The patronymic from the father's first name, by the Russian rules: -ий after one
+    consonant gives -ьевич (Василий: Васильевич), after two -иевич (Дмитрий:
+    Дмитриевич); -ей, -ай give -еевич, -аевич (Сергей, Николай); -ь gives -евич
+    (Игорь); -а gives -ич (Никита); any other name takes -ович. The female form ends
+    in -вна, or -ична for the -ич ones."""
+    if father_name in IRREGULAR_PATRONYMICS:
+        male, woman = IRREGULAR_PATRONYMICS[father_name]
+        return woman if female else male
+    if father_name.endswith("ий"):
+        stem = father_name[:-2]
+        two_consonants = len(stem) >= 2 and not any(c in VOWELS for c in stem[-2:].lower())
+        male = stem + ("иевич" if two_consonants else "ьевич")
+    elif father_name.endswith("й"):
+        male = father_name[:-1] + "евич"
+    elif father_name.endswith("ь"):
+        male = father_name[:-1] + "евич"
+    elif father_name.endswith(("а", "я")):
+        male = father_name[:-1] + "ич"
+    else:
+        male = father_name + "ович"
     if not female:
         return male
-    if father_name == "Илья":
-        return "Ильинична"
-    if male.endswith("ич") and not male.endswith("вич"):
-        return male[:-2] + "ична"
-    return male[:-2] + "на"
+    return male[:-2] + ("на" if male.endswith(("ович", "евич")) else "ична")
+
+
+VOWELS = set("аеёиоуыэюя")
