@@ -89,10 +89,17 @@ def test_the_director_approves_and_the_load_is_frozen_until_a_new_version(client
                                                                           english):
     year = year_of("school1.director")
     assignment = TeachingAssignment.objects.filter(school_class__academic_year=year).first()
+    # The demo city's load was approved before the year began: the deputy starts a new
+    # version to change it, and the director approves that one.
+    assert Tariffication.is_locked(year.pk)
+    deputy = client_for("school1.deputy")
+    assert deputy.post(URL, {"year": year.pk, "action": "new_version"}).status_code == 302
+    assert not Tariffication.is_locked(year.pk)
     director = client_for("school1.director")
     response = director.post(URL, {"year": year.pk, "action": "approve"})
     assert response.status_code == 302
     version = Tariffication.latest_for(year.pk)
+    assert version.version == 2
     assert version.approved_at and version.approved_by.username == "school1.director"
     assert len(version.snapshot) == TeachingAssignment.objects.filter(
         school_class__academic_year=year).count()
@@ -101,7 +108,7 @@ def test_the_director_approves_and_the_load_is_frozen_until_a_new_version(client
     assignment.hours_per_week += 1
     with pytest.raises(ValidationError, match="start a new version"):
         assignment.full_clean()
-    # So does the admin's delete.
+    # So does the admin's delete (the deputy logged in again: one client serves both).
     deputy = client_for("school1.deputy")
     deputy.post(reverse("curriculum_teachingassignment:delete", args=[assignment.pk]))
     assert TeachingAssignment.objects.filter(pk=assignment.pk).exists()
@@ -115,13 +122,19 @@ def test_the_director_approves_and_the_load_is_frozen_until_a_new_version(client
     assert "data-approved-totals" in page.content.decode()
 
 
+def versions_of(year):
+    return list(Tariffication.objects.filter(academic_year=year).order_by("version")
+                .values_list("version", "approved_at"))
+
+
 def test_only_the_director_approves_and_only_the_deputy_starts_versions(client_for):
     year = year_of("school1.deputy")
+    before = versions_of(year)
     assert client_for("school1.deputy").post(
         URL, {"year": year.pk, "action": "approve"}).status_code == 403
     assert client_for("school1.director").post(
         URL, {"year": year.pk, "action": "new_version"}).status_code == 403
-    assert not Tariffication.objects.filter(academic_year=year).exists()
+    assert versions_of(year) == before
 
 
 def test_the_department_reads_but_does_not_approve(client_for):
@@ -139,7 +152,8 @@ def test_teachers_parents_and_pupils_are_refused(client_for, username):
 
 def test_another_schools_year_is_not_found(client_for):
     other = year_of("school2.admin")
+    before = versions_of(other)
     assert client_for("school1.director").get(URL, {"year": other.pk}).status_code == 404
     assert client_for("school1.director").post(
         URL, {"year": other.pk, "action": "approve"}).status_code == 404
-    assert not Tariffication.objects.filter(academic_year=other).exists()
+    assert versions_of(other) == before

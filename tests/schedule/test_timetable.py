@@ -15,6 +15,7 @@ from curriculum.factories import (
     SubgroupFactory,
     SubjectFactory,
 )
+from curriculum.days_off import public_days_off
 from records.factories import StaffFactory
 from records.models import Institution
 from schedule.demo import check_no_clashes
@@ -116,7 +117,9 @@ def test_lessons_follow_the_weeks_skip_holidays_and_apply_changes():
                                    new_date=datetime.date(2026, 9, 29), new_lesson_number=3)
     report = generate_lessons(entry.academic_year)
     lessons = Lesson.objects.filter(entry=entry)
-    mondays = 39 - 2  # two Mondays of the autumn holidays
+    # Two Mondays of the autumn holidays, and four public holidays or moved days off:
+    # 4 January, 8 March, 3 and 10 May 2027 (curriculum.days_off).
+    mondays = 39 - 2 - 4
     assert report.created == lessons.count() == mondays
     assert not lessons.filter(date=datetime.date(2026, 10, 26)).exists()
     assert lessons.get(scheduled_on=datetime.date(2026, 9, 14)).is_cancelled
@@ -177,9 +180,13 @@ def test_a_fortnightly_entry_gives_lessons_in_its_weeks_and_half_an_hour_a_week(
         entry_like(week_a, weeks=Weeks.EVERY).full_clean()
     generate_lessons(week_a.academic_year)
     starts = week_a.academic_year.starts_on
+    # Every Monday of the entry's weeks but the public holidays and moved days off.
+    days_off = public_days_off(starts, week_a.academic_year.ends_on)
+    mondays = [starts + datetime.timedelta(days=n) for n in range(6, 273, 7)]
     for entry, weeks in ((week_a, Weeks.A), (week_b, Weeks.B)):
         dates = Lesson.objects.filter(entry=entry).values_list("date", flat=True)
-        assert len(dates) in (19, 20)
+        assert len(dates) == len([day for day in mondays if day not in days_off
+                                  and fortnight_week(starts, day) == weeks]) in (17, 18)
         assert {fortnight_week(starts, day) for day in dates} == {weeks}
     assert Lesson.objects.filter(entry=week_a, date=datetime.date(2026, 9, 14)).exists()
     # A change on a date the entry does not run is refused.
