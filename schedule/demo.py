@@ -12,7 +12,7 @@ from curriculum.models import ClassMembership, Subgroup, SubgroupMembership, Tea
 
 from .conflicts import SlotTimes
 from .demo_topics import TOPICS, YEAR_END
-from .lessons import generate_lessons
+from .lessons import generate_lessons, holidays_of
 from .models import (
     BellSchedule,
     Event,
@@ -260,10 +260,12 @@ def seed_events(institution, year, classes, rnd):
                     starts_at=datetime.time(10, 0), place=place)
               for title, day, place in ((t, d.replace(year=d.year + shift), p)
                                         for t, d, p in SCHOOL_EVENTS)]
+    # A class's own event is on a school day: not a weekend, a holiday or a day off.
+    days_off = holidays_of(institution.pk, year.starts_on, year.ends_on)
     for school_class in classes:
         day = year.starts_on + datetime.timedelta(days=rnd.randint(7, 250))
-        if day.weekday() >= 5:
-            day -= datetime.timedelta(days=day.weekday() - 4)
+        while day.weekday() >= 5 or day in days_off:
+            day -= datetime.timedelta(days=1)
         events.append(Event(institution=institution, school_class=school_class,
                             title=rnd.choice(CLASS_EVENTS), starts_on=day, ends_on=day,
                             starts_at=datetime.time(14, 30),

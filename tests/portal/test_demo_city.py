@@ -22,7 +22,8 @@ from portal.demo.names import MALE_NAMES, patronymic
 from records.models import Person, Pupil, Sex, Staff
 from schedule.demo_topics import TOPICS, YEAR_END
 from schedule.hours import compare_hours
-from schedule.models import Lesson
+from schedule.lessons import holidays_of
+from schedule.models import Event, Lesson
 from tests.dates import FIRST_MONDAY, TODAY, YEAR_START
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +100,12 @@ def test_no_lesson_falls_on_a_public_holiday_or_a_moved_day_off():
         for day in (D(2027, 2, 24), D(2027, 3, 9)):
             assert lessons.filter(date=day.replace(year=day.year + YEAR_START.year - 2026)
                                   ).exists()
+        # Nor does a class's own event (a class hour, a parents' meeting).
+        no_school = holidays_of(year.institution_id, year.starts_on, year.ends_on)
+        events = Event.objects.filter(institution=year.institution, school_class__isnull=False)
+        assert events.exists()
+        assert not {e.starts_on for e in events} & no_school
+        assert all(e.starts_on.weekday() < 5 for e in events)
 
 
 def test_the_load_page_finds_no_difference_from_the_plan_and_shows_the_approval(client_for):

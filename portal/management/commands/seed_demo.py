@@ -16,7 +16,11 @@ def day(text):
 
 
 class Command(BaseCommand):
-    help = "Builds a demo city: the department, schools, staff, classes, pupils and parents."
+    help = ("Builds a demo city: the department, its schools with staff, classes, pupils "
+            "and parents; each school's curriculum plan, the teaching load and timetable "
+            "that follow it (the load approved by the director before the year), the "
+            "year's lessons (none on school holidays, public holidays or moved days off) "
+            "and the journal up to today.")
 
     def add_arguments(self, parser):
         parser.add_argument("--size", choices=sorted(SIZES), default="small")
