@@ -9,13 +9,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from curriculum.days_off import public_days_off
 from curriculum.factories import (
     HolidayFactory,
     SchoolClassFactory,
     SubgroupFactory,
     SubjectFactory,
 )
-from curriculum.days_off import public_days_off
 from records.factories import StaffFactory
 from records.models import Institution
 from schedule.demo import check_no_clashes
