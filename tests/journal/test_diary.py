@@ -339,7 +339,7 @@ def test_cancelled_and_replaced_lessons(client_for, journal):
                                               teacher=replacement)
     response = client_for("school1.parent").get(week_url(journal["pupil"], lesson.date))
     page = response.content.decode()
-    row = page.split(f'data-lesson="{cancelled.pk}"')[0].rsplit("<tr", 1)[1]
+    row = page.split(f'data-lesson="{cancelled.pk}"')[0].rsplit("<article", 1)[1]
     assert "cancelled" in row
     assert "The lesson is cancelled." in page
     teacher = Staff.objects.select_related("person").get(pk=other.teacher_id)
