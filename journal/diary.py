@@ -415,11 +415,14 @@ class DiaryMark:
     plain objects, not model instances); ``weighted_average`` takes these as it takes
     marks."""
 
-    __slots__ = ("pk", "lesson_id", "value", "is_debt", "comment", "task", "lesson")
+    __slots__ = ("pk", "lesson_id", "value", "is_debt", "comment", "task", "lesson",
+                 "pupil_id")
 
-    def __init__(self, pk, lesson_id, value, is_debt, comment, task, lesson=None):
+    def __init__(self, pk, lesson_id, value, is_debt, comment, task, lesson=None,
+                 pupil_id=None):
         self.pk, self.lesson_id, self.value, self.is_debt = pk, lesson_id, value, is_debt
         self.comment, self.task, self.lesson = comment, task, lesson
+        self.pupil_id = pupil_id
 
     @property
     def task_id(self):
@@ -427,13 +430,14 @@ class DiaryMark:
 
 
 def marks_of(queryset, with_lessons=False):
-    """The marks of ``queryset`` with their works' mark types, built from values; with
-    their lessons' dates and subjects too if ``with_lessons``. One query."""
+    """The marks of ``queryset`` (with their pupils) and their works' mark types, built
+    from values; with their lessons' dates and subjects too if ``with_lessons``. One
+    query."""
     lesson_fields = ["lesson__date", "lesson__subject_id", "lesson__subject__name"]
     types, tasks, lessons, subjects, marks = {}, {}, {}, {}, []
     for (pk, lesson_id, value, is_debt, comment, task_id, kind_id, kind_name, kind_short,
-         kind_weight, *lesson_row) in queryset.values_list(
-            *MARK_FIELDS, *(lesson_fields if with_lessons else [])):
+         kind_weight, pupil_id, *lesson_row) in queryset.values_list(
+            *MARK_FIELDS, "pupil_id", *(lesson_fields if with_lessons else [])):
         task = tasks.get(task_id)
         if task is None:
             kind = types.get(kind_id)
@@ -450,7 +454,8 @@ def marks_of(queryset, with_lessons=False):
                 if subject is None:
                     subject = subjects[subject_id] = Subject(pk=subject_id, name=subject_name)
                 lesson = lessons[lesson_id] = DiaryLessonDate(lesson_id, day, subject)
-        marks.append(DiaryMark(pk, lesson_id, value, is_debt, comment, task, lesson))
+        marks.append(DiaryMark(pk, lesson_id, value, is_debt, comment, task, lesson,
+                               pupil_id))
     return marks
 
 
@@ -516,13 +521,11 @@ def _next_lesson():
             .order_by("date", "lesson_number", "pk"))
 
 
-def _homework_rows(memberships, groups, monday, saturday, week_lessons):
-    """The homework of the pupil's class and subgroups set in the week's lessons or due
-    in the week (by its due date, or undated and due at one of the week's lessons), with
-    its lesson's date and subject and its next lesson: one query."""
-    class_ids = {school_class.pk for school_class, _span in memberships}
-    group_ids = [subgroup_id for subgroup_id, class_id, _start, _end in groups
-                 if class_id in class_ids]
+def _homework_rows(class_ids, group_ids, first, last, lessons, set_in=()):
+    """The homework of the classes ``class_ids`` (whole-class lessons) and the subgroups
+    ``group_ids`` set in the lessons ``set_in`` or due in [first, last]: by its due date,
+    or undated and due at one of ``lessons``. With its lesson's date and subject and its
+    next lesson: one query."""
     own = (Q(lesson__school_class_id__in=class_ids, lesson__subgroup__isnull=True)
            | Q(lesson__subgroup_id__in=group_ids))
     next_lesson = _next_lesson()
@@ -530,11 +533,11 @@ def _homework_rows(memberships, groups, monday, saturday, week_lessons):
         Homework.objects.filter(own)
         .annotate(next_lesson_id=Subquery(next_lesson.values("pk")[:1]),
                   next_lesson_date=Subquery(next_lesson.values("date")[:1]))
-        .filter(Q(lesson_id__in=week_lessons)
-                | Q(due_on__gte=monday, due_on__lte=saturday)
-                | Q(due_on__isnull=True, next_lesson_id__in=week_lessons,
-                    lesson__date__gte=monday - datetime.timedelta(days=UNDATED_HOMEWORK_DAYS),
-                    lesson__date__lte=saturday))
+        .filter(Q(lesson_id__in=list(set_in))
+                | Q(due_on__gte=first, due_on__lte=last)
+                | Q(due_on__isnull=True, next_lesson_id__in=list(lessons),
+                    lesson__date__gte=first - datetime.timedelta(days=UNDATED_HOMEWORK_DAYS),
+                    lesson__date__lte=last))
         .values("pk", "lesson_id", "text", "links", "due_on", "next_lesson_id",
                 "next_lesson_date", set_on=F("lesson__date"),
                 subject_id=F("lesson__subject_id"), subject_name=F("lesson__subject__name"),
@@ -543,6 +546,11 @@ def _homework_rows(memberships, groups, monday, saturday, week_lessons):
                 # are they read.
                 has_files=Exists(HomeworkFile.objects.filter(homework_id=OuterRef("pk"))))
         .order_by("lesson__date", "lesson__lesson_number", "pk"))
+
+
+def _homework(row):
+    return Homework(pk=row["pk"], lesson_id=row["lesson_id"], text=row["text"],
+                    links=row["links"], due_on=row["due_on"])
 
 
 def _in_group_on(groups, subgroup_id, day):
@@ -629,7 +637,11 @@ def week(pupil, day):
     for mark in marks_of(Mark.objects.filter(pupil=pupil, lesson_id__in=list(lessons))
                          .order_by("task_id")):
         marks.setdefault(mark.lesson_id, []).append(mark)
-    homework_rows = _homework_rows(memberships, groups, monday, saturday, list(lessons))
+    class_ids = {school_class.pk for school_class, _span in memberships}
+    group_ids = [subgroup_id for subgroup_id, class_id, _start, _end in groups
+                 if class_id in class_ids]
+    homework_rows = _homework_rows(class_ids, group_ids, monday, saturday, lessons,
+                                   set_in=lessons)
     files = {}
     with_files = [row["pk"] for row in homework_rows if row["has_files"]]
     if with_files:
@@ -643,8 +655,7 @@ def week(pupil, day):
             lesson, marks.get(lesson.pk, []), attendance.get(lesson.pk), kinds=kinds)
         by_day[lesson.date].lessons.append(item)
     for row in homework_rows:
-        task = Homework(pk=row["pk"], lesson_id=row["lesson_id"], text=row["text"],
-                        links=row["links"], due_on=row["due_on"])
+        task = _homework(row)
         task_files = files.get(task.pk, [])
         if not (task.text.strip() or task.link_list() or task_files):
             continue  # an emptied homework says nothing
@@ -676,6 +687,151 @@ def week(pupil, day):
                     and event.institution_id == diary_day.school_class.institution_id):
                 diary_day.events.append(event)
     return days
+
+
+# The family's start page ---------------------------------------------------------------
+
+# How far ahead the start page looks for the next school day (holidays included), and
+# how far back for the latest marks.
+GLANCE_AHEAD_DAYS = 16
+LATEST_MARKS_DAYS = 21
+LATEST_MARKS = 6
+
+
+@dataclass
+class ChildLesson:
+    pk: int
+    lesson_number: int
+    starts_at: datetime.time | None
+    subject: object
+    subgroup_name: str
+    is_cancelled: bool
+    marks: list = field(default_factory=list)
+    attendance: Attendance | None = None
+
+    kinds: dict = field(default_factory=dict, repr=False)
+
+    def marks_html(self):
+        html = "".join(_chip(mark, _mark_type_parts(mark.task.mark_type, self.kinds)[0])
+                       for mark in self.marks)
+        if self.attendance:
+            html += render_attendance(self.attendance)
+        return mark_safe(html)  # noqa: S308 - _chip and render_attendance escape every value
+
+
+@dataclass
+class ChildGlance:
+    """A child's day as the family's start page shows it: the lessons of today (or of
+    the next school day), the homework due at the next school day after today, and the
+    latest marks."""
+
+    pupil: object
+    day: datetime.date | None = None
+    lessons: list = field(default_factory=list)
+    homework_day: datetime.date | None = None
+    homework: list = field(default_factory=list)  # DueHomework
+    marks: list = field(default_factory=list)  # DiaryMark, latest first
+
+    kinds: dict = field(default_factory=dict, repr=False)
+
+    def marks_html(self):
+        """The latest marks as chips, each with its subject and date under it."""
+        parts = []
+        for mark in self.marks:
+            title = _mark_type_parts(mark.task.mark_type, self.kinds)[0]
+            parts.append(f"<li>{_chip(mark, title)}{escape(mark.lesson.subject.name)}"
+                         f" · {mark.lesson.date:%d.%m}</li>")
+        return mark_safe("".join(parts))  # noqa: S308 - every value escaped
+
+
+def family_glance(pupils, on=None):
+    """{pupil pk: ChildGlance} for ``pupils`` (already checked against the access
+    matrix) on the day ``on``: a fixed number of queries for the whole family, whatever
+    the number of children, lessons and marks. A child is read in their current class
+    and the subgroups they are in on ``on``."""
+    on = on or today()
+    glances = {pupil.pk: ChildGlance(pupil) for pupil in pupils}
+    pupils = [pupil for pupil in pupils if pupil.school_class_id]
+    if not pupils:
+        return glances
+    class_ids = {pupil.school_class_id for pupil in pupils}
+    groups = {}
+    for pupil_id, subgroup_id in (SubgroupMembership.objects.filter(pupil__in=pupils).on(on)
+                                  .values_list("pupil_id", "subgroup_id")):
+        groups.setdefault(pupil_id, set()).add(subgroup_id)
+    group_ids = set().union(*groups.values())
+    last = on + datetime.timedelta(days=GLANCE_AHEAD_DAYS)
+    lessons = list(
+        Lesson.objects.filter(Q(school_class_id__in=class_ids, subgroup__isnull=True)
+                              | Q(subgroup_id__in=group_ids), date__gte=on, date__lte=last)
+        .values("pk", "school_class_id", "subgroup_id", "subgroup__name", "date",
+                "lesson_number", "starts_at", "is_cancelled", "subject_id", "subject__name")
+        .order_by("date", "lesson_number", "starts_at", "pk"))
+    subjects = {}
+
+    def subject(pk, name):
+        return _cached(subjects, pk, lambda: Subject(pk=pk, name=name))
+
+    def of(pupil, row_class, row_group):
+        return row_class == pupil.school_class_id and (
+            row_group is None or row_group in groups.get(pupil.pk, ()))
+
+    # Each child's lessons from today on, and the two days the page shows.
+    own_lessons = {}
+    for pupil in pupils:
+        rows = [row for row in lessons if of(pupil, row["school_class_id"], row["subgroup_id"])]
+        own_lessons[pupil.pk] = rows
+        glance = glances[pupil.pk]
+        glance.day = rows[0]["date"] if rows else None
+        glance.homework_day = next((row["date"] for row in rows if row["date"] > on), None)
+
+    marks = marks_of(Mark.objects.filter(
+        pupil__in=pupils, lesson__date__gte=on - datetime.timedelta(days=LATEST_MARKS_DAYS),
+        lesson__date__lte=on).order_by("-lesson__date", "-lesson__lesson_number", "-pk"),
+        with_lessons=True)
+    attendance = {}
+    for row in Attendance.objects.filter(pupil__in=pupils, lesson__date=on).values(
+            "pk", "pupil_id", "lesson_id", "kind", "late_minutes"):
+        attendance[row["pupil_id"], row["lesson_id"]] = Attendance(**row)
+    by_lesson = {}
+    for mark in marks:
+        glance = glances[mark.pupil_id]
+        if mark.value and len(glance.marks) < LATEST_MARKS:
+            glance.marks.append(mark)
+        by_lesson.setdefault((mark.pupil_id, mark.lesson_id), []).append(mark)
+    for pupil in pupils:
+        glance = glances[pupil.pk]
+        glance.lessons = [
+            ChildLesson(row["pk"], row["lesson_number"], row["starts_at"],
+                        subject(row["subject_id"], row["subject__name"]),
+                        row["subgroup__name"] or "", row["is_cancelled"],
+                        sorted(by_lesson.get((pupil.pk, row["pk"]), []),
+                               key=lambda mark: mark.pk),
+                        attendance.get((pupil.pk, row["pk"])), kinds=glance.kinds)
+            for row in own_lessons[pupil.pk] if row["date"] == glance.day]
+
+    # The homework due at the next school day after today.
+    ahead = [row["pk"] for row in lessons if row["date"] > on]
+    if not ahead:
+        return glances
+    for row in _homework_rows(class_ids, group_ids, on + datetime.timedelta(days=1), last,
+                              ahead):
+        task = _homework(row)
+        if not (task.text.strip() or task.link_list() or row["has_files"]):
+            continue
+        due_on = task.due_on or row["next_lesson_date"]
+        for pupil in pupils:
+            glance = glances[pupil.pk]
+            if due_on != glance.homework_day or not of(pupil, row["class_id"],
+                                                        row["subgroup_id"]):
+                continue
+            if task.due_on is None and row["next_lesson_id"] not in {
+                    lesson["pk"] for lesson in own_lessons[pupil.pk]}:
+                continue
+            glance.homework.append(DueHomework(
+                task, row["set_on"], subject(row["subject_id"], row["subject_name"]),
+                due_on, files=[True] if row["has_files"] else []))
+    return glances
 
 
 # The period ------------------------------------------------------------------------------
