@@ -169,8 +169,8 @@ def render_attendance(attendance):
     if attendance.kind == AttendanceKind.LATE and attendance.late_minutes:
         letter += f" {attendance.late_minutes}′"
     words = escape(str(attendance))
-    return (f'<span class="absence {escape(attendance.kind)}" title="{words}">{letter}'
-            f'</span> <span class="visually-hidden">{words}</span>')
+    return (f'<span class="absence {escape(attendance.kind)}" role="img" title="{words}"'
+            f' aria-label="{words}">{letter}</span>')
 
 
 # The week --------------------------------------------------------------------------------
@@ -209,9 +209,8 @@ class DueHomework:
                      f"</a></div>")
         for upload in self.files:
             task += f'<div><a href="{escape(upload.file.url)}">{escape(str(upload))}</a></div>'
+        # The day it is due is the day it stands on: the note says where it was set.
         note = escape(_("set in the lesson of %(day)s") % {"day": f"{self.set_on:%d.%m}"})
-        if homework.due_on:
-            note += " · " + escape(_("due %(day)s") % {"day": f"{homework.due_on:%d.%m.%Y}"})
         label = escape(_("Homework"))
         return mark_safe(  # noqa: S308 - every value escaped above
             f'<div class="diary-homework" data-homework="{homework.pk}">'
@@ -272,8 +271,7 @@ def render_lesson(item):
     if lesson.starts_at:
         # The end under the start: a narrow column on a phone.
         time = f"{lesson.starts_at:%H:%M}" + (
-            f"<span class=\"visually-hidden\">–</span><br>{lesson.ends_at:%H:%M}"
-            if lesson.ends_at else "")
+            f"<br>{lesson.ends_at:%H:%M}" if lesson.ends_at else "")
     subject = f'<span class="subject">{escape(lesson.subject.name)}</span>'
     if lesson.subgroup:
         subject += f' <span class="muted">({escape(lesson.subgroup.name)})</span>'

@@ -158,7 +158,7 @@ def test_the_parent_reads_the_childs_week(client_for, journal):
     file = journal["homework"].files.get()
     assert f'href="{file.file.url}"' in page
     due = journal["homework"].due_on
-    assert f"due {due:%d.%m.%Y}" in page
+    assert f"set in the lesson of {journal['lesson'].date:%d.%m}" in page
     assert "Родительское собрание 5А" in page
     # Each day of the week, Monday to Saturday, with the pupil's lessons in order.
     days = response.context["days"]
