@@ -556,6 +556,13 @@ def _in_group_on(groups, subgroup_id, day):
                for owner, _class_id, starts_on, ends_on in groups)
 
 
+def _school_day(day):
+    """The day homework due on ``day`` is shown: a Sunday's on Monday."""
+    if day is not None and day.weekday() == 6:
+        return day + datetime.timedelta(days=1)
+    return day
+
+
 def _due_lesson(diary_day, row, groups):
     """Where a homework due on ``diary_day`` by its date stands: the day's first lesson
     of its subject (and subgroup) other than the one it was set in, held if there is
@@ -638,8 +645,9 @@ def week(pupil, day):
     class_ids = {school_class.pk for school_class, _span in memberships}
     group_ids = [subgroup_id for subgroup_id, class_id, _start, _end in groups
                  if class_id in class_ids]
-    homework_rows = _homework_rows(class_ids, group_ids, monday, saturday, lessons,
-                                   set_in=lessons)
+    # From the Sunday before: homework due on a Sunday is due on Monday.
+    homework_rows = _homework_rows(class_ids, group_ids, monday - datetime.timedelta(days=1),
+                                   saturday, lessons, set_in=lessons)
     files = {}
     with_files = [row["pk"] for row in homework_rows if row["has_files"]]
     if with_files:
@@ -657,7 +665,7 @@ def week(pupil, day):
         task_files = files.get(task.pk, [])
         if not (task.text.strip() or task.link_list() or task_files):
             continue  # an emptied homework says nothing
-        due_on = task.due_on or row["next_lesson_date"]
+        due_on = _school_day(task.due_on or row["next_lesson_date"])
         if row["lesson_id"] in items:
             item = items[row["lesson_id"]]
             item.homework, item.files, item.homework_due_on = task, task_files, due_on
@@ -817,7 +825,7 @@ def family_glance(pupils, on=None):
         task = _homework(row)
         if not (task.text.strip() or task.link_list() or row["has_files"]):
             continue
-        due_on = task.due_on or row["next_lesson_date"]
+        due_on = _school_day(task.due_on or row["next_lesson_date"])
         for pupil in pupils:
             glance = glances[pupil.pk]
             if due_on != glance.homework_day or not of(pupil, row["class_id"],

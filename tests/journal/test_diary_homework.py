@@ -154,3 +154,16 @@ def test_another_classs_homework_never_appears(client_for):
 def test_marks_are_coloured_by_value():
     assert [diary.mark_class(v) for v in ("5", "4+", "3-", "2", "1", "зачёт", "10", "")] == [
         "mark-5", "mark-4", "mark-3", "mark-2", "mark-2", "", "", ""]
+
+
+def test_homework_due_on_a_sunday_is_due_on_monday(client_for):
+    child = pupil()
+    set_in, _due_at = across_weeks(child.school_class)
+    monday = week_of(today())[0]
+    homework = set_homework(set_in, "Проект к понедельнику",
+                            due_on=monday - datetime.timedelta(days=1))
+    response = client_for("school1.parent").get(week_url(child, monday))
+    due, extra = shown(response)
+    monday_lessons = {item.lesson.pk for item in response.context["days"][0].lessons}
+    assert homework.pk in extra[monday] or any(
+        homework.pk in due[pk] for pk in monday_lessons)
