@@ -745,8 +745,10 @@ class ChildGlance:
         parts = []
         for mark in self.marks:
             title = _mark_type_parts(mark.task.mark_type, self.kinds)[0]
-            parts.append(f"<li>{_chip(mark, title)}{escape(mark.lesson.subject.name)}"
-                         f" · {mark.lesson.date:%d.%m}</li>")
+            subject = escape(mark.lesson.subject.name)
+            parts.append(f'<li>{_chip(mark, title)}<span class="mark-subject" title="{subject}">'
+                         f'{subject}</span><span class="mark-date">{mark.lesson.date:%d.%m}'
+                         f"</span></li>")
         return mark_safe("".join(parts))  # noqa: S308 - every value escaped
 
 

@@ -14,7 +14,7 @@ from journal.models import Homework
 from portal.access import today
 from records.models import Pupil, User
 from schedule.models import Lesson
-from tests.browser.test_screenshots import SIDEWAYS, log_in
+from tests.browser.test_screenshots import SHOTS, SIDEWAYS, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -28,6 +28,13 @@ WIDE_ELEMENTS = """() => [...document.querySelectorAll("main *")]
                     && getComputedStyle(el).overflowX !== "visible"))
   .slice(0, 5).map(el => `${el.tagName}.${el.className} ${Math.round(
       el.getBoundingClientRect().right)} ${el.scrollWidth}/${el.clientWidth}`)"""
+
+
+def shot(page: Page, label: str):
+    """Kept beside the screenshots of the key pages, of a child with marks."""
+    path = SHOTS / label / f"{page.viewport_size['width']}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
 
 
 def assert_no_sideways_scrolling(page: Page):
@@ -110,11 +117,13 @@ def test_a_parent_reads_today_and_tomorrows_homework_on_a_phone(page: Page, even
     # ...and in the week's homework at a glance.
     expect(page.locator("[data-glance]")).to_contain_text("Упражнение 17 на завтра")
     assert_no_sideways_scrolling(page)
+    shot(page, "phone-diary-week")
 
     # The period: chips, no sideways scrolling either.
     page.goto(f"/diary/{pupil.pk}/period/")
     expect(page.locator(f"[data-mark='{evening['mark'].pk}']")).to_be_visible()
     assert_no_sideways_scrolling(page)
+    shot(page, "phone-diary-period")
 
 
 @pytest.mark.browser
@@ -133,3 +142,8 @@ def test_the_diary_on_a_desktop(page: Page, evening):
     expect(page.locator(f"[data-lesson='{evening['tomorrow'].pk}'] "
                         f"[data-homework='{evening['homework'].pk}']")).to_be_visible()
     assert_no_sideways_scrolling(page)
+    shot(page, "phone-diary-week")
+    page.goto(f"/diary/{pupil.pk}/period/")
+    expect(page.locator(f"[data-mark='{evening['mark'].pk}']")).to_be_visible()
+    assert_no_sideways_scrolling(page)
+    shot(page, "phone-diary-period")
