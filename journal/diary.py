@@ -1,8 +1,13 @@
 """The diary of a pupil (R-DRY-1): what a pupil and their parents read of the journal.
 
 The week shows the pupil's lessons day by day (the class's, and those of the subgroups
-the pupil was in on that day) with topic, homework, the pupil's marks and attendance, and
-the events of the class and the school. The period shows the pupil's marks per subject
+the pupil was in on that day) with topic, the pupil's marks and attendance, and the
+events of the class and the school. Homework stands on the day it is due, as Russian
+e-diaries show it, with the lesson it was set in as a note: on its due date (at that
+day's lesson of its subject, else at the top of the day), or, undated, at the next held
+lesson of its subject and subgroup. The family's start page (``family_glance``) shows
+each child's lessons of today, the homework due at the next school day and the latest
+marks. The period shows the pupil's marks per subject
 with the weighted average, the absences and the finals, and the pupil's courses.
 
 The pupil is found through the access matrix (``diary_pupils``); once found, the rows of
@@ -310,8 +315,12 @@ def render_lesson(item):
                 "day": f"{item.homework_due_on:%d.%m}"})
         else:
             assigned = escape(_("Homework set"))
+        # What was set, in short, for one who missed the lesson; in full on its due day.
+        text = " ".join(item.homework.text.split())
+        if text:
+            text = ": " + escape(text if len(text) <= 120 else text[:119] + "…")
         assigned = (f'<div class="diary-assigned" data-assigned="{item.homework.pk}">'
-                    f"{assigned}</div>")
+                    f"{assigned}{text}</div>")
     time = f'<span class="diary-time">{time}</span>' if time else ""
     return (f'<article class="diary-lesson{state}" data-lesson="{lesson.pk}">'
             f'<div class="diary-when"><span class="diary-num">{lesson.lesson_number}</span>'
