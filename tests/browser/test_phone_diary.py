@@ -125,6 +125,12 @@ def test_a_parent_reads_today_and_tomorrows_homework_on_a_phone(page: Page, even
     assert_no_sideways_scrolling(page)
     shot(page, "phone-diary-period")
 
+    # The account's own pages (allauth's) in the same design.
+    page.goto("/accounts/password/change/")
+    expect(page.locator("main input[type='password']").first).to_be_visible()
+    assert_no_sideways_scrolling(page)
+    shot(page, "phone-password-change")
+
 
 @pytest.mark.browser
 def test_the_diary_on_a_desktop(page: Page, evening):
