@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from curriculum.models import ClassMembership, MarkType
 from journal import cells
-from journal.models import Homework
+from journal.models import Attendance, AttendanceKind, Homework
 from portal.access import today
 from records.models import Pupil, User
 from schedule.models import Lesson
@@ -143,3 +143,14 @@ def test_the_family_page_does_not_grow_with_the_journal(client_for, day_of_child
     assert count(client, url) == before
     with django_assert_max_num_queries(12):
         client.get(url)
+
+
+def test_todays_absence_is_lettered_on_the_card(client_for, day_of_child):
+    pupil = day_of_child["pupil"]
+    lesson = lessons_of(pupil, today())[-1]
+    current = Attendance.objects.filter(lesson=lesson, pupil=pupil).first()
+    cells.save_attendance(writer(), lesson, pupil.pk, kind=AttendanceKind.ABSENT,
+                          version=current.version if current else 0)
+    page = client_for("school1.parent").get(reverse("records:family")).content.decode()
+    row = page.split(f'data-lesson="{lesson.pk}"')[1].split("</li>")[0]
+    assert 'class="absence absent"' in row and 'aria-label="absent"' in row
