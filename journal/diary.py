@@ -1,8 +1,13 @@
 """The diary of a pupil (R-DRY-1): what a pupil and their parents read of the journal.
 
 The week shows the pupil's lessons day by day (the class's, and those of the subgroups
-the pupil was in on that day) with topic, homework, the pupil's marks and attendance, and
-the events of the class and the school. The period shows the pupil's marks per subject
+the pupil was in on that day) with topic, the pupil's marks and attendance, and the
+events of the class and the school. Homework stands on the day it is due, as Russian
+e-diaries show it, with the lesson it was set in as a note: on its due date (at that
+day's lesson of its subject, else at the top of the day), or, undated, at the next held
+lesson of its subject and subgroup. The family's start page (``family_glance``) shows
+each child's lessons of today, the homework due at the next school day and the latest
+marks. The period shows the pupil's marks per subject
 with the weighted average, the absences and the finals, and the pupil's courses.
 
 The pupil is found through the access matrix (``diary_pupils``); once found, the rows of
@@ -20,7 +25,18 @@ from functools import reduce
 from html import escape
 from operator import or_
 
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.template.defaultfilters import floatformat, linebreaksbr
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -40,6 +56,7 @@ from records.models import Person, Pupil
 from schedule.models import Event, Lesson, Room, week_of
 
 from .models import (
+    ATTENDANCE_LETTERS,
     Attendance,
     AttendanceKind,
     FinalKind,
@@ -89,41 +106,121 @@ def parse_day(value):
 # same few mark types are worded once per page.
 
 
+def mark_class(value):
+    """The colour class of a mark, as Russian e-diaries colour them: ``mark-5`` green …
+    ``mark-2`` red (a 1 is as bad as a 2); "" for a value that is not a number (зачёт)
+    or above the five-point scale."""
+    digits = ""
+    for char in value.strip():
+        if not char.isdigit():
+            break
+        digits += char
+    if not digits:
+        return ""
+    number = int(digits)
+    if number > 5:
+        return ""
+    return f"mark-{max(number, 2)}"
+
+
 def _mark_type_parts(kind, cache):
-    """The title (type and weight) and the label (short name × weight) of a mark type,
-    escaped."""
+    """The title (type and weight), the label (short name × weight) and the weight of
+    a mark type, escaped."""
     if kind.pk not in cache:
         weight = str(floatformat(kind.weight, "-2"))
         cache[kind.pk] = (
             escape(_("%(type)s, weight %(weight)s") % {"type": kind.name, "weight": weight}),
-            escape(f"{kind.short_name or kind.name} ×{weight}"))
+            escape(f"{kind.short_name or kind.name} ×{weight}"),
+            "" if weight == "1" else escape(weight))
     return cache[kind.pk]
 
 
-def render_mark(mark, cache, with_date=False):
-    """One mark: its value (or "debt") titled with its work's type and weight, the
-    lesson's date if ``with_date``, the type and weight, the comment. Every value
-    escaped."""
-    title, label = _mark_type_parts(mark.task.mark_type, cache)
-    value = escape(mark.value) if mark.value else escape(_("debt"))
-    debt = "" if mark.value else " debt"
-    html = (f'<span class="diary-mark{debt}" title="{title}" data-mark="{mark.pk}">{value}'
+def _chip(mark, title, sub=""):
+    if mark.value:
+        value, colour = escape(mark.value), mark_class(mark.value)
+    else:
+        value, colour = escape(_("debt")), "mark-debt"
+    sub = f"<sub>×{sub}</sub>" if sub else ""
+    return (f'<span class="mark {colour}" title="{title}" data-mark="{mark.pk}">{value}{sub}'
             f"</span>")
-    if with_date:
-        html += f' <small class="muted">{mark.lesson.date:%d.%m}</small>'
-    html += f' <small class="muted">{label}</small>'
+
+
+def render_mark(mark, cache):
+    """One mark of a lesson: its value (or "debt") coloured and titled with its work's
+    type and weight, the type's short name and weight under it. Every value escaped."""
+    title, label, _weight = _mark_type_parts(mark.task.mark_type, cache)
+    return (f'<span class="diary-mark-item">{_chip(mark, title)}'
+            f'<span class="diary-mark-kind">{label}</span></span>')
+
+
+def render_period_mark(mark, cache):
+    """One mark of the period: the coloured value with its weight (when not 1), the
+    lesson's date under it; the title says the type, weight, date and comment."""
+    title, _label, weight = _mark_type_parts(mark.task.mark_type, cache)
+    day = f"{mark.lesson.date:%d.%m}"
+    title = f"{title} · {day}"
     if mark.comment:
-        html += f' <small class="diary-comment">{escape(mark.comment)}</small>'
-    return html
+        title += " · " + escape(mark.comment)
+    comment = (f'<small class="diary-comment">{escape(mark.comment)}</small>'
+               if mark.comment else "")
+    return (f'<span class="diary-period-mark">{_chip(mark, title, weight)}{day}'
+            f"{comment}</span>")
 
 
-def render_marks(marks, cache, before, after, with_date=False):
-    """The marks, each between ``before`` and ``after``: safe HTML."""
-    return mark_safe("".join(  # noqa: S308 - render_mark escapes every value
-        f"{before}{render_mark(mark, cache, with_date)}{after}" for mark in marks))
+def render_attendance(attendance):
+    """An absence badge with the journal's letter («Н», «УП», «Б», «ОП»), titled in
+    words."""
+    letter = escape(str(ATTENDANCE_LETTERS[AttendanceKind(attendance.kind)]))
+    if attendance.kind == AttendanceKind.LATE and attendance.late_minutes:
+        letter += f" {attendance.late_minutes}′"
+    words = escape(str(attendance))
+    return (f'<span class="absence {escape(attendance.kind)}" role="img" title="{words}"'
+            f' aria-label="{words}">{letter}</span>')
 
 
 # The week --------------------------------------------------------------------------------
+
+
+@dataclass
+class DueHomework:
+    """A homework as the day it is due shows it: set in ``set_in`` (a lesson of this
+    week or earlier: its date and subject), due on ``due_on``."""
+
+    homework: Homework
+    set_on: datetime.date
+    subject: object
+    due_on: datetime.date
+    files: list = field(default_factory=list)
+
+    def links(self):
+        # Links were checked when saved; a row written some other way still never
+        # becomes a javascript: link on a child's page.
+        return [link for link in self.homework.link_list()
+                if link.startswith(("http://", "https://"))]
+
+    def html_with_subject(self):
+        return self.html(with_subject=True)
+
+    def html(self, with_subject=False):
+        homework = self.homework
+        task = ""
+        if with_subject:
+            task += f'<span class="subject">{escape(self.subject.name)}:</span> '
+        if homework.text:
+            task += f"{linebreaksbr(homework.text, autoescape=True)}"
+        for link in self.links():
+            link = escape(link)
+            task += (f'<div><a href="{link}" rel="noopener noreferrer" target="_blank">{link}'
+                     f"</a></div>")
+        for upload in self.files:
+            task += f'<div><a href="{escape(upload.file.url)}">{escape(str(upload))}</a></div>'
+        # The day it is due is the day it stands on: the note says where it was set.
+        note = escape(_("set in the lesson of %(day)s") % {"day": f"{self.set_on:%d.%m}"})
+        label = escape(_("Homework"))
+        return mark_safe(  # noqa: S308 - every value escaped above
+            f'<div class="diary-homework" data-homework="{homework.pk}">'
+            f'<span class="diary-label">{label}</span>{task}'
+            f'<small class="diary-set">{note}</small></div>')
 
 
 @dataclass
@@ -131,13 +228,16 @@ class DiaryLesson:
     lesson: object  # DiaryLessonRow
     marks: list = field(default_factory=list)
     attendance: Attendance | None = None
-    homework: Homework | None = None
-    files: list = field(default_factory=list)
+    homework: Homework | None = None  # set in this lesson
+    files: list = field(default_factory=list)  # of the homework set in this lesson
+    due: list = field(default_factory=list)  # DueHomework due at this lesson
+    homework_due_on: datetime.date | None = None  # when the homework set here is due
 
     kinds: dict = field(default_factory=dict, repr=False)  # the page's mark types worded
 
     def marks_html(self):
-        return render_marks(self.marks, self.kinds, "<div>", "</div>")
+        return mark_safe("".join(  # noqa: S308 - render_mark escapes every value
+            render_mark(mark, self.kinds) for mark in self.marks))
 
     def links(self):
         # Links were checked when saved; a row written some other way still never
@@ -154,57 +254,81 @@ class DiaryDay:
     school_class: object = None
     lessons: list = field(default_factory=list)
     events: list = field(default_factory=list)
+    # Homework due this day in a subject without a lesson that day.
+    extra_homework: list = field(default_factory=list)
 
     def lessons_html(self):
         return mark_safe("".join(  # noqa: S308 - render_lesson escapes every value
             render_lesson(item) for item in self.lessons))
 
+    def homework_due(self):
+        """Every homework due this day, in the order of the day's lessons."""
+        return [task for item in self.lessons for task in item.due] + self.extra_homework
+
 
 def render_lesson(item):
-    """One lesson's row of the week: number, time, subject (subgroup, cancellation,
-    teacher, replacement, room), topic, homework, the pupil's marks and attendance.
-    Put together in Python as the marks are: a week is some 35 rows. Every value
-    escaped."""
-    lesson, homework = item.lesson, item.homework
+    """One lesson of the week: number and time, subject (subgroup, cancellation or
+    change, teacher, replacement, room), the pupil's marks and attendance, topic, the
+    homework due at this lesson and a note of what was set in it. Put together in Python
+    as the marks are: a week is some 35 lessons. Every value escaped."""
+    lesson = item.lesson
     time = ""
     if lesson.starts_at:
-        time = f"{lesson.starts_at:%H:%M}" + (f"–{lesson.ends_at:%H:%M}" if lesson.ends_at else "")
+        # The end under the start: a narrow column on a phone.
+        time = f"{lesson.starts_at:%H:%M}" + (
+            f"<br>{lesson.ends_at:%H:%M}" if lesson.ends_at else "")
     subject = f'<span class="subject">{escape(lesson.subject.name)}</span>'
     if lesson.subgroup:
         subject += f' <span class="muted">({escape(lesson.subgroup.name)})</span>'
+    state = ""
     if lesson.is_cancelled:
         # Translated outside the f-string: xgettext does not look inside one.
         cancelled = escape(_("The lesson is cancelled."))
         subject += f'<div class="diary-cancelled">{cancelled}</div>'
+        state = " cancelled"
+    elif lesson.scheduled_on and lesson.scheduled_on != lesson.date:
+        moved = escape(_("Moved from %(day)s.") % {"day": f"{lesson.scheduled_on:%d.%m}"})
+        subject += f'<div class="diary-changed">{moved}</div>'
+        state = " changed"
     who = escape(lesson.teacher.person.short_name) if lesson.teacher_id else ""
     if lesson.replaced_teacher:
         who += " (" + escape(_("instead of %(t)s") % {
             "t": lesson.replaced_teacher.person.short_name}) + ")"
+        state = state or " changed"
     if lesson.room:
         who += " · " + escape(_("room")) + " " + escape(str(lesson.room))
-    task = ""
-    if homework:
-        if homework.text:
-            task += f"<div>{linebreaksbr(homework.text, autoescape=True)}</div>"
-        for link in item.links():
-            link = escape(link)
-            task += (f'<div><a href="{link}" rel="noopener noreferrer" target="_blank">{link}'
-                     f"</a></div>")
-        for upload in item.files:
-            task += f'<div><a href="{escape(upload.file.url)}">{escape(str(upload))}</a></div>'
-        if homework.due_on:
-            task += '<div class="muted">' + escape(_("due %(day)s") % {
-                "day": f"{homework.due_on:%d.%m.%Y}"}) + "</div>"
-    attendance = ""
+    marks = item.marks_html()
     if item.attendance:
-        attendance = (f'<span class="diary-absence {escape(item.attendance.kind)}">'
-                      f"{escape(str(item.attendance))}</span>")
-    cancelled = " cancelled" if lesson.is_cancelled else ""
-    return (f'<tr class="diary-lesson{cancelled}" data-lesson="{lesson.pk}">'
-            f"<td>{lesson.lesson_number}</td><td class=\"diary-time\">{time}</td>"
-            f'<td>{subject}<div class="muted">{who}</div></td>'
-            f"<td>{escape(lesson.topic)}</td><td class=\"diary-homework\">{task}</td>"
-            f'<td class="diary-marks">{item.marks_html()}</td><td>{attendance}</td></tr>')
+        marks += render_attendance(item.attendance)
+    comments = "".join(f'<small class="diary-comment">{escape(mark.comment)}</small>'
+                       for mark in item.marks if mark.comment)
+    topic = ""
+    if lesson.topic:
+        topic = (f'<div class="diary-topic"><span class="diary-label">{escape(_("Topic"))}'
+                 f"</span>{escape(lesson.topic)}</div>")
+    due = "".join(task.html() for task in item.due)
+    assigned = ""
+    if item.homework is not None and (item.homework.text or item.homework.links
+                                      or item.files):
+        if item.homework_due_on:
+            assigned = escape(_("Homework set for %(day)s") % {
+                "day": f"{item.homework_due_on:%d.%m}"})
+        else:
+            assigned = escape(_("Homework set"))
+        # What was set, in short, for one who missed the lesson; in full on its due day.
+        text = " ".join(item.homework.text.split())
+        if text:
+            text = ": " + escape(text if len(text) <= 120 else text[:119] + "…")
+        assigned = (f'<div class="diary-assigned" data-assigned="{item.homework.pk}">'
+                    f"{assigned}{text}</div>")
+    time = f'<span class="diary-time">{time}</span>' if time else ""
+    return (f'<article class="diary-lesson{state}" data-lesson="{lesson.pk}">'
+            f'<div class="diary-when"><span class="diary-num">{lesson.lesson_number}</span>'
+            f"{time}</div>"
+            f'<div class="diary-main"><div class="diary-top"><div class="diary-title">'
+            f'{subject}<div class="diary-who">{who}</div></div>'
+            f'<div class="diary-marks">{marks}</div></div>{comments}{topic}{due}{assigned}'
+            f"</div></article>")
 
 
 def _span(starts_on, ends_on, first_day, last_day):
@@ -243,7 +367,7 @@ class DiaryLessonRow:
     lessons, and model instances were a good part of the page's time)."""
 
     __slots__ = ("pk", "institution_id", "academic_year_id", "school_class_id", "date",
-                 "lesson_number", "starts_at", "ends_at", "is_cancelled", "topic",
+                 "lesson_number", "starts_at", "ends_at", "scheduled_on", "is_cancelled", "topic",
                  "subject", "subgroup", "room", "teacher", "replaced_teacher")
 
     def __init__(self, row, subject, subgroup, room, teacher, replaced_teacher):
@@ -252,6 +376,7 @@ class DiaryLessonRow:
                                                        row["school_class_id"])
         self.date, self.lesson_number = row["date"], row["lesson_number"]
         self.starts_at, self.ends_at = row["starts_at"], row["ends_at"]
+        self.scheduled_on = row["scheduled_on"]
         self.is_cancelled, self.topic = row["is_cancelled"], row["topic"]
         self.subject, self.subgroup, self.room = subject, subgroup, room
         self.teacher, self.replaced_teacher = teacher, replaced_teacher
@@ -297,11 +422,14 @@ class DiaryMark:
     plain objects, not model instances); ``weighted_average`` takes these as it takes
     marks."""
 
-    __slots__ = ("pk", "lesson_id", "value", "is_debt", "comment", "task", "lesson")
+    __slots__ = ("pk", "lesson_id", "value", "is_debt", "comment", "task", "lesson",
+                 "pupil_id")
 
-    def __init__(self, pk, lesson_id, value, is_debt, comment, task, lesson=None):
+    def __init__(self, pk, lesson_id, value, is_debt, comment, task, lesson=None,
+                 pupil_id=None):
         self.pk, self.lesson_id, self.value, self.is_debt = pk, lesson_id, value, is_debt
         self.comment, self.task, self.lesson = comment, task, lesson
+        self.pupil_id = pupil_id
 
     @property
     def task_id(self):
@@ -309,13 +437,14 @@ class DiaryMark:
 
 
 def marks_of(queryset, with_lessons=False):
-    """The marks of ``queryset`` with their works' mark types, built from values; with
-    their lessons' dates and subjects too if ``with_lessons``. One query."""
+    """The marks of ``queryset`` (with their pupils) and their works' mark types, built
+    from values; with their lessons' dates and subjects too if ``with_lessons``. One
+    query."""
     lesson_fields = ["lesson__date", "lesson__subject_id", "lesson__subject__name"]
     types, tasks, lessons, subjects, marks = {}, {}, {}, {}, []
     for (pk, lesson_id, value, is_debt, comment, task_id, kind_id, kind_name, kind_short,
-         kind_weight, *lesson_row) in queryset.values_list(
-            *MARK_FIELDS, *(lesson_fields if with_lessons else [])):
+         kind_weight, pupil_id, *lesson_row) in queryset.values_list(
+            *MARK_FIELDS, "pupil_id", *(lesson_fields if with_lessons else [])):
         task = tasks.get(task_id)
         if task is None:
             kind = types.get(kind_id)
@@ -332,7 +461,8 @@ def marks_of(queryset, with_lessons=False):
                 if subject is None:
                     subject = subjects[subject_id] = Subject(pk=subject_id, name=subject_name)
                 lesson = lessons[lesson_id] = DiaryLessonDate(lesson_id, day, subject)
-        marks.append(DiaryMark(pk, lesson_id, value, is_debt, comment, task, lesson))
+        marks.append(DiaryMark(pk, lesson_id, value, is_debt, comment, task, lesson,
+                               pupil_id))
     return marks
 
 
@@ -368,18 +498,103 @@ def _memberships(pupil, monday, saturday):
 
 LESSON_FIELDS = [
     "pk", "institution_id", "academic_year_id", "school_class_id", "date", "lesson_number",
-    "starts_at", "ends_at", "is_cancelled", "topic", "subject_id", "subject__name",
-    "subgroup_id", "subgroup__name", "room_id", "room__name", "room__short_name",
-    "teacher__id", "teacher__person__surname", "teacher__person__name",
+    "starts_at", "ends_at", "scheduled_on", "is_cancelled", "topic", "subject_id",
+    "subject__name", "subgroup_id", "subgroup__name", "room_id", "room__name",
+    "room__short_name", "teacher__id", "teacher__person__surname", "teacher__person__name",
     "teacher__person__patronymic",
     "replaced_teacher__id", "replaced_teacher__person__surname",
     "replaced_teacher__person__name", "replaced_teacher__person__patronymic",
-    "homework__id", "homework__text", "homework__links", "homework__due_on",
 ]
+
+# Homework without a due date is due at the next held lesson of its subject (and
+# subgroup) after the one it was set in, as the journal's teachers mean it. Such homework
+# is looked for this many days before the week: a subject meets at least that often,
+# holidays included.
+UNDATED_HOMEWORK_DAYS = 35
+
+
+def _next_lesson():
+    """The next held lesson of a homework's class, subject and subgroup after its own
+    (a subquery on the homework rows)."""
+    no_group = Value(0, output_field=IntegerField())
+    return (Lesson.objects.filter(school_class_id=OuterRef("lesson__school_class_id"),
+                                  subject_id=OuterRef("lesson__subject_id"),
+                                  is_cancelled=False)
+            .alias(group=Coalesce("subgroup_id", no_group))
+            .filter(group=Coalesce(OuterRef("lesson__subgroup_id"), no_group))
+            .filter(Q(date__gt=OuterRef("lesson__date"))
+                    | Q(date=OuterRef("lesson__date"),
+                        lesson_number__gt=OuterRef("lesson__lesson_number")))
+            .order_by("date", "lesson_number", "pk"))
+
+
+def _homework_rows(class_ids, group_ids, first, last, lessons, set_in=()):
+    """The homework of the classes ``class_ids`` (whole-class lessons) and the subgroups
+    ``group_ids`` set in the lessons ``set_in`` or due in [first, last]: by its due date,
+    or undated and due at one of ``lessons``. With its lesson's date and subject and its
+    next lesson: one query."""
+    own = (Q(lesson__school_class_id__in=class_ids, lesson__subgroup__isnull=True)
+           | Q(lesson__subgroup_id__in=group_ids))
+    next_lesson = _next_lesson()
+    return list(
+        Homework.objects.filter(own)
+        .annotate(next_lesson_id=Subquery(next_lesson.values("pk")[:1]),
+                  next_lesson_date=Subquery(next_lesson.values("date")[:1]))
+        .filter(Q(lesson_id__in=list(set_in))
+                | Q(due_on__gte=first, due_on__lte=last)
+                | Q(due_on__isnull=True, next_lesson_id__in=list(lessons),
+                    lesson__date__gte=first - datetime.timedelta(days=UNDATED_HOMEWORK_DAYS),
+                    lesson__date__lte=last))
+        .values("pk", "lesson_id", "text", "links", "due_on", "next_lesson_id",
+                "next_lesson_date", set_on=F("lesson__date"),
+                subject_id=F("lesson__subject_id"), subject_name=F("lesson__subject__name"),
+                class_id=F("lesson__school_class_id"), subgroup_id=F("lesson__subgroup_id"),
+                # Files are rare: the rows say whether they have any, and only then
+                # are they read.
+                has_files=Exists(HomeworkFile.objects.filter(homework_id=OuterRef("pk"))))
+        .order_by("lesson__date", "lesson__lesson_number", "pk"))
+
+
+def _homework(row):
+    return Homework(pk=row["pk"], lesson_id=row["lesson_id"], text=row["text"],
+                    links=row["links"], due_on=row["due_on"])
+
+
+def _in_group_on(groups, subgroup_id, day):
+    return any(owner == subgroup_id and starts_on <= day and (ends_on is None or day <= ends_on)
+               for owner, _class_id, starts_on, ends_on in groups)
+
+
+def _school_day(day):
+    """The day homework due on ``day`` is shown: a Sunday's on Monday."""
+    if day is not None and day.weekday() == 6:
+        return day + datetime.timedelta(days=1)
+    return day
+
+
+def _due_lesson(diary_day, row, groups):
+    """Where a homework due on ``diary_day`` by its date stands: the day's first lesson
+    of its subject (and subgroup) other than the one it was set in, held if there is
+    one; None when the day has no such lesson. Nowhere (False) if the pupil is not in
+    its class or subgroup that day."""
+    school_class = diary_day.school_class
+    if school_class is None or school_class.pk != row["class_id"]:
+        return False
+    if row["subgroup_id"] and not _in_group_on(groups, row["subgroup_id"], diary_day.day):
+        return False
+    candidates = [item for item in diary_day.lessons
+                  if item.lesson.subject.pk == row["subject_id"]
+                  and item.lesson.pk != row["lesson_id"]
+                  and (item.lesson.subgroup is None
+                       or item.lesson.subgroup.pk == row["subgroup_id"])]
+    held = [item for item in candidates if not item.lesson.is_cancelled]
+    return (held or candidates or [None])[0]
 
 
 def week(pupil, day):
-    """The pupil's school week (Monday to Saturday) around ``day``."""
+    """The pupil's school week (Monday to Saturday) around ``day``: each day's lessons
+    with the pupil's marks and attendance and the homework due at each (as Russian
+    e-diaries show it), and the day's events."""
     monday, saturday = week_of(day)
     memberships, groups = _memberships(pupil, monday, saturday)
     days = [DiaryDay(monday + datetime.timedelta(days=n)) for n in range(6)]
@@ -403,23 +618,19 @@ def week(pupil, day):
             if both:
                 conditions.append(Q(subgroup_id=subgroup_id, date__gte=both[0],
                                     date__lte=both[1]))
-    # The lessons with their homework and this pupil's attendance (one row per lesson
-    # and pupil): one query. Only this pupil's marks and attendance: the other pupils'
-    # rows of the same lessons never reach the page.
+    # The lessons with this pupil's attendance (one row per lesson and pupil): one
+    # query. Only this pupil's marks and attendance: the other pupils' rows of the same
+    # lessons never reach the page.
     rows = list(
         Lesson.objects.filter(reduce(or_, conditions))
         .annotate(own_attendance=FilteredRelation(
             "attendance", condition=Q(attendance__pupil=pupil)))
         .values(*LESSON_FIELDS, attendance_id=F("own_attendance__id"),
                 attendance_kind=F("own_attendance__kind"),
-                attendance_late=F("own_attendance__late_minutes"),
-                # Files are rare: the lessons say whether their homework has any, and
-                # only then are they read.
-                has_files=Exists(HomeworkFile.objects.filter(
-                    homework__lesson_id=OuterRef("pk"))))
+                attendance_late=F("own_attendance__late_minutes"))
         .order_by("date", "lesson_number", "starts_at", "pk"))
     subjects, subgroups, rooms, teachers = {}, {}, {}, {}
-    lessons, homework, attendance = {}, {}, {}
+    lessons, attendance = {}, {}
     for row in rows:
         lesson = DiaryLessonRow(
             row,
@@ -432,10 +643,6 @@ def week(pupil, day):
                 short_name=row["room__short_name"])),
             _staff(row, "teacher__", teachers), _staff(row, "replaced_teacher__", teachers))
         lessons[lesson.pk] = lesson
-        if row["homework__id"] is not None:
-            homework[lesson.pk] = Homework(
-                pk=row["homework__id"], lesson_id=lesson.pk, text=row["homework__text"],
-                links=row["homework__links"], due_on=row["homework__due_on"])
         if row["attendance_id"] is not None:
             attendance[lesson.pk] = Attendance(
                 pk=row["attendance_id"], lesson_id=lesson.pk, pupil_id=pupil.pk,
@@ -444,19 +651,46 @@ def week(pupil, day):
     for mark in marks_of(Mark.objects.filter(pupil=pupil, lesson_id__in=list(lessons))
                          .order_by("task_id")):
         marks.setdefault(mark.lesson_id, []).append(mark)
+    class_ids = {school_class.pk for school_class, _span in memberships}
+    group_ids = [subgroup_id for subgroup_id, class_id, _start, _end in groups
+                 if class_id in class_ids]
+    # From the Sunday before: homework due on a Sunday is due on Monday.
+    homework_rows = _homework_rows(class_ids, group_ids, monday - datetime.timedelta(days=1),
+                                   saturday, lessons, set_in=lessons)
     files = {}
-    with_files = [row["homework__id"] for row in rows if row["has_files"]]
+    with_files = [row["pk"] for row in homework_rows if row["has_files"]]
     if with_files:
         for row in HomeworkFile.objects.filter(homework__in=with_files).order_by("pk"):
             files.setdefault(row.homework_id, []).append(row)
 
     by_day = {diary_day.day: diary_day for diary_day in days}
-    kinds = {}
+    items, kinds = {}, {}
     for lesson in lessons.values():
-        task = homework.get(lesson.pk)
-        by_day[lesson.date].lessons.append(DiaryLesson(
-            lesson, marks.get(lesson.pk, []), attendance.get(lesson.pk), task,
-            files.get(task.pk, []) if task else [], kinds))
+        item = items[lesson.pk] = DiaryLesson(
+            lesson, marks.get(lesson.pk, []), attendance.get(lesson.pk), kinds=kinds)
+        by_day[lesson.date].lessons.append(item)
+    for row in homework_rows:
+        task = _homework(row)
+        task_files = files.get(task.pk, [])
+        if not (task.text.strip() or task.link_list() or task_files):
+            continue  # an emptied homework says nothing
+        due_on = _school_day(task.due_on or row["next_lesson_date"])
+        if row["lesson_id"] in items:
+            item = items[row["lesson_id"]]
+            item.homework, item.files, item.homework_due_on = task, task_files, due_on
+        if due_on is None or not monday <= due_on <= saturday:
+            continue
+        subject = _cached(subjects, row["subject_id"], lambda row=row: Subject(
+            pk=row["subject_id"], name=row["subject_name"]))
+        due = DueHomework(task, row["set_on"], subject, due_on, task_files)
+        if task.due_on is None:
+            target = items.get(row["next_lesson_id"])
+        else:
+            target = _due_lesson(by_day[due_on], row, groups)
+        if target:
+            target.due.append(due)
+        elif target is None:
+            by_day[due_on].extra_homework.append(due)
 
     events = reduce(or_, [Event.objects.for_class(school_class).between(start, end)
                           for school_class, (start, end) in memberships])
@@ -468,6 +702,153 @@ def week(pupil, day):
                     and event.institution_id == diary_day.school_class.institution_id):
                 diary_day.events.append(event)
     return days
+
+
+# The family's start page ---------------------------------------------------------------
+
+# How far ahead the start page looks for the next school day (holidays included), and
+# how far back for the latest marks.
+GLANCE_AHEAD_DAYS = 16
+LATEST_MARKS_DAYS = 21
+LATEST_MARKS = 6
+
+
+@dataclass
+class ChildLesson:
+    pk: int
+    lesson_number: int
+    starts_at: datetime.time | None
+    subject: object
+    subgroup_name: str
+    is_cancelled: bool
+    marks: list = field(default_factory=list)
+    attendance: Attendance | None = None
+
+    kinds: dict = field(default_factory=dict, repr=False)
+
+    def marks_html(self):
+        html = "".join(_chip(mark, _mark_type_parts(mark.task.mark_type, self.kinds)[0])
+                       for mark in self.marks)
+        if self.attendance:
+            html += render_attendance(self.attendance)
+        return mark_safe(html)  # noqa: S308 - _chip and render_attendance escape every value
+
+
+@dataclass
+class ChildGlance:
+    """A child's day as the family's start page shows it: the lessons of today (or of
+    the next school day), the homework due at the next school day after today, and the
+    latest marks."""
+
+    pupil: object
+    day: datetime.date | None = None
+    lessons: list = field(default_factory=list)
+    homework_day: datetime.date | None = None
+    homework: list = field(default_factory=list)  # DueHomework
+    marks: list = field(default_factory=list)  # DiaryMark, latest first
+
+    kinds: dict = field(default_factory=dict, repr=False)
+
+    def marks_html(self):
+        """The latest marks as chips, each with its subject and date under it."""
+        parts = []
+        for mark in self.marks:
+            title = _mark_type_parts(mark.task.mark_type, self.kinds)[0]
+            subject = escape(mark.lesson.subject.name)
+            parts.append(f'<li>{_chip(mark, title)}<span class="mark-subject" title="{subject}">'
+                         f'{subject}</span><span class="mark-date">{mark.lesson.date:%d.%m}'
+                         f"</span></li>")
+        return mark_safe("".join(parts))  # noqa: S308 - every value escaped
+
+
+def family_glance(pupils, on=None):
+    """{pupil pk: ChildGlance} for ``pupils`` (already checked against the access
+    matrix) on the day ``on``: a fixed number of queries for the whole family, whatever
+    the number of children, lessons and marks. A child is read in their current class
+    and the subgroups they are in on ``on``."""
+    on = on or today()
+    glances = {pupil.pk: ChildGlance(pupil) for pupil in pupils}
+    pupils = [pupil for pupil in pupils if pupil.school_class_id]
+    if not pupils:
+        return glances
+    class_ids = {pupil.school_class_id for pupil in pupils}
+    groups = {}
+    for pupil_id, subgroup_id in (SubgroupMembership.objects.filter(pupil__in=pupils).on(on)
+                                  .values_list("pupil_id", "subgroup_id")):
+        groups.setdefault(pupil_id, set()).add(subgroup_id)
+    group_ids = set().union(*groups.values())
+    last = on + datetime.timedelta(days=GLANCE_AHEAD_DAYS)
+    lessons = list(
+        Lesson.objects.filter(Q(school_class_id__in=class_ids, subgroup__isnull=True)
+                              | Q(subgroup_id__in=group_ids), date__gte=on, date__lte=last)
+        .values("pk", "school_class_id", "subgroup_id", "subgroup__name", "date",
+                "lesson_number", "starts_at", "is_cancelled", "subject_id", "subject__name")
+        .order_by("date", "lesson_number", "starts_at", "pk"))
+    subjects = {}
+
+    def subject(pk, name):
+        return _cached(subjects, pk, lambda: Subject(pk=pk, name=name))
+
+    def of(pupil, row_class, row_group):
+        return row_class == pupil.school_class_id and (
+            row_group is None or row_group in groups.get(pupil.pk, ()))
+
+    # Each child's lessons from today on, and the two days the page shows.
+    own_lessons = {}
+    for pupil in pupils:
+        rows = [row for row in lessons if of(pupil, row["school_class_id"], row["subgroup_id"])]
+        own_lessons[pupil.pk] = rows
+        glance = glances[pupil.pk]
+        glance.day = rows[0]["date"] if rows else None
+        glance.homework_day = next((row["date"] for row in rows if row["date"] > on), None)
+
+    marks = marks_of(Mark.objects.filter(
+        pupil__in=pupils, lesson__date__gte=on - datetime.timedelta(days=LATEST_MARKS_DAYS),
+        lesson__date__lte=on).order_by("-lesson__date", "-lesson__lesson_number", "-pk"),
+        with_lessons=True)
+    attendance = {}
+    for row in Attendance.objects.filter(pupil__in=pupils, lesson__date=on).values(
+            "pk", "pupil_id", "lesson_id", "kind", "late_minutes"):
+        attendance[row["pupil_id"], row["lesson_id"]] = Attendance(**row)
+    by_lesson = {}
+    for mark in marks:
+        glance = glances[mark.pupil_id]
+        if mark.value and len(glance.marks) < LATEST_MARKS:
+            glance.marks.append(mark)
+        by_lesson.setdefault((mark.pupil_id, mark.lesson_id), []).append(mark)
+    for pupil in pupils:
+        glance = glances[pupil.pk]
+        glance.lessons = [
+            ChildLesson(row["pk"], row["lesson_number"], row["starts_at"],
+                        subject(row["subject_id"], row["subject__name"]),
+                        row["subgroup__name"] or "", row["is_cancelled"],
+                        sorted(by_lesson.get((pupil.pk, row["pk"]), []),
+                               key=lambda mark: mark.pk),
+                        attendance.get((pupil.pk, row["pk"])), kinds=glance.kinds)
+            for row in own_lessons[pupil.pk] if row["date"] == glance.day]
+
+    # The homework due at the next school day after today.
+    ahead = [row["pk"] for row in lessons if row["date"] > on]
+    if not ahead:
+        return glances
+    for row in _homework_rows(class_ids, group_ids, on + datetime.timedelta(days=1), last,
+                              ahead):
+        task = _homework(row)
+        if not (task.text.strip() or task.link_list() or row["has_files"]):
+            continue
+        due_on = _school_day(task.due_on or row["next_lesson_date"])
+        for pupil in pupils:
+            glance = glances[pupil.pk]
+            if due_on != glance.homework_day or not of(pupil, row["class_id"],
+                                                        row["subgroup_id"]):
+                continue
+            if task.due_on is None and row["next_lesson_id"] not in {
+                    lesson["pk"] for lesson in own_lessons[pupil.pk]}:
+                continue
+            glance.homework.append(DueHomework(
+                task, row["set_on"], subject(row["subject_id"], row["subject_name"]),
+                due_on, files=[True] if row["has_files"] else []))
+    return glances
 
 
 # The period ------------------------------------------------------------------------------
@@ -507,12 +888,12 @@ class SubjectLine:
     kinds: dict = field(default_factory=dict, repr=False)  # the page's mark types worded
 
     def marks_html(self):
-        return render_marks(self.marks, self.kinds, '<span class="diary-period-mark">',
-                            "</span>", with_date=True)
+        return mark_safe("".join(  # noqa: S308 - render_period_mark escapes every value
+            render_period_mark(mark, self.kinds) for mark in self.marks))
 
     def debts_html(self):
-        return render_marks(self.debts, self.kinds, '<span class="diary-period-mark">',
-                            "</span>", with_date=True)
+        return mark_safe("".join(  # noqa: S308 - render_period_mark escapes every value
+            render_period_mark(mark, self.kinds) for mark in self.debts))
 
     @property
     def average(self):
@@ -529,6 +910,14 @@ class SubjectLine:
     @property
     def exam_final(self):
         return self.finals.get(FinalKind.EXAM)
+
+    def finals_shown(self):
+        """[(label, value, colour class)] of the finals the line has, in the order
+        period, year, exam."""
+        labels = ((FinalKind.PERIOD, _("for the period")), (FinalKind.YEAR, _("for the year")),
+                  (FinalKind.EXAM, _("exam")))
+        return [(label, self.finals[kind].value, mark_class(self.finals[kind].value))
+                for kind, label in labels if kind in self.finals]
 
 
 def period_lines(pupil, period, subjects=()):

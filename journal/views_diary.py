@@ -52,9 +52,12 @@ def week_view(request, pupil_pk):
     day = diary.parse_day(request.GET.get("date")) or today()
     monday, saturday = week_of(day)
     week = datetime.timedelta(weeks=1)
+    days = diary.week(pupil, day)
+    # The week's homework at a glance, by the day it is due.
+    glance = [(d, tasks) for d in days if (tasks := d.homework_due())]
     return render(request, "journal/diary/week.html", {
         "pupil": pupil, "pupils": pupils, "tab": "week",
-        "monday": monday, "saturday": saturday, "days": diary.week(pupil, day),
+        "monday": monday, "saturday": saturday, "days": days, "glance": glance,
         "previous_url": week_url(pupil.pk, monday - week),
         "next_url": week_url(pupil.pk, monday + week),
         "today_url": week_url(pupil.pk),

@@ -3,7 +3,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from curriculum.models import ClassMembership, TeachingAssignment
-from portal.access import REGISTRY, access, may_read
+from journal.diary import family_glance
+from portal.access import REGISTRY, access, may_read, today
 from portal.uploads import file_response, private_file_fields
 
 from .models import Parent, Pupil
@@ -13,11 +14,18 @@ from .models import Parent, Pupil
 def family(request):
     """A parent's start page: their own children, and nobody else's (R-PD-5)."""
     context = access(request.user)
-    children = (
+    children = list(
         Pupil.objects.filter(pk__in=context.child_pupil_ids)
         .select_related("person", "institution", "school_class__class_teacher__person")
+        .order_by("person__search_name", "pk")
     )
-    return render(request, "records/family.html", {"children": children})
+    # Each child's day: today's lessons and marks, the homework for the next school
+    # day, the latest marks (R-DRY-1; the diary has the rest).
+    glances = family_glance(children)
+    return render(request, "records/family.html", {
+        "children": [(child, glances[child.pk]) for child in children],
+        "today": today(),
+    })
 
 
 @login_required
@@ -54,8 +62,16 @@ def pupil_detail(request, pk):
     # The template shows the name, school and class of ``pupil``; anything more about
     # the person it shows only as handed over here, checked against what the user may
     # read of this pupil (R-TEN-3: the department reads no birth date, no family).
+    # The pupil's own page and a parent's view of their child show the child's day;
+    # staff read marks through the journal.
+    own = access(user)
+    glance = None
+    if pupil.pk in own.own_pupil_ids | own.child_pupil_ids:
+        glance = family_glance([pupil])[pupil.pk]
     return render(request, "records/pupil_detail.html", {
         "pupil": pupil,
+        "glance": glance,
+        "today": today(),
         "birth_date": (pupil.person.birth_date
                        if may_read(user, Pupil, "person__birth_date", pupil) else None),
         "class_history": classes,

@@ -14,7 +14,7 @@ from tests.conftest import DEMO_PASSWORD
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 RATE_LIMITED = "Слишком много неудачных попыток входа в систему. Повторите попытку позже."
-HOME_TITLE = "Сетевой Город. Образование"
+HOME_TITLE = "Школьный портал"
 
 
 def open_login_page(page: Page) -> None:

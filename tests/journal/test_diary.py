@@ -151,15 +151,20 @@ def test_the_parent_reads_the_childs_week(client_for, journal):
     assert "Аккуратно решено" in page
     assert f'data-mark="{journal["debt"].pk}"' in page and "debt" in page
     assert "late, 10 min" in page
-    # The topic, the homework with its link, file and due date, and the class event.
+    # The topic, the class event, and a note that homework was set for its due day.
     assert "Сложение дробей с разными знаменателями" in page
-    assert "Решить № 245 и 246" in page
-    assert 'href="https://example.ru/drobi"' in page
-    file = journal["homework"].files.get()
-    assert f'href="{file.file.url}"' in page
-    due = journal["homework"].due_on
-    assert f"due {due:%d.%m.%Y}" in page
     assert "Родительское собрание 5А" in page
+    due = journal["homework"].due_on
+    assert f"Homework set for {due:%d.%m}" in page
+    # The homework with its link and file stands in the week it is due, with the lesson
+    # it was set in.
+    due_page = page if week_of(due) == week_of(lesson.date) else client.get(
+        week_url(pupil, due)).content.decode()
+    assert "Решить № 245 и 246" in due_page
+    assert 'href="https://example.ru/drobi"' in due_page
+    file = journal["homework"].files.get()
+    assert f'href="{file.file.url}"' in due_page
+    assert f"set in the lesson of {lesson.date:%d.%m}" in due_page
     # Each day of the week, Monday to Saturday, with the pupil's lessons in order.
     days = response.context["days"]
     monday, saturday = week_of(lesson.date)
@@ -339,7 +344,7 @@ def test_cancelled_and_replaced_lessons(client_for, journal):
                                               teacher=replacement)
     response = client_for("school1.parent").get(week_url(journal["pupil"], lesson.date))
     page = response.content.decode()
-    row = page.split(f'data-lesson="{cancelled.pk}"')[0].rsplit("<tr", 1)[1]
+    row = page.split(f'data-lesson="{cancelled.pk}"')[0].rsplit("<article", 1)[1]
     assert "cancelled" in row
     assert "The lesson is cancelled." in page
     teacher = Staff.objects.select_related("person").get(pk=other.teacher_id)

@@ -34,6 +34,8 @@ ALLOWED_UPWARD = {
         "logins are issued for a whole class (records.issue_credentials on SchoolClass)",
     ("records.views", "curriculum.models"):
         "a pupil's card shows the class's teachers and the pupil's class history",
+    ("records.views", "journal.diary"):
+        "the family's start page and a pupil's own page show the child's day from the diary",
     ("records.views_admin", "curriculum.models"):
         "the credentials sheet is chosen by class",
 }
