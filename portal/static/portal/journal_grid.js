@@ -126,6 +126,7 @@
     delete input.dataset.failed;
     clearNote(input);
     setState(input, "", "");
+    if (document.activeElement === input) input.select();  // typing replaces it again
   }
 
   // Saving -------------------------------------------------------------------------------
