@@ -421,7 +421,14 @@
     var frozen = grid.tHead.querySelector(".jg-name").getBoundingClientRect().right - box.left;
     var room = wrap.clientWidth - frozen;
     var left = wrap.scrollLeft + (head.right - box.left) - frozen - room * 0.85;
-    if (head.width > room * 0.85) left = wrap.scrollLeft + head.left - box.left - frozen;
+    // The first lesson shown starts right at the names, not cut in the middle.
+    for (var i = 0; i <= current.lesson; i++) {
+      var start = wrap.scrollLeft + lessons[i].th.getBoundingClientRect().left - box.left - frozen;
+      if (start >= left) {
+        left = start;
+        break;
+      }
+    }
     wrap.scrollLeft = Math.max(0, left);
   }
 
