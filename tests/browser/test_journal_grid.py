@@ -191,7 +191,6 @@ def test_the_grid_opens_at_today_and_a_cell_is_replaced_refused_and_explained(
     expect(note).to_be_visible()
     expect(note).to_contain_text("Not a mark of the school")
     near(note, cell)
-    page.screenshot(path="build/shot-note.png")  # TMP
     page.keyboard.press("Escape")
     expect(cell).to_have_value("4")
     expect(note).to_have_count(0)
@@ -209,7 +208,6 @@ def test_the_grid_opens_at_today_and_a_cell_is_replaced_refused_and_explained(
     expect(history).to_be_visible()
     expect(history.locator("[data-entry]")).to_have_count(2)
     near(history, cell)
-    page.screenshot(path="build/shot-history.png")  # TMP
     page.keyboard.press("Escape")
     expect(history).to_be_hidden()
     expect(cell).to_be_focused()
@@ -219,7 +217,6 @@ def test_the_grid_opens_at_today_and_a_cell_is_replaced_refused_and_explained(
     form = page.locator("[data-comment-dialog]")
     expect(form).to_be_visible()
     near(form, cell)
-    page.screenshot(path="build/shot-comment.png")  # TMP
     form.locator("textarea").fill("написал после урока")
     form.get_by_role("button", name="Save").click()
     expect(form).to_be_hidden()

@@ -10,7 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from curriculum.models import ClassMembership, MarkType
-from journal.models import Mark, Task
+from journal.models import Attendance, Mark, Task
 from schedule.models import Lesson
 from tests.browser.test_flows import log_in
 from tests.browser.test_screenshots import SIDEWAYS
@@ -96,5 +96,22 @@ def test_a_teacher_enters_a_column_of_marks_on_the_phone(page: Page, csp_violati
         expect(column.nth(index)).to_have_value(value)
     expect(column.first).to_be_visible()
     assert page.evaluate(SIDEWAYS) == 0
-    page.screenshot(path="build/screenshots/journal-phone.png")
+
+    # Attendance in the same way: the lesson's first column. Late by 10 minutes typed
+    # with the English layout on («о» is the «j» key) shows as «ОП10», and fits.
+    page.locator("[data-pick-column]").select_option(index=0)
+    attendance = page.locator(f"input[data-kind='attendance'][data-lesson='{lesson.pk}']")
+    expect(attendance.first).to_be_focused()
+    page.keyboard.type("j10")
+    page.keyboard.press("Enter")
+    expect(attendance.first).to_have_value("ОП10")
+    expect(attendance.first.locator("xpath=..")).to_have_class(re.compile("jg-saved"))
+    late = Attendance.objects.get(lesson=lesson, pupil_id=pupils[0])
+    assert (late.kind, late.late_minutes) == ("late", 10)
+    fits = "input => input.scrollWidth <= input.clientWidth"
+    assert attendance.first.evaluate(fits)
+    # The whole journal, on demand: the cell still fits «ОП10».
+    page.locator("[data-view-toggle]").click()
+    expect(page.locator("[data-journal-grid]")).not_to_have_class(re.compile("jg-one"))
+    assert attendance.first.evaluate(fits)
     assert csp_violations == []
