@@ -110,6 +110,11 @@ def test_a_teacher_enters_a_column_of_marks_on_the_phone(page: Page, csp_violati
     assert (late.kind, late.late_minutes) == ("late", 10)
     fits = "input => input.scrollWidth <= input.clientWidth"
     assert attendance.first.evaluate(fits)
+    # The chosen column stays after a reload.
+    page.reload()
+    expect(attendance.first).to_be_visible()
+    expect(attendance.first).to_have_value("ОП10")
+    expect(page.locator(f"input[data-task='{task.pk}']").first).to_be_hidden()
     # The whole journal, on demand: the cell still fits «ОП10».
     page.locator("[data-view-toggle]").click()
     expect(page.locator("[data-journal-grid]")).not_to_have_class(re.compile("jg-one"))

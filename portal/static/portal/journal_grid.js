@@ -347,13 +347,16 @@
     return -1;
   }
 
-  // Where the grid opens: the new work's column (#task-…), else today's lesson (with its
-  // last work when it has one, else its attendance).
+  // Where the grid opens: the column named in the address (#task-… after a new work or
+  // a choice, #lesson-… for a lesson's attendance), else today's lesson (with its last
+  // work when it has one, else its attendance).
   function start() {
-    var index = lessonOf(conf.today);
+    var named = /^#lesson-(\d+)$/.exec(window.location.hash);
+    var index = lessonOf(named ? named[1] : conf.today);
+    if (index < 0) index = lessonOf(conf.today);
     current = {lesson: index < 0 ? 0 : index, column: 0};
     var lesson = lessons[current.lesson];
-    if (lesson && lesson.span > 1) current.column = lesson.span - 1;
+    if (!named && lesson && lesson.span > 1) current.column = lesson.span - 1;
     var found = /^#task-(\d+)$/.exec(window.location.hash);
     var head = found && workRow.querySelector("[data-task-head='" + found[1] + "']");
     if (head) {
@@ -399,6 +402,14 @@
       if (row.cells[index]) row.cells[index].classList.add("jg-current");
     });
     fillPickers();
+  }
+
+  // The choice stays in the address, so that a reload shows the same column.
+  function remember() {
+    var lesson = lessons[current.lesson];
+    var head = workHead(lesson.start + current.column);
+    var hash = current.column ? "#task-" + head.dataset.taskHead : "#lesson-" + lesson.pk;
+    window.history.replaceState(null, "", hash);
   }
 
   function firstInput() {
@@ -526,11 +537,13 @@
       var lesson = lessons[parseInt(pickLesson.value, 10)];
       current = {lesson: parseInt(pickLesson.value, 10), column: lesson.span - 1};
       show();
+      remember();
       go(firstInput());
     });
     pickColumn.addEventListener("change", function () {
       current.column = parseInt(pickColumn.value, 10);
       show();
+      remember();
       go(firstInput());
     });
     var withCell = function (action) {
