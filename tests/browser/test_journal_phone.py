@@ -61,6 +61,7 @@ def test_a_teacher_enters_a_column_of_marks_on_the_phone(page: Page, csp_violati
     head.locator("summary").click()
     kind = MarkType.objects.department_wide().get(name="самостоятельная работа")
     head.locator("select[name=mark_type]").select_option(str(kind.pk))
+    assert page.evaluate(SIDEWAYS) == 0  # the open form fits too
     with page.expect_navigation():
         head.locator("button[type=submit]").click()
     task = Task.objects.filter(lesson=lesson).exclude(pk__in=before).get()

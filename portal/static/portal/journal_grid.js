@@ -183,6 +183,8 @@
         if (input.dataset.kind === "mark") {
           input.dataset.comment = cell.comment || "";
           input.title = input.dataset.baseTitle + (cell.comment ? ": " + cell.comment : "");
+        } else if (input.dataset.kind === "attendance") {
+          input.title = cell.value;  // «late, 10 min»
         }
         delete input.dataset.failed;
         clearNote(input);
@@ -399,7 +401,11 @@
     lesson.th.classList.add("jg-current");
     workHead(index).classList.add("jg-current");
     bodyRows.forEach(function (row) {
-      if (row.cells[index]) row.cells[index].classList.add("jg-current");
+      var cell = row.cells[index];
+      if (!cell) return;
+      cell.classList.add("jg-current");
+      var input = cell.querySelector(".jg-input");
+      if (input) input.enterKeyHint = "next";  // a phone's keyboard: "next", not "go"
     });
     fillPickers();
   }
@@ -509,7 +515,8 @@
   // One lesson: a complete value goes to the next pupil by itself.
   grid.addEventListener("input", function (event) {
     var input = event.target;
-    if (!one || !input.classList.contains("jg-input") || !complete(input)) return;
+    if (!one || event.isComposing || !input.classList.contains("jg-input") ||
+        !complete(input)) return;
     var below = vertical(input, 1);
     if (!changed(input) || save(input)) go(below);
   });
