@@ -1,7 +1,8 @@
 """Issue «The journal on a phone: one lesson's column for the whole class with fast
 entry»: at 390 × 844 the teacher opens a journal and lands on today's lesson, adds a work,
-types a column of marks (each mark goes to the next pupil by itself), and after a reload
-finds them stored; the page never scrolls sideways."""
+types a column of marks (each mark goes to the next pupil by itself; a mark someone else
+saved meanwhile is not overwritten), and after a reload finds them stored; the page
+never scrolls sideways."""
 
 import re
 
@@ -10,7 +11,9 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from curriculum.models import ClassMembership, MarkType
+from journal import cells
 from journal.models import Attendance, Mark, Task
+from records.models import User
 from schedule.models import Lesson
 from tests.browser.test_flows import log_in
 from tests.browser.test_screenshots import SIDEWAYS
@@ -71,7 +74,7 @@ def test_a_teacher_enters_a_column_of_marks_on_the_phone(page: Page, csp_violati
     expect(page.locator(".jg-input:visible")).to_have_count(len(pupils))
     assert page.evaluate(SIDEWAYS) == 0
 
-    # Fast entry: tap the first pupil, then each mark typed goes to the next pupil.
+    # Fast entry: a touch on the first pupil's cell, then each mark typed goes to the next pupil.
     column.first.click()
     for value in ("5", "4", "3", "5"):
         page.keyboard.type(value)
@@ -89,11 +92,22 @@ def test_a_teacher_enters_a_column_of_marks_on_the_phone(page: Page, csp_violati
                       pupils[2]: ("3", False), pupils[3]: ("5", False),
                       pupils[4]: ("", True)}
     assert page.evaluate(SIDEWAYS) == 0
+    # Someone else saves the next pupil's mark meanwhile: the phone's «4» is refused as a
+    # conflict, the cell shows the stored «2», and nothing is overwritten.
+    cells.save_mark(User.objects.get(username="school1.deputy"), task, pupils[5], value="2",
+                    version=0)
+    expect(column.nth(5)).to_be_focused()
+    page.keyboard.type("4")
+    expect(column.nth(5).locator("xpath=..")).to_have_class(re.compile("jg-conflict"))
+    expect(column.nth(5)).to_have_value("2")
+    expect(column.nth(5).locator("xpath=..").locator("[data-cell-note]")).to_contain_text(
+        "«4» не сохранено.")
+    assert Mark.objects.get(task=task, pupil_id=pupils[5]).value == "2"
 
     # After a reload: the same lesson and work, the marks stored.
     page.reload()
     column = page.locator(f"input[data-task='{task.pk}']")
-    for index, value in enumerate(("5", "4", "3", "5", "долг", "")):
+    for index, value in enumerate(("5", "4", "3", "5", "долг", "2", "")):
         expect(column.nth(index)).to_have_value(value)
     expect(column.first).to_be_visible()
     assert page.evaluate(SIDEWAYS) == 0
