@@ -446,7 +446,7 @@
         break;
       }
     }
-    wrap.scrollLeft = Math.max(0, left);
+    wrap.scrollLeft = Math.max(0, Math.round(left));  // whole pixels: no seams by the sticky cells
   }
 
   // The second header row sticks under the first: its height is known once laid out.
