@@ -156,7 +156,7 @@ def save_mark(request):
         .select_related("lesson__school_class", "mark_type"), pk=task_pk)
     # What was typed, read as the grid's script reads it (journal/cells.py): a debt is
     # typed as a word (as on paper) or sent as a flag; a mark replaces it.
-    value, typed_debt = cells.read_mark(data.get("value"), _scale(task.lesson))
+    value, typed_debt = cells.read_mark(data.get("value"), _scale(task.lesson.school_class))
     is_debt = typed_debt or data.get("debt") in ("1", "true", "on")
     mark = cells.save_mark(request.user, task, pupil_pk, value=value, version=version,
                            is_debt=is_debt, comment=data.get("comment", ""))
@@ -215,7 +215,8 @@ def save_final(request):
     if not readable_lessons(request.user).filter(school_class_id=class_pk,
                                                  subject_id=subject_pk).exists():
         raise Http404
-    school_class = SchoolClass.objects.get(pk=class_pk)
+    school_class = SchoolClass.objects.select_related(
+        "institution__journal_settings__grading_scale").get(pk=class_pk)
     subject = Subject.objects.get(pk=subject_pk)
     kind = data.get("kind", "")
     if kind not in FinalKind.values:
@@ -223,8 +224,8 @@ def save_final(request):
     period = None
     if period_pk is not None:
         period = get_object_or_404(Period.objects.for_class(school_class), pk=period_pk)
-    # The save checks the value against the scale; a debt word is no final.
-    value, debt = cells.read_mark(data.get("value"), ())
+    # Read as a mark cell reads it; a debt word is no final.
+    value, debt = cells.read_mark(data.get("value"), _scale(school_class))
     if debt:
         raise BadInput(_("A final is a mark, not a debt."))
     final = cells.save_final(request.user, school_class, subject, pupil_pk, kind=kind,
@@ -257,11 +258,11 @@ def new_task(request, pk):
     return redirect(f"{lesson_grid_url(lesson, cells.period_of(lesson))}#task-{task.pk}")
 
 
-def _scale(lesson):
-    """The marks of the lesson's school, from the settings read with the lesson
-    (``cells.with_save_context``)."""
+def _scale(school_class):
+    """The marks of the class's school, from the settings read with the class (for a
+    mark, through ``cells.with_save_context``)."""
     try:
-        settings = lesson.school_class.institution.journal_settings
+        settings = school_class.institution.journal_settings
     except InstitutionSettings.DoesNotExist:
         return cells.DEFAULT_SCALE
     return settings.grading_scale.mark_list()

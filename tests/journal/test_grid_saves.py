@@ -188,6 +188,9 @@ def test_finals_of_the_current_period(client_for, english, lesson, pupil):
                                        "version": final.version}).status_code == 404
     assert post(client, "save_final", {**data, "kind": "weekly",
                                        "version": final.version}).status_code == 400
+    # A debt is no final, however typed.
+    debt = post(client, "save_final", {**data, "value": "l", "version": final.version})
+    assert debt.status_code == 400 and "not a debt" in debt.json()["message"]
     # The history of the final lists the change.
     page = client.get(reverse("journal:cell_history"), {"final": final.pk})
     assert page.status_code == 200 and "data-entry" in page.content.decode()
