@@ -16,6 +16,7 @@ each with the pupil in ``data`` so that a cell's history is one indexed query.
 """
 
 import os
+import re
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -37,6 +38,7 @@ from curriculum.models import (
 from portal.access import today
 
 from .models import (
+    ATTENDANCE_LETTERS,
     Attendance,
     AttendanceKind,
     FinalKind,
@@ -121,6 +123,133 @@ def _log(obj, action, user, pupil_id, old, new):
     models.Model.save(entry)
 
 
+# What a cell takes from the keyboard ---------------------------------------------------
+#
+# Teachers type the paper journal's letters: н, у (уп), б, о (оп) with minutes, «д» or
+# «долг» for a debt. With the keyboard left on the English layout the same keys type
+# other letters (the «н» key types «y», «б» a comma): those are accepted too, read from
+# the ЙЦУКЕН layout itself rather than from letters that look alike (the «н» key's «y»
+# looks like «у», which means something else). A Latin letter that only looks like a
+# Cyrillic one («o» for «о») is accepted where no key of the layout means another thing
+# by it. The grid's script checks what is typed against the same tables
+# (``attendance_inputs``, ``mark_inputs``, ``debt_inputs``), so both say the same.
+
+# The keys of the Russian layout (ЙЦУКЕН), as the English layout (QWERTY) types them,
+# without and with Shift.
+_RUSSIAN = "ёйцукенгшщзхъфывапролджэячсмитьбюЁЙЦУКЕНГШЩЗХЪФЫВАПРОЛДЖЭЯЧСМИТЬБЮ"
+_ENGLISH = "`qwertyuiop[]asdfghjkl;'zxcvbnm,.~QWERTYUIOP{}ASDFGHJKL:\"ZXCVBNM<>"
+ENGLISH_KEYS = dict(zip(_RUSSIAN, _ENGLISH, strict=True))
+# Cyrillic letters and the Latin ones that look like them (in lower case).
+LOOK_ALIKE = dict(zip("аеорсухкмтнп", "aeopcyxkmthn", strict=True))
+
+# The paper journal's letters, whatever the language of the page.
+PAPER_LETTERS = {
+    AttendanceKind.ABSENT: ("н",),
+    AttendanceKind.VALID: ("у", "уп"),
+    AttendanceKind.ILL: ("б",),
+    AttendanceKind.LATE: ("о", "оп"),  # followed by the minutes: о10
+}
+DEBT_WORDS = ("д", "долг", "debt")
+DEFAULT_SCALE = ("5", "4", "3", "2", "1")  # a school without settings
+
+
+def on_english_layout(word):
+    """What the keys of ``word`` on the Russian layout type on the English one."""
+    return "".join(ENGLISH_KEYS.get(letter, letter) for letter in word)
+
+
+def typed_forms(words):
+    """``{typed text: meaning}`` for ``{word: meaning}``: each word (in any case), the
+    same keys on the English layout, and look-alike Latin letters where no other form
+    means something else by them. The keys are in lower case."""
+    forms = {}
+    for word, meaning in words.items():
+        forms.setdefault(word.lower(), meaning)
+    for word, meaning in words.items():
+        for variant in (word.lower(), word.upper()):
+            forms.setdefault(on_english_layout(variant).lower(), meaning)
+    look_alike = {}
+    for word, meaning in words.items():
+        if not all(letter in LOOK_ALIKE for letter in word.lower()):
+            continue
+        typed = "".join(LOOK_ALIKE[letter] for letter in word.lower())
+        if any(forms.get(letter, meaning) != meaning for letter in (typed, *typed)):
+            continue  # «у» as «y»: the «н» key (and «уп» as «yn»)
+        look_alike.setdefault(typed, set()).add(meaning)
+    forms.update((typed, meanings.pop()) for typed, meanings in look_alike.items()
+                 if len(meanings) == 1 and typed not in forms)
+    return forms
+
+
+def attendance_inputs():
+    """``{typed text: attendance kind}``, the late kind's texts being followed by the
+    minutes; with the letters the grid shows in the active language."""
+    words = {}
+    for kind, letters in PAPER_LETTERS.items():
+        for letter in (*letters, str(ATTENDANCE_LETTERS[kind])):
+            words.setdefault(letter.lower(), kind.value)
+    return typed_forms(words)
+
+
+def debt_inputs():
+    """The texts typed for a debt: «д», «долг», the word the grid shows."""
+    return sorted(typed_forms({word: True for word in (*DEBT_WORDS, _("debt"))}))
+
+
+def mark_inputs(scale):
+    """``{typed text: mark}`` for the marks of a scale (its digits are the same on both
+    layouts; a scale of words is not)."""
+    return typed_forms({mark: mark for mark in scale})
+
+
+def read_attendance(text):
+    """(kind, minutes late or None) of what was typed in an attendance cell; an empty
+    kind is present. Unknown text is refused with what is accepted."""
+    typed = "".join((text or "").split()).lower()
+    if not typed:
+        return "", None
+    inputs = attendance_inputs()
+    kind = inputs.get(typed)
+    if kind is not None:
+        return kind, None  # late without its minutes: refused by the save, with why
+    found = re.fullmatch(r"(\D+)(\d{1,3})", typed)
+    if found and inputs.get(found[1]) == AttendanceKind.LATE:
+        return AttendanceKind.LATE.value, found[2]
+    raise ValidationError(attendance_refusal(text))
+
+
+def attendance_help():
+    """What an attendance cell takes, as a refusal says it."""
+    return _("Type н (absent), у (valid reason), б (ill) or о with the minutes late, e.g. "
+             "о10; on the English layout the same keys: %(keys)s.") % {
+        "keys": english_keys_hint()}
+
+
+def attendance_refusal(text):
+    return " ".join([_("«%(value)s» is not an attendance mark.") % {"value": text.strip()},
+                     attendance_help()])
+
+
+def english_keys_hint():
+    """The attendance letters' keys on the English layout, as the hints name them:
+    «y», «e», «,», «j10»."""
+    keys = [on_english_layout(PAPER_LETTERS[kind][0]) for kind in (
+        AttendanceKind.ABSENT, AttendanceKind.VALID, AttendanceKind.ILL, AttendanceKind.LATE)]
+    keys[-1] += "10"
+    return ", ".join(f"«{key}»" for key in keys)
+
+
+def read_mark(text, scale):
+    """(mark, debt) of what was typed in a mark cell: a debt word is a debt, a typed form
+    of a mark of the scale is that mark; anything else is passed on as it is, for the
+    save to refuse with the scale."""
+    value = (text or "").strip()
+    typed = value.lower()
+    if typed in debt_inputs():
+        return "", True
+    return mark_inputs(scale).get(typed, value), False
+
+
 # Who and when -------------------------------------------------------------------------
 
 
@@ -131,7 +260,7 @@ def school_settings(institution_id):
 
 def scale_of(institution_id):
     settings = school_settings(institution_id)
-    return settings.grading_scale.mark_list() if settings else ["5", "4", "3", "2", "1"]
+    return settings.grading_scale.mark_list() if settings else list(DEFAULT_SCALE)
 
 
 def period_of(lesson):

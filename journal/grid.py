@@ -272,6 +272,18 @@ class Journal:
         return self.may_enter_finals and self.marks_allowed
 
     @cached_property
+    def today_column(self):
+        """The lesson the grid opens at: today's first (one the user fills, if any),
+        else the last one before today, else the first. On a phone it is the column
+        shown; on a wide screen the grid scrolls to it."""
+        day = today()
+        todays = [column for column in self.columns if column.lesson.date == day]
+        if todays:
+            return next((column for column in todays if column.may_fill), todays[0])
+        held = [column for column in self.columns if column.lesson.date < day]
+        return held[-1] if held else (self.columns[0] if self.columns else None)
+
+    @cached_property
     def rows_html(self):
         """The grid's body: every pupil's row, put together once in Python (see
         ``render_cells``)."""
@@ -430,7 +442,7 @@ def open_journal(user, school_class_pk, subject_pk, subgroup_pk=None, period_pk=
         settings = school_class.institution.journal_settings
     except InstitutionSettings.DoesNotExist:
         settings = None
-    scale = settings.grading_scale.mark_list() if settings else ["5", "4", "3", "2", "1"]
+    scale = settings.grading_scale.mark_list() if settings else list(cells.DEFAULT_SCALE)
     marks_allowed = not (school_class.grade == 1
                          and (settings is None or settings.no_marks_in_first_grade))
 
@@ -671,7 +683,7 @@ def render_row(journal, number, row):
             if end and end < period.ends_on:
                 parts.append(escape(_("to")) + f" {end:%d.%m}")
         dates = f'<div class="muted jg-dates">{"".join(parts)}</div>'
-    out = [f'<tr data-row data-pupil="{pupil}"><td>{number}</td>'
+    out = [f'<tr data-row data-pupil="{pupil}"><td class="jg-num">{number}</td>'
            f'<th class="jg-name" scope="row">{name}{dates}</th>', render_cells(row)]
     if journal.marks_allowed:
         average = "" if row.average is None else escape(str(localize(row.average)))

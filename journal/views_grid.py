@@ -7,6 +7,8 @@ Rows are looked up through the access matrix, so another school's id is a 404; a
 who may read but not write gets 403 from ``cells``; bad input is a 400 with a message.
 """
 
+import json
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from curriculum.models import (
+    InstitutionSettings,
     MarkType,
     Period,
     SchoolClass,
@@ -39,8 +42,6 @@ from .models import (
     Task,
 )
 from .rules import FILL_JOURNAL, VIEW_JOURNAL
-
-DEBT_WORDS = ("д", "долг", "debt")
 
 
 class BadInput(Exception):
@@ -73,6 +74,12 @@ def grid(request, class_pk, subject_pk):
                         for pk, name in journal.subgroups],
         "letters": {kind.value: str(letter) for kind, letter in ATTENDANCE_LETTERS.items()},
         "debt_word": _("debt"),
+        "english_keys": cells.english_keys_hint(),
+        "attendance_help": cells.attendance_help(),
+        # What the cells accept, from the tables the saves read (journal/cells.py).
+        "attendance_inputs": json.dumps(cells.attendance_inputs(), ensure_ascii=False),
+        "mark_inputs": json.dumps(cells.mark_inputs(journal.scale), ensure_ascii=False),
+        "debt_inputs": json.dumps(cells.debt_inputs(), ensure_ascii=False),
     })
 
 
@@ -147,11 +154,9 @@ def save_mark(request):
             Task.objects.filter(lesson__in=readable_lessons(request.user)),
             request.user, "lesson_id"), pupil_pk)
         .select_related("lesson__school_class", "mark_type"), pk=task_pk)
-    value = (data.get("value") or "").strip()
-    # A debt is typed as a word (as on paper) or sent as a flag; a mark replaces it.
-    typed_debt = value.lower() in (*DEBT_WORDS, _("debt").lower())
-    if typed_debt:
-        value = ""
+    # What was typed, read as the grid's script reads it (journal/cells.py): a debt is
+    # typed as a word (as on paper) or sent as a flag; a mark replaces it.
+    value, typed_debt = cells.read_mark(data.get("value"), _scale(task.lesson.school_class))
     is_debt = typed_debt or data.get("debt") in ("1", "true", "on")
     mark = cells.save_mark(request.user, task, pupil_pk, value=value, version=version,
                            is_debt=is_debt, comment=data.get("comment", ""))
@@ -167,10 +172,14 @@ def save_attendance(request):
     version = _version(data)
     lesson = get_object_or_404(readable_lessons(request.user).select_related("school_class"),
                                pk=lesson_pk)
+    if "text" in data:
+        # As typed: н, у, б, о10, the same keys on the English layout (journal/cells.py).
+        kind, late_minutes = cells.read_attendance(data["text"])
+    else:
+        kind, late_minutes = data.get("kind", "").strip(), data.get("late_minutes") or None
     try:
-        row = cells.save_attendance(request.user, lesson, pupil_pk,
-                                    kind=data.get("kind", "").strip(), version=version,
-                                    late_minutes=data.get("late_minutes") or None)
+        row = cells.save_attendance(request.user, lesson, pupil_pk, kind=kind,
+                                    version=version, late_minutes=late_minutes)
     except cells.Conflict as conflict:
         # Show the stored entry as its letter, as the cell shows it.
         conflict.text = attendance_letter(
@@ -206,7 +215,8 @@ def save_final(request):
     if not readable_lessons(request.user).filter(school_class_id=class_pk,
                                                  subject_id=subject_pk).exists():
         raise Http404
-    school_class = SchoolClass.objects.get(pk=class_pk)
+    school_class = SchoolClass.objects.select_related(
+        "institution__journal_settings__grading_scale").get(pk=class_pk)
     subject = Subject.objects.get(pk=subject_pk)
     kind = data.get("kind", "")
     if kind not in FinalKind.values:
@@ -214,8 +224,12 @@ def save_final(request):
     period = None
     if period_pk is not None:
         period = get_object_or_404(Period.objects.for_class(school_class), pk=period_pk)
+    # Read as a mark cell reads it; a debt word is no final.
+    value, debt = cells.read_mark(data.get("value"), _scale(school_class))
+    if debt:
+        raise BadInput(_("A final is a mark, not a debt."))
     final = cells.save_final(request.user, school_class, subject, pupil_pk, kind=kind,
-                             value=data.get("value", ""), version=version, period=period)
+                             value=value, version=version, period=period)
     return JsonResponse({"ok": True, "cell": _cell_json(
         cells.cell_of(final, cells.final_text(final)))})
 
@@ -240,7 +254,18 @@ def new_task(request, pk):
     if _wants_json(request):
         return JsonResponse({"ok": True, "task": task.pk, "mark_type": str(mark_type),
                              "weight": str(mark_type.weight)})
-    return redirect(lesson_grid_url(lesson, cells.period_of(lesson)))
+    # The grid opens at the new work's column (on a phone: shows it).
+    return redirect(f"{lesson_grid_url(lesson, cells.period_of(lesson))}#task-{task.pk}")
+
+
+def _scale(school_class):
+    """The marks of the class's school, from the settings read with the class (for a
+    mark, through ``cells.with_save_context``)."""
+    try:
+        settings = school_class.institution.journal_settings
+    except InstitutionSettings.DoesNotExist:
+        return cells.DEFAULT_SCALE
+    return settings.grading_scale.mark_list()
 
 
 def _wants_json(request):

@@ -195,3 +195,72 @@ def test_topic_and_homework_conflicts():
     with pytest.raises(ValidationError, match="http"):
         cells.save_homework(teacher, lesson, text="№ 13", links="javascript:alert(1)",
                             due_on=None, version=homework.version)
+
+
+# What a cell takes from the keyboard (the grid's script checks against the same tables).
+
+
+def test_the_english_keys_are_those_of_the_russian_layout():
+    assert cells.on_english_layout("йцукен") == "qwerty"
+    assert cells.on_english_layout("фывапролджэ") == "asdfghjkl;'"
+    assert cells.on_english_layout("ячсмитьбю") == "zxcvbnm,."
+    assert cells.on_english_layout("ОП") == "JG"
+
+
+@pytest.mark.parametrize(("typed", "read"), [
+    ("", ("", None)), ("  ", ("", None)),
+    # The paper journal's letters, in either case, and the letters the grid shows.
+    ("н", ("absent", None)), ("Н", ("absent", None)), ("у", ("valid", None)),
+    ("УП", ("valid", None)), ("б", ("ill", None)), ("о10", ("late", "10")),
+    ("ОП 5", ("late", "5")),
+    # The same keys on the English layout: «н» types «y», «б» a comma, «о» «j».
+    ("y", ("absent", None)), ("Y", ("absent", None)), ("e", ("valid", None)),
+    ("eg", ("valid", None)), (",", ("ill", None)), ("<", ("ill", None)),
+    ("j10", ("late", "10")), ("jg15", ("late", "15")),
+    # Latin letters that look like the Cyrillic ones, where no key means another thing.
+    ("o10", ("late", "10")), ("on10", ("late", "10")), ("h", ("absent", None)),
+    # Late without its minutes: the save says that the minutes are missing.
+    ("о", ("late", None)),
+])
+def test_attendance_is_read_as_typed_on_either_layout(typed, read):
+    with translation.override("ru"):
+        assert cells.read_attendance(typed) == read
+
+
+def test_a_look_alike_never_overrides_a_key():
+    """«y» looks like «у» (valid reason) but is the «н» key (absent)."""
+    with translation.override("ru"):
+        assert cells.read_attendance("y") == ("absent", None)
+        assert "yn" not in cells.attendance_inputs()
+
+
+@pytest.mark.parametrize("typed", ["x", "a", "нн", "l5", "5"])
+def test_unknown_attendance_is_refused_naming_the_keys(typed):
+    with translation.override("ru"), pytest.raises(ValidationError) as refused:
+        cells.read_attendance(typed)
+    assert f"«{typed}»" in refused.value.messages[0]
+    assert "«y», «e», «,», «j10»" in refused.value.messages[0]
+
+
+def test_in_english_the_grid_s_own_letters_are_accepted_too():
+    assert cells.read_attendance("a") == ("absent", None)
+    assert cells.read_attendance("L5") == ("late", "5")
+    assert cells.read_attendance("y") == ("absent", None)
+
+
+@pytest.mark.parametrize(("typed", "read"), [
+    ("5", ("5", False)), (" 4 ", ("4", False)), ("", ("", False)),
+    ("д", ("", True)), ("Долг", ("", True)), ("debt", ("", True)),
+    # «д» and «долг» typed with the English layout on.
+    ("l", ("", True)), ("ljku", ("", True)),
+    # Not a mark: passed on for the save to refuse with the scale.
+    ("7", ("7", False)), ("Нн", ("Нн", False)),
+])
+def test_marks_are_read_as_typed_on_either_layout(typed, read):
+    with translation.override("ru"):
+        assert cells.read_mark(typed, ["5", "4", "3", "2", "1"]) == read
+
+
+def test_a_scale_of_words_is_read_on_the_english_layout():
+    assert cells.read_mark("px", ["зч", "нз"]) == ("зч", False)
+    assert cells.read_mark("YP", ["зч", "нз"]) == ("нз", False)

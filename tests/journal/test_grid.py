@@ -339,3 +339,32 @@ def test_the_header_names_the_co_teachers_read_only_for_the_lessons_that_have_th
     with django_assert_max_num_queries(10):
         journal = open_journal(teacher, lesson.school_class_id, lesson.subject_id)
     assert sorted(journal.teachers) == sorted([*before, other.person.short_name])
+
+
+def test_the_grid_opens_at_today_s_lesson_and_says_what_the_cells_take(client_for, english):
+    """Today's lesson (else the last one held) is where the grid opens: shown alone on a
+    phone, scrolled to on a wide screen (journal_grid.js). The hint and the script's
+    tables say what the server reads (journal/cells.py)."""
+    lesson = teachers_lesson()
+    response = client_for("school1.teacher").get(grid_url(lesson))
+    journal = response.context["journal"]
+    day = timezone.localdate()
+    opened = journal.today_column.lesson
+    held_days = [column.lesson.date for column in journal.columns
+                 if column.lesson.date <= day]
+    assert opened.date == max(held_days)
+    if opened.date == day:
+        assert journal.today_column.may_fill
+    page = response.content.decode()
+    assert f'data-today="{opened.pk}"' in page
+    assert "«y», «e», «,», «j10»" in page
+    assert "&quot;y&quot;: &quot;absent&quot;" in page
+    assert "&quot;l&quot;" in page  # «д» on the English layout: a debt
+
+
+def test_a_new_work_opens_the_grid_at_its_column(client_for, english):
+    lesson = teachers_lesson()
+    response = client_for("school1.teacher").post(
+        reverse("journal:new_task", args=[lesson.pk]), {"mark_type": mark_type().pk})
+    task = lesson.tasks.order_by("-pk").first()
+    assert response.status_code == 302 and response.url.endswith(f"#task-{task.pk}")

@@ -132,6 +132,34 @@ def test_attendance_the_register_and_a_conflict(client_for, english, lesson, pup
     assert other.attendance_taken
 
 
+def test_attendance_and_marks_typed_on_the_english_layout(client_for, task, pupil):
+    """The grid sends what was typed; the server reads it as journal/cells.py says: the
+    «н» key types «y», «о» «j», «д» «l»."""
+    client = client_for("school1.teacher")
+    lesson = task.lesson
+    stored = Attendance.objects.filter(lesson=lesson, pupil_id=pupil).first()
+    answer = post(client, "save_attendance", {"lesson": lesson.pk, "pupil": pupil,
+                                              "text": "y",
+                                              "version": stored.version if stored else 0}
+                  ).json()
+    assert answer["ok"] and answer["cell"]["text"] == "Н"
+    assert Attendance.objects.get(lesson=lesson, pupil_id=pupil).kind == "absent"
+    answer = post(client, "save_attendance", {"lesson": lesson.pk, "pupil": pupil,
+                                              "text": "j10",
+                                              "version": answer["cell"]["version"]}).json()
+    assert answer["ok"] and answer["cell"]["text"] == "ОП10"
+    refused = post(client, "save_attendance", {"lesson": lesson.pk, "pupil": pupil,
+                                               "text": "a",
+                                               "version": answer["cell"]["version"]})
+    assert refused.status_code == 400 and "«y»" in refused.json()["message"]
+    late = Attendance.objects.get(lesson=lesson, pupil_id=pupil)
+    assert (late.kind, late.late_minutes) == ("late", 10)
+    answer = post(client, "save_mark", {"task": task.pk, "pupil": pupil, "value": "l",
+                                        "version": 0}).json()
+    assert answer["ok"] and answer["cell"]["text"] == "долг"
+    assert Mark.objects.get(task=task, pupil_id=pupil).is_debt
+
+
 def test_the_register_without_javascript_goes_back_to_the_grid(client_for, lesson):
     response = client_for("school1.teacher").post(
         reverse("journal:take_attendance", args=[lesson.pk]))
@@ -160,6 +188,9 @@ def test_finals_of_the_current_period(client_for, english, lesson, pupil):
                                        "version": final.version}).status_code == 404
     assert post(client, "save_final", {**data, "kind": "weekly",
                                        "version": final.version}).status_code == 400
+    # A debt is no final, however typed.
+    debt = post(client, "save_final", {**data, "value": "l", "version": final.version})
+    assert debt.status_code == 400 and "not a debt" in debt.json()["message"]
     # The history of the final lists the change.
     page = client.get(reverse("journal:cell_history"), {"final": final.pk})
     assert page.status_code == 200 and "data-entry" in page.content.decode()
