@@ -2,8 +2,11 @@
 
 import functools
 
+from django import forms
 from wagtail.admin import compare
 from wagtail.admin.panels import FieldPanel
+
+from portal.viewsets import ScopedAdminForm
 
 from .models import Person
 
@@ -22,3 +25,52 @@ class PersonFieldPanel(FieldPanel):
 
 def PersonComparison(comparison_class, field, obj_a, obj_b):
     return comparison_class(field, obj_a.person, obj_b.person)
+
+
+class ChosenOncePanel(FieldPanel):
+    """A field chosen when the row is made and fixed afterwards: editable on a new row,
+    shown as text on a saved one (its form leaves the field out, see
+    ``PupilGroupForm``). Wagtail's ``read_only`` panels never put the field in the form,
+    so the form options are asked for as an editable panel's."""
+
+    def __init__(self, field_name, *args, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(field_name, *args, **kwargs)
+
+    def get_form_options(self):
+        self.read_only = False
+        try:
+            return super().get_form_options()
+        finally:
+            self.read_only = True
+
+
+class PupilChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, pupil):
+        if pupil.school_class_id:
+            return f"{pupil.person.full_name} ({pupil.school_class})"
+        return pupil.person.full_name
+
+
+class PupilGroupForm(ScopedAdminForm):
+    """The form of a group of a pupil's fields (medical details, characteristic): a
+    saved card's pupil is fixed (the card is theirs: moving it to another child would
+    carry one child's diagnosis to another), and a new card is for one of the pupils
+    the user sees who has none yet, named with their class."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "pupil" not in self.fields:
+            return
+        if self.instance.pk:
+            del self.fields["pupil"]
+            return
+        field = self.fields["pupil"]
+        related = self._meta.model._meta.get_field("pupil").remote_field.related_name
+        choice = PupilChoiceField(
+            queryset=field.queryset.current().filter(**{f"{related}__isnull": True})
+            .select_related("person", "school_class")
+            .order_by("school_class__grade", "school_class__letter", "person__search_name"),
+            label=field.label, help_text=field.help_text, required=field.required,
+            widget=forms.Select)
+        self.fields["pupil"] = choice

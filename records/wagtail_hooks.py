@@ -36,7 +36,7 @@ from .models import (
     RoleAssignment,
     Staff,
 )
-from .panels import PersonFieldPanel
+from .panels import ChosenOncePanel, PersonFieldPanel, PupilGroupForm
 
 for model in (Institution, Staff, Parent, RoleAssignment, PupilHealth,
               PupilCharacteristic, DirectoryEntry, Consent):
@@ -213,6 +213,7 @@ class ParentViewSet(PersonRecordViewSet):
 class PupilGroupViewSet(ScopedModelViewSet):
     """A group of a pupil's fields with its own readers (R-PPL-4)."""
 
+    base_form_class = PupilGroupForm
     list_display = ["pupil", "pupil__school_class"]
     list_select_related = ["pupil__person", "pupil__school_class"]
     search_fields = ["pupil__person__search_name"]
@@ -226,8 +227,8 @@ class PupilHealthViewSet(PupilGroupViewSet):
     list_display = ["pupil", "pupil__school_class", "health_group", "pe_group"]
     list_select_related = [*PupilGroupViewSet.list_select_related, "health_group", "pe_group"]
     list_export = ["pupil", "health_group", "pe_group"]
-    panels = fields("pupil", "health_group", "pe_group", "insurance_policy",
-                    "insurance_issuer", "notes")
+    panels = [ChosenOncePanel("pupil"), *fields("health_group", "pe_group", "insurance_policy",
+                                                "insurance_issuer", "notes")]
 
 
 class PupilCharacteristicViewSet(PupilGroupViewSet):
@@ -237,7 +238,8 @@ class PupilCharacteristicViewSet(PupilGroupViewSet):
     list_display = ["pupil", "pupil__school_class", "social_status"]
     list_select_related = [*PupilGroupViewSet.list_select_related, "social_status"]
     list_export = ["pupil", "social_status"]
-    panels = fields("pupil", "social_status", "deviant_behaviour", "characteristic")
+    panels = [ChosenOncePanel("pupil"), *fields("social_status", "deviant_behaviour",
+                                                "characteristic")]
 
 
 class ConsentIndexView(ScopedIndexView):
