@@ -3,12 +3,13 @@
 import functools
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin import compare
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, Panel
 
 from portal.viewsets import ScopedAdminForm
 
-from .models import Person
+from .models import Person, Pupil
 
 
 class PersonFieldPanel(FieldPanel):
@@ -74,3 +75,27 @@ class PupilGroupForm(ScopedAdminForm):
             label=field.label, help_text=field.help_text, required=field.required,
             widget=forms.Select)
         self.fields["pupil"] = choice
+
+
+class ChildrenPanel(Panel):
+    """On a parent's card: their children, with class and school, as far as the user
+    may see them (the guardianships are edited on the pupil's card)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("heading", _("Children"))
+        super().__init__(*args, **kwargs)
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "records/admin/parent_children.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            children = []
+            if self.instance is not None and self.instance.pk:
+                children = list(
+                    Pupil.objects.visible_to(self.request.user)
+                    .filter(guardianships__parent=self.instance)
+                    .select_related("person", "school_class", "institution")
+                    .order_by("person__search_name"))
+            context["children"] = children
+            return context
