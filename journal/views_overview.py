@@ -9,10 +9,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from curriculum.models import SchoolClass
-from portal.access import access, today
+from portal.access import Role, access, today
 
 from . import overview
-from .rules import REVIEW_JOURNALS
+from .rules import RECORD_ABSENCE, REVIEW_JOURNALS
 
 
 @login_required
@@ -32,7 +32,10 @@ def index(request):
         .filter(Q(pk__in=context.led_class_ids) | Q(reviewed=True)))
         .select_related("institution").order_by("institution__short_name", "grade",
                                                 "letter", "pk"))
-    led = [c for c in classes if c.pk in context.led_class_ids]
+    # The class teacher reads every journal of their class (JOURNAL_READERS); the right
+    # to edit one's class's lists (R-TEN-6) alone reads none.
+    leads_in = context.institutions_with(Role.CLASS_TEACHER)
+    led = [c for c in classes if c.pk in context.led_class_ids and c.institution_id in leads_in]
     # Pupils, parents and the department keep no journal: the page is not theirs.
     if not user.is_superuser and not staff and not classes:
         raise Http404
@@ -50,7 +53,7 @@ def index(request):
         "rows": rows, "day": day, "few_marks": overview.FEW_MARKS,
         "teaches": bool(rows) or not (led or schools),
         "led": [(c, overview.render_school_rows(sorted(by_class[c.pk], key=SORTS["class"])),
-                 bool(by_class[c.pk])) for c in led],
+                 bool(by_class[c.pk]), user.has_perm(RECORD_ABSENCE, c)) for c in led],
         "review_schools": list(schools.items()),
     })
 

@@ -27,7 +27,7 @@ from curriculum.rules import LEADERSHIP
 from journal import overview
 from journal.grid import grid_url
 from journal.models import Attendance, AttendanceKind
-from journal.rules import VIEW_JOURNAL
+from journal.rules import RECORD_ABSENCE, VIEW_JOURNAL
 from records.models import Institution, Pupil
 from schedule.models import Lesson
 
@@ -151,14 +151,21 @@ def led_classes(context, now):
         "school_class").annotate(n=Count("pk")).values("n")
     pupils = (Pupil.objects.filter(school_class=OuterRef("pk"), left_on__isnull=True)
               .order_by().values("school_class").annotate(n=Count("pk")).values("n"))
-    return list(
-        SchoolClass.objects.current().filter(pk__in=context.led_class_ids)
+    # Only where the user is class teacher: the right to edit one's class's lists
+    # (R-TEN-6) alone reads no journal, nor its absences.
+    classes = list(
+        SchoolClass.objects.current().filter(
+            pk__in=context.led_class_ids,
+            institution__in=context.institutions_with(Role.CLASS_TEACHER))
         .select_related("institution")
         .annotate(pupil_count=Coalesce(Subquery(pupils), 0),
                   absent_today=Coalesce(Subquery(absent), 0),
                   lessons_today=Coalesce(Subquery(lessons_count), 0),
                   no_register_today=Coalesce(Subquery(no_register), 0))
         .order_by("grade", "letter"))
+    for c in classes:
+        c.may_record_absence = context.user.has_perm(RECORD_ABSENCE, c)
+    return classes
 
 
 def school_glances(user, context, institutions, now, labels):

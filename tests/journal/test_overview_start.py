@@ -78,3 +78,23 @@ def test_the_deputys_start_has_a_fixed_number_of_queries(
     client = client_for("school1.deputy")
     with django_assert_max_num_queries(12):
         assert client.get("/journal/").status_code == 200
+
+
+def test_the_right_to_edit_ones_class_alone_reads_no_journal_of_it(client_for):
+    """R-TEN-6's right to edit the lists of one's own class is not the class teacher's
+    role: without that role neither /journal/ nor the dashboard shows the class's
+    journals or absences."""
+    from portal.access import Role
+    from records.models import RoleAssignment
+
+    assignments = RoleAssignment.objects.filter(person__user__username="school1.classteacher",
+                                                role=Role.CLASS_TEACHER)
+    assert assignments.exists()
+    assignments.update(role=Role.EDIT_OWN_CLASS)
+    client = client_for("school1.classteacher")
+    journal = client.get("/journal/")
+    assert journal.status_code == 200
+    assert "data-led-class=" not in journal.content.decode()
+    dashboard = client.get("/dashboard/").content.decode()
+    assert "data-led-class=" not in dashboard
+    assert "/attendance/" not in dashboard
