@@ -52,7 +52,8 @@ def index(request):
     return render(request, "journal/overview/index.html", {
         "rows": rows, "day": day, "few_marks": overview.FEW_MARKS,
         "teaches": bool(rows) or not (led or schools),
-        "led": [(c, overview.render_school_rows(sorted(by_class[c.pk], key=SORTS["class"])),
+        "led": [(c, overview.render_school_rows(
+            sorted(by_class[c.pk], key=SORTS["class"]), with_class=False),
                  bool(by_class[c.pk]), user.has_perm(RECORD_ABSENCE, c)) for c in led],
         "review_schools": list(schools.items()),
     })
