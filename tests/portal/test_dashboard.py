@@ -200,3 +200,22 @@ def test_a_busier_teacher_costs_no_more_queries(client_for, django_assert_num_qu
 def test_parents_and_pupils_have_no_dashboard(client_for):
     assert client_for("school1.parent").get("/dashboard/").status_code == 403
     assert client_for("school1.pupil").get("/dashboard/").status_code == 403
+
+
+@pytest.mark.parametrize("username", [
+    "school1.teacher", "school1.classteacher", "school1.deputy", "school1.secretary",
+    "school1.medic", "school1.psychologist", "dept",
+])
+def test_every_link_of_the_dashboard_opens_for_its_user(client_for, username):
+    import re
+
+    client = client_for(username)
+    html = client.get("/dashboard/").content.decode()
+    main = html[html.index("<main"):html.index("</main>")]
+    links = set(re.findall(r'href="([^"#]+)"', main)) - {reverse("wagtailadmin_home")}
+    assert links
+    # The timetable's start redirects to the user's own timetable: followed.
+    refused = [(url, status) for url in sorted(links)
+               if (status := client.get(url.replace("&amp;", "&"), follow=True)
+                   .status_code) != 200]
+    assert not refused
