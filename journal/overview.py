@@ -377,16 +377,18 @@ def _count(value):
     return f"<strong>{value}</strong>" if value else "0"
 
 
-def render_school_rows(rows):
-    """The body rows of the deputy's overview table (every value escaped)."""
+def render_school_rows(rows, with_class=True):
+    """The body rows of the deputy's overview table (every value escaped); without the
+    class column for the journals of one class."""
     parts = []
     for row in rows:
         subgroup, teacher = row.subgroup, row.teacher
         key = (f"{row.school_class.pk}-{row.subject.pk}-{subgroup.pk if subgroup else ''}-"
                f"{teacher.pk if teacher else ''}")
         name = escape(row.subject.name) + (f" ({escape(subgroup.name)})" if subgroup else "")
+        class_cell = f"<td>{escape(str(row.school_class))}</td>" if with_class else ""
         parts.append(
-            f'<tr data-row="{key}"><td>{escape(str(row.school_class))}</td>'
+            f'<tr data-row="{key}">{class_cell}'
             f'<td><a href="{escape(row.url)}">{name}</a></td>'
             f'<td>{escape(teacher.person.short_name) if teacher else ""}</td>'
             f"<td>{row.held}</td><td>{_count(row.no_topic)}</td>"

@@ -3,34 +3,59 @@ what is missing (R-JRN-5). The queries are in overview.py."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from curriculum.models import SchoolClass
-from portal.access import today
-from records.models import Institution
+from portal.access import Role, access, today
 
 from . import overview
-from .rules import REVIEW_JOURNALS
+from .rules import RECORD_ABSENCE, REVIEW_JOURNALS
 
 
 @login_required
 def index(request):
-    """The logged-in teacher's journals of this year and what each one lacks."""
+    """Where everyone who reads journals starts: the teacher's own journals with what
+    each one lacks, the class teacher's class with all its journals, and for the
+    school's leadership the overview and every class of their schools."""
     user = request.user
-    # Pupils, parents and the department keep no journal: the page is not theirs. The
-    # staff rows found here are also how the teacher's lessons are found.
+    # The staff rows found here are also how the teacher's lessons are found.
     staff = overview.staff_ids(user)
-    if not user.is_superuser and not staff:
+    # One query: the current classes the user leads or reviews, with their schools.
+    context = access(user)
+    reviewable = SchoolClass.objects.visible_to(user, REVIEW_JOURNALS)
+    classes = list(overview.with_period_types(
+        SchoolClass.objects.current()
+        .annotate(reviewed=Exists(reviewable.filter(pk=OuterRef("pk"))))
+        .filter(Q(pk__in=context.led_class_ids) | Q(reviewed=True)))
+        .select_related("institution").order_by("institution__short_name", "grade",
+                                                "letter", "pk"))
+    # The class teacher reads every journal of their class (JOURNAL_READERS); the right
+    # to edit one's class's lists (R-TEN-6) alone reads none.
+    leads_in = context.institutions_with(Role.CLASS_TEACHER)
+    led = [c for c in classes if c.pk in context.led_class_ids and c.institution_id in leads_in]
+    # Pupils, parents and the department keep no journal: the page is not theirs.
+    if not user.is_superuser and not staff and not classes:
         raise Http404
     day = today()
     rows = overview.teacher_journals(user, day, staff)
-    schools = list(Institution.objects.filter(
-        pk__in=SchoolClass.objects.visible_to(user, REVIEW_JOURNALS).values("institution"))
-        .order_by("short_name"))
+    schools = {}
+    for c in classes:
+        if c.reviewed:
+            schools.setdefault(c.institution, []).append(c)
+    led_rows = overview.school_overview(led, day) if led else []
+    by_class = {c.pk: [] for c in led}
+    for row in led_rows:
+        by_class[row.school_class.pk].append(row)
     return render(request, "journal/overview/index.html", {
-        "rows": rows, "day": day, "few_marks": overview.FEW_MARKS, "review_schools": schools,
+        "rows": rows, "day": day, "few_marks": overview.FEW_MARKS,
+        "teaches": bool(rows) or not (led or schools),
+        "led": [(c, overview.render_school_rows(
+            sorted(by_class[c.pk], key=SORTS["class"]), with_class=False),
+                 bool(by_class[c.pk]), user.has_perm(RECORD_ABSENCE, c)) for c in led],
+        "review_schools": list(schools.items()),
     })
 
 

@@ -1,15 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from curriculum.models import SchoolClass, TeachingAssignment
-from records.models import Institution, Pupil
-
-from .access import Role, access
+from . import dashboard as dashboard_data
+from .access import access
 
 
 def favicon(request):
@@ -45,48 +43,10 @@ def start(request):
 
 @login_required
 def dashboard(request):
+    """The staff's start page: what each of the user's roles needs today
+    (portal/dashboard.py)."""
     user = request.user
     if not (user.is_superuser or user.has_perm("wagtailadmin.access_admin")):
         raise PermissionDenied
-    context = access(user)
-    institutions = Institution.objects.visible_to(user).order_by("short_name")
-    # Counts per school in two grouped queries: a join of classes and pupils per school
-    # would multiply rows for a department user looking at the whole city.
-    class_counts = dict(
-        SchoolClass.objects.current().filter(institution__in=institutions)
-        .values_list("institution").annotate(n=Count("pk")).order_by()
-    )
-    pupil_counts = dict(
-        Pupil.objects.current().filter(institution__in=institutions)
-        .values_list("institution").annotate(n=Count("pk")).order_by()
-    )
-    roles_by_school = {
-        i: sorted(Role(r).label for r in roles) for i, roles in context.school_roles.items()
-    }
-    schools = [
-        {
-            "institution": i,
-            "roles": roles_by_school.get(i.pk, []),
-            "class_count": class_counts.get(i.pk, 0),
-            "pupil_count": pupil_counts.get(i.pk, 0),
-        }
-        for i in institutions
-    ]
-    led_classes = (
-        SchoolClass.objects.filter(pk__in=context.led_class_ids)
-        .select_related("institution")
-        .annotate(pupil_count=Count("pupils", filter=Q(pupils__left_on__isnull=True)))
-    )
-    teaching = (
-        TeachingAssignment.objects.visible_to(user)
-        .filter(teacher__person_id=context.person_id)
-        .select_related("school_class", "subject", "institution")
-    )
-    return render(request, "portal/dashboard.html", {
-        "schools": schools,
-        "department_roles": sorted(Role(r).label for r in context.department_roles),
-        "led_classes": led_classes,
-        "teaching": teaching,
-        "has_children": bool(context.child_pupil_ids),
-        "pupil_total": Pupil.objects.visible_to(user).current().count(),
-    })
+    return render(request, "portal/dashboard.html",
+                  dashboard_data.build(user, timezone.localtime()))

@@ -7,11 +7,13 @@ and the sheet says so. A school's sheet is for its families: a parent who also w
 a school keeps their login too, or the secretary's sheet could hold the director's
 password."""
 
+import itertools
+import re
 import secrets
-from concurrent.futures import ThreadPoolExecutor
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Q
 from wagtail.log_actions import log
 
 from .logins import DEPARTMENT, SITE, acting_for, can_manage_login, login_reach
@@ -29,21 +31,45 @@ TRANSLIT = dict(zip(
 ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
+# Logins are read off the same paper. They hold only small Latin letters, dots and
+# hyphens: no digit (so no 1 for l, no 0 for o) and no capital (no I for l).
+# A login that is taken gets a letter, never a number: from the letters that are read
+# one way only in print and in handwriting.
+SUFFIX_LETTERS = "abcdefghkmnprstuvwxyz"
+NOT_IN_LOGINS = re.compile(r"[^a-z.-]")
+
+
 def transliterate(text):
-    return "".join(TRANSLIT.get(c, c) for c in text.lower() if c.isalnum() or c in "-")
+    latin = "".join(TRANSLIT.get(c, c) for c in text.lower() if c.isalnum() or c in "-")
+    return NOT_IN_LOGINS.sub("", latin).strip("-")
 
 
 def generate_password(length=10):
     return "".join(secrets.choice(ALPHABET) for _ in range(length))
 
 
+def suffixes():
+    """b, c, …, z, then aa, ab, …: as many as are needed, and never a digit."""
+    yield from SUFFIX_LETTERS[1:]
+    for size in itertools.count(2):
+        for letters in itertools.product(SUFFIX_LETTERS, repeat=size):
+            yield "".join(letters)
+
+
+def login_base(person):
+    """«ivanova.mariia»: the surname and the whole first name, so that no lone letter
+    stands where a digit might be read."""
+    return ".".join(part for part in (transliterate(person.surname),
+                                      transliterate(person.name)) if part) or "user"
+
+
 def username_for(person, taken):
-    base = f"{transliterate(person.surname)}.{transliterate(person.name)[:1]}"
-    base = base.strip(".") or "user"
-    candidate, n = base, 1
+    """The person's ``login_base``, or «ivanova.mariia.b» when that is taken."""
+    base = login_base(person)
+    candidate = base
+    more = suffixes()
     while candidate in taken:
-        n += 1
-        candidate = f"{base}{n}"
+        candidate = f"{base}.{next(more)}"
     taken.add(candidate)
     return candidate
 
@@ -100,11 +126,17 @@ def issue_logins(school_class, issued_by, renew=False):
     allowed = issuable([record.person for record in people], issued_by)
     due = [record for record in people if record.person_id in allowed]
     passwords = [generate_password() for _ in due]
-    # PBKDF2 releases the GIL: hash on every core.
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        hashes = list(pool.map(lambda p: make_password(p, hasher="pbkdf2_sha256_issued"),
-                               passwords))
-    taken = set(User.objects.values_list("username", flat=True))
+    # The cheap hasher of printed first passwords (portal/hashers.py): a class's sixty
+    # hashes take a few tenths of a second.
+    hashes = [make_password(p, hasher="pbkdf2_sha256_issued") for p in passwords]
+    # Only the usernames that could collide with the new ones, not the city's every login.
+    bases = {login_base(r.person) for r in due if r.person.user is None}
+    taken = set()
+    if bases:
+        like = Q()
+        for base in bases:
+            like |= Q(username=base) | Q(username__startswith=f"{base}.")
+        taken = set(User.objects.filter(like).values_list("username", flat=True))
     issued = {}
     for record, password, encoded in zip(due, passwords, hashes, strict=True):
         person, user = record.person, record.person.user

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from curriculum.models import SchoolClass
 from portal.exports import xlsx_response
@@ -47,7 +48,10 @@ def consent_withdraw(request, pk):
 
 def issue_credentials(request, class_pk):
     """R-PPL-5: logins for a class, and the sheet to hand out, in one step. The
-    passwords are in the PDF and nowhere else."""
+    passwords are in the PDF and nowhere else. The page's script sends the form itself,
+    saves the PDF and reloads the page, which then counts who still has no login
+    (portal/static/portal/issue_credentials.js); without it the browser downloads the
+    PDF as usual."""
     school_class = get_object_or_404(
         SchoolClass.objects.visible_to(request.user).select_related("institution"),
         pk=class_pk,
@@ -59,7 +63,8 @@ def issue_credentials(request, class_pk):
         if not sheet:
             messages.info(request, _("Everyone in this class already has a login."))
             return redirect(request.path)
-        if not any(password for _record, _username, password in sheet):
+        issued = sum(1 for _record, _username, password in sheet if password)
+        if not issued:
             messages.info(request, _(
                 "Nobody got a new login or password: these people also have records in "
                 "another school or work at a school, so their logins are not issued here."))
@@ -69,6 +74,9 @@ def issue_credentials(request, class_pk):
             "sheet": sheet,
             "portal_url": request.build_absolute_uri("/"),
         })
+        messages.success(request, ngettext(
+            "%(count)s login issued: hand out the sheet (PDF).",
+            "%(count)s logins issued: hand out the sheet (PDF).", issued) % {"count": issued})
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="logins-{school_class.pk}.pdf"'
         response["Cache-Control"] = "no-store"

@@ -1,3 +1,4 @@
+from django.db.models import Prefetch
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -36,7 +37,7 @@ from .models import (
     RoleAssignment,
     Staff,
 )
-from .panels import PersonFieldPanel
+from .panels import ChildrenPanel, ChosenOncePanel, PersonFieldPanel, PupilGroupForm
 
 for model in (Institution, Staff, Parent, RoleAssignment, PupilHealth,
               PupilCharacteristic, DirectoryEntry, Consent):
@@ -189,16 +190,38 @@ class PupilViewSet(PersonRecordViewSet):
     ]
 
 
+class ChildrenColumn(Column):
+    """A parent's children, each with their class: only those the user may see
+    (``ParentIndexView`` prefetches them). A reader limited to some fields gets no
+    such column (``column_lookups``: "children" is not among their fields)."""
+
+    def get_value(self, instance):
+        return ", ".join(
+            f"{child.person.full_name} ({child.school_class})" if child.school_class_id
+            else child.person.full_name
+            for child in getattr(instance, "visible_children", ()))
+
+
+class ParentIndexView(PersonRecordIndexView):
+    def get_base_queryset(self):
+        children = (Pupil.objects.visible_to(self.request.user)
+                    .select_related("person", "school_class").order_by("person__search_name"))
+        return super().get_base_queryset().prefetch_related(
+            Prefetch("children", queryset=children, to_attr="visible_children"))
+
+
 class ParentViewSet(PersonRecordViewSet):
     model = Parent
     icon = "user"
     menu_label = _("Parents")
-    list_display = ["person", "institution", "mobile_phone"]
+    index_view_class = ParentIndexView
+    list_display = ["person", ChildrenColumn("children", label=_("Children")), "institution",
+                    "mobile_phone"]
     list_export = ["person", "institution"]
     list_select_related = ["person", "institution"]
     filterset_class = ParentFilterSet
     tabs = [
-        (_("Main"), [FieldPanel("institution"), *PERSON_PANELS,
+        (_("Main"), [FieldPanel("institution"), *PERSON_PANELS, ChildrenPanel(),
                      *fields("mobile_phone")]),
         (_("Documents"), [PASSPORT]),
         (_("Contacts"), CONTACTS),
@@ -213,6 +236,7 @@ class ParentViewSet(PersonRecordViewSet):
 class PupilGroupViewSet(ScopedModelViewSet):
     """A group of a pupil's fields with its own readers (R-PPL-4)."""
 
+    base_form_class = PupilGroupForm
     list_display = ["pupil", "pupil__school_class"]
     list_select_related = ["pupil__person", "pupil__school_class"]
     search_fields = ["pupil__person__search_name"]
@@ -226,8 +250,8 @@ class PupilHealthViewSet(PupilGroupViewSet):
     list_display = ["pupil", "pupil__school_class", "health_group", "pe_group"]
     list_select_related = [*PupilGroupViewSet.list_select_related, "health_group", "pe_group"]
     list_export = ["pupil", "health_group", "pe_group"]
-    panels = fields("pupil", "health_group", "pe_group", "insurance_policy",
-                    "insurance_issuer", "notes")
+    panels = [ChosenOncePanel("pupil"), *fields("health_group", "pe_group", "insurance_policy",
+                                                "insurance_issuer", "notes")]
 
 
 class PupilCharacteristicViewSet(PupilGroupViewSet):
@@ -237,7 +261,8 @@ class PupilCharacteristicViewSet(PupilGroupViewSet):
     list_display = ["pupil", "pupil__school_class", "social_status"]
     list_select_related = [*PupilGroupViewSet.list_select_related, "social_status"]
     list_export = ["pupil", "social_status"]
-    panels = fields("pupil", "social_status", "deviant_behaviour", "characteristic")
+    panels = [ChosenOncePanel("pupil"), *fields("social_status", "deviant_behaviour",
+                                                "characteristic")]
 
 
 class ConsentIndexView(ScopedIndexView):
