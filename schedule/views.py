@@ -370,25 +370,48 @@ def kept_message(report):
                           for lesson in report.kept[:10])}
 
 
-def errors_json(errors, status=400):
-    return JsonResponse({"ok": False, "errors": errors}, status=status)
+def errors_json(errors, status=400, stored=None):
+    return JsonResponse({"ok": False, "errors": errors, "stored": stored}, status=status)
+
+
+def stored_cell(school_class, pk):
+    """What the cell holds in the database, as the grid's fields take it: a refused save
+    puts these back (an empty cell has none), so a cell never shows what was not saved."""
+    entry = TimetableEntry.objects.filter(school_class=school_class, pk=pk).first() \
+        if pk is not None else None
+    if entry is None:
+        return None
+    return {
+        "entry": entry.pk, "subject": entry.subject_id, "teacher": entry.teacher_id,
+        "room": entry.room_id or "", "subgroup": entry.subgroup_id or "",
+        "weeks": entry.weeks, "joint": entry.joint,
+        "co_teachers": sorted(t.pk for t in entry.co_teacher_list()),
+    }
+
+
+def form_errors(form):
+    return [str(m) for errors in form.errors.values() for m in errors]
 
 
 @login_required
 @require_POST
 def save_cell(request, pk):
     """Saves one cell of the grid (JSON): a new weekly lesson or a changed one, from the
-    week being edited to the end of its dates; a clash is refused with its message."""
+    week being edited to the end of its dates; a clash is refused with its message and
+    the cell's stored values."""
     school_class = editable_class(request.user, pk)
     monday = grid_week(request, school_class)
     form = CellForm(school_class, monday, request.POST)
     if not form.is_valid():
-        return errors_json([str(m) for errors in form.errors.values() for m in errors])
+        return errors_json(form_errors(form), stored=stored_cell(
+            school_class, parse_id(request.POST.get("entry", ""))))
     try:
         entry, report = actions.save_cell(school_class, monday, form.cleaned_data,
                                           request.user)
     except ValidationError as error:
-        return errors_json(error.messages)
+        posted = form.cleaned_data["entry"]
+        return errors_json(error.messages, stored=stored_cell(
+            school_class, posted.pk if posted else None))
     return JsonResponse({
         "ok": True, "entry": entry.pk, "message": _("Saved."),
         "kept_message": kept_message(report), "lessons": report_json(report),
@@ -398,12 +421,15 @@ def save_cell(request, pk):
 @login_required
 @require_POST
 def delete_cell(request, pk):
+    """Deletes one cell's weekly lesson from the week being edited on; only when asked
+    twice (``confirmed``: the grid's second click on «Delete»)."""
     school_class = editable_class(request.user, pk)
     monday = grid_week(request, school_class)
     form = CellForm(school_class, monday, request.POST, deleting=True)
     if not form.is_valid() or form.cleaned_data["entry"] is None:
-        return errors_json([str(m) for errors in form.errors.values() for m in errors]
-                           or [_("Choose a lesson to delete.")])
+        return errors_json(form_errors(form) or [_("Choose a lesson to delete.")])
+    if request.POST.get("confirmed") != "1":
+        return errors_json([_("Press «Delete» once more to confirm.")])
     report = actions.delete_cell(school_class, monday, form.cleaned_data["entry"],
                                  request.user)
     return JsonResponse({"ok": True, "message": _("Deleted."),
