@@ -14,11 +14,13 @@ from curriculum.models import SchoolClass, Subject
 from records.models import Staff
 from schedule.models import Lesson, TimetableEntry
 from tests.browser.test_flows import log_in
+from tests.browser.test_screenshots import SHOTS as ALL_SHOTS
 from tests.dates import FIRST_MONDAY
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 MONDAY = FIRST_MONDAY
+SHOTS = ALL_SHOTS / "deputy-timetable-grid"
 
 
 def class_of(letter):
@@ -132,6 +134,9 @@ def test_a_refused_edit_restores_the_stored_lesson_and_delete_asks_first(page: P
     form = page.locator("#under-test")
     expect(form.locator("[data-show=teacher]")).to_have_text(entry.teacher.person.short_name)
     form.locator("[data-edit]").click()
+    # The editor as it looks, for the eye (see tests/browser/test_screenshots.py).
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "1280.png"), full_page=True)
     form.locator("[name=teacher]").select_option(str(busy.teacher_id))
     form.locator("button[type=submit]").click()
     expect(form).to_have_attribute("data-state", "error")

@@ -71,6 +71,7 @@
     form.querySelector("[data-show=more]").textContent = more.join(" · ");
     form.querySelector("[data-cell-view]").hidden = !has;
     form.querySelector("[data-add]").hidden = has;
+    form.querySelector("[data-edit]").hidden = !has;
     form.querySelector("[data-delete]").hidden = !has;
     if (has) form.dataset.entry = form.elements.entry.value; else delete form.dataset.entry;
   }
@@ -78,6 +79,7 @@
   function open(form) {
     form.querySelector("[data-cell-view]").hidden = true;
     form.querySelector("[data-add]").hidden = true;
+    form.querySelector("[data-edit]").hidden = true;
     form.querySelector("[data-cell-fields]").hidden = false;
     form.classList.add("editing");
     form.querySelector("select").focus();
