@@ -199,6 +199,9 @@ def day_counts(lessons, first_day, last_day):
     return {day: (total, changed) for day, total, changed in rows}
 
 
+MONDAY_FIRST = calendar.Calendar(calendar.MONDAY)  # weeks run Monday to Sunday
+
+
 @dataclass
 class Month:
     first_day: datetime.date
@@ -213,7 +216,7 @@ def months(lessons, events, first_day, last_day):
     month = first_day.replace(day=1)
     while month <= last_day:
         weeks = []
-        for week_days in calendar.Calendar(calendar.MONDAY).monthdatescalendar(month.year, month.month):
+        for week_days in MONDAY_FIRST.monthdatescalendar(month.year, month.month):
             weeks.append([
                 (day, *counts.get(day, (0, 0)), by_day.get(day, []))
                 if day.month == month.month else (None, 0, 0, [])
