@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .conflicts import SlotTimes
 from .models import Lesson, Weekday, Weeks, fortnight_week, week_of, with_co_teachers
@@ -198,6 +199,9 @@ def day_counts(lessons, first_day, last_day):
     return {day: (total, changed) for day, total, changed in rows}
 
 
+MONDAY_FIRST = calendar.Calendar(calendar.MONDAY)  # weeks run Monday to Sunday
+
+
 @dataclass
 class Month:
     first_day: datetime.date
@@ -212,7 +216,7 @@ def months(lessons, events, first_day, last_day):
     month = first_day.replace(day=1)
     while month <= last_day:
         weeks = []
-        for week_days in calendar.Calendar().monthdatescalendar(month.year, month.month):
+        for week_days in MONDAY_FIRST.monthdatescalendar(month.year, month.month):
             weeks.append([
                 (day, *counts.get(day, (0, 0)), by_day.get(day, []))
                 if day.month == month.month else (None, 0, 0, [])
@@ -224,3 +228,11 @@ def months(lessons, events, first_day, last_day):
 
 
 WEEKDAY_LABELS = [Weekday(n).label for n in range(1, 7)] + [_("Sunday")]
+# The heads of a month's columns, Monday first (пн вт ср чт пт сб вс): cutting the full
+# names gave «по вт ср че пя су во».
+WEEKDAY_SHORT = [
+    pgettext_lazy("weekday abbreviation", "Mo"), pgettext_lazy("weekday abbreviation", "Tu"),
+    pgettext_lazy("weekday abbreviation", "We"), pgettext_lazy("weekday abbreviation", "Th"),
+    pgettext_lazy("weekday abbreviation", "Fr"), pgettext_lazy("weekday abbreviation", "Sa"),
+    pgettext_lazy("weekday abbreviation", "Su"),
+]

@@ -8,6 +8,7 @@ and one of week B never meet. The parts of one joint lesson (each class's entry 
 ``joint``, of one subject in one room) share their teachers and room: they clash with
 nobody but a class that has two lessons at once."""
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from .models import BellSchedule, Lesson, TimetableEntry, Weekday, with_co_teachers
@@ -73,8 +74,8 @@ def clash_between(a, b, times):
         return _("%(teacher)s already teaches at that time: %(other)s (%(when)s).") % {
             "teacher": teacher.person.short_name, "other": describe(b), "when": when}
     if a.room_id and a.room_id == b.room_id and not joint:
-        return _("Room %(room)s is taken at that time: %(other)s (%(when)s).") % {
-            "room": b.room, "other": describe(b), "when": when}
+        return _("%(room)s is taken at that time: %(other)s (%(when)s).") % {
+            "room": capfirst(b.room.label), "other": describe(b), "when": when}
     if a.school_class_id == b.school_class_id:
         if a.subgroup_id and b.subgroup_id and a.subgroup_id != b.subgroup_id:
             return None  # two groups of one class, each with its own teacher

@@ -235,3 +235,4 @@ class ChangeForm(forms.ModelForm):
             "person__search_name")
         self.fields["replacement_teacher"].label_from_instance = lambda s: s.person.full_name
         self.fields["new_room"].queryset = Room.objects.filter(institution_id=institution)
+        self.fields["new_room"].label_from_instance = lambda room: room.label

@@ -32,6 +32,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
@@ -89,6 +90,15 @@ class Room(models.Model):
         if self.short_name and self.short_name != self.name:
             return f"{self.name} ({self.short_name})"
         return self.name
+
+    @property
+    def label(self):
+        """The room as the timetable prints it: a number gets the word before it
+        («каб. 101»), a name that already says what the room is stays as it is
+        («Кабинет музыки», «Спортзал»): never «кабинет Кабинет музыки»."""
+        if self.name[:1].isdigit():
+            return pgettext("a numbered room", "room %(number)s") % {"number": str(self)}
+        return str(self)
 
 
 class BellScheduleQuerySet(ScopedQuerySet):

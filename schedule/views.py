@@ -17,12 +17,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from curriculum.models import SchoolClass, Subgroup, Subject
+from curriculum.rules import LEADERSHIP
 from portal.access import access, today
 from portal.ids import parse_id
 from records.models import Institution, Pupil, Staff
 
 from . import actions
-from .calendar import WEEKDAY_LABELS, Mode, Target, months, span, week
+from .calendar import WEEKDAY_LABELS, WEEKDAY_SHORT, Mode, Target, months, span, week
 from .calendar import shift as shift_day
 from .conflicts import SlotTimes, joint_parts
 from .forms import CalendarForm, CellForm, ChangeForm
@@ -40,6 +41,10 @@ from .models import (
 )
 
 KINDS = ("class", "teacher", "room", "school")
+# The journal's permission to read a lesson's page and its grid. The calendar links only
+# the lessons the user may open there; journal's URLs are reversed by name, so the
+# timetable stays below the journal (records ← curriculum ← schedule ← journal).
+VIEW_JOURNAL = "journal.view_journal"
 
 
 def lesson_schools(user):
@@ -108,10 +113,40 @@ def calendar_url(kind, pk, mode=None, day=None):
     return f"{url}?{urlencode(query)}" if query else url
 
 
+def own_calendars(user):
+    """The user's own calendars, most useful first, as (kind, row): the class teacher's
+    class, the leadership's school, a teacher's own week, the classes of a pupil and of
+    a parent's children, then the schools the user reads as staff or department."""
+    context = access(user)
+    schools = lesson_schools(user)
+    found = []
+    led = (SchoolClass.objects.filter(pk__in=context.led_class_ids, institution__in=schools)
+           .current().order_by("grade", "letter"))
+    found += [("class", row) for row in led]
+    leads = set().union(*(context.institutions_with(role) for role in LEADERSHIP))
+    found += [("school", row) for row in schools.filter(pk__in=leads).order_by("short_name")]
+    if context.person_id is not None:
+        teacher = (Staff.objects.current().filter(person_id=context.person_id,
+                                                  institution__in=schools)
+                   .filter(Q(timetable_entries__isnull=False)
+                           | Q(co_taught_entries__isnull=False))
+                   .select_related("person").order_by("pk").first())
+        if teacher is not None:
+            found.append(("teacher", teacher))
+    found += [("class", row) for row in SchoolClass.objects.filter(pk__in=family_class_ids(user))
+              .order_by("grade", "letter")]
+    found += [("school", row) for row in schools.order_by("short_name")[:1]]
+    unique = []
+    for kind, row in found:
+        if (kind, row.pk) not in {(k, r.pk) for k, r in unique}:
+            unique.append((kind, row))
+    return unique
+
+
 @login_required
 def index(request):
-    """The selector's target ("class:12"), or the user's own calendar: a teacher's
-    week, a pupil's or a child's class, otherwise the first school."""
+    """The selector's target ("class:12"), or the user's own calendar that is most
+    useful to them (``own_calendars``): the others are one click away on its page."""
     user = request.user
     form = CalendarForm(request.GET)
     mode, day = form.mode_and_day()
@@ -122,58 +157,101 @@ def index(request):
     pk = parse_id(pk)
     if kind in KINDS and pk is not None:
         return redirect(calendar_url(kind, pk, mode, day))
-    schools = lesson_schools(user)
+    own = own_calendars(user)
+    if not own:
+        raise PermissionDenied
+    kind, row = own[0]
+    return redirect(calendar_url(kind, row.pk, mode, day))
+
+
+def family_pupils(user, target):
+    """The user's own pupil record and children in the class of ``target``: a family
+    gets a link to each one's diary day instead of the journal."""
     context = access(user)
-    if context.person_id is not None:
-        teacher = (Staff.objects.current().filter(person_id=context.person_id,
-                                                  institution__in=schools)
-                   .filter(Q(timetable_entries__isnull=False)
-                           | Q(co_taught_entries__isnull=False)).order_by("pk").first())
-        if teacher is not None:
-            return redirect(calendar_url("teacher", teacher.pk, mode, day))
-    school = schools.order_by("short_name").first()
-    if school is not None:
-        return redirect(calendar_url("school", school.pk, mode, day))
-    classes = sorted(family_class_ids(user))
-    if classes:
-        return redirect(calendar_url("class", classes[0], mode, day))
-    raise PermissionDenied
+    pupils = context.own_pupil_ids | context.child_pupil_ids
+    if target.kind != "class" or not pupils:
+        return []
+    return list(Pupil.objects.visible_to(user).filter(pk__in=pupils, school_class=target.row)
+                .select_related("person").order_by("person__search_name"))
+
+
+def link_lessons(user, week):
+    """Gives each lesson of the week that the user may open in the journal the links to
+    its lesson page and its journal grid, in one query."""
+    lessons = [part for _n, _t, cells in week.rows for day in cells for lesson in day
+               for part in lesson.parts]
+    if not lessons:
+        return
+    readable = set(Lesson.objects.visible_to(user, VIEW_JOURNAL)
+                   .filter(pk__in=[lesson.pk for lesson in lessons])
+                   .values_list("pk", flat=True))
+    for lesson in lessons:
+        if lesson.pk in readable:
+            lesson.journal_url = reverse("journal:lesson", args=[lesson.pk])
+            grid = reverse("journal:grid", args=[lesson.school_class_id, lesson.subject_id])
+            lesson.grid_url = (f"{grid}?{urlencode({'group': lesson.subgroup_id})}"
+                               if lesson.subgroup_id else grid)
+
+
+def week_days(week, kind, pk, pupils, now):
+    """The days of a week or a day view, each with its links, its events and the slots
+    that have lessons (the phone shows one card per day)."""
+    days = []
+    for index, day in enumerate(week.days):
+        days.append({
+            "date": day, "url": calendar_url(kind, pk, Mode.DAY, day), "today": day == now,
+            "events": week.events.get(day, []),
+            "diary": [(pupil, reverse("journal:diary", args=[pupil.pk])
+                       + f"?{urlencode({'date': day.isoformat()})}") for pupil in pupils],
+            "slots": [(number, times, cells[index]) for number, times, cells in week.rows
+                      if cells[index]],
+        })
+    return days
 
 
 @login_required
 def calendar_view(request, kind, pk):
     if kind not in KINDS:
         raise Http404
-    target, lessons, events = resolve(request.user, kind, pk)
+    user = request.user
+    target, lessons, events = resolve(user, kind, pk)
     form = CalendarForm(request.GET)
     mode, day = form.mode_and_day()
     first_day, last_day = span(mode, day)
     lessons = target.lessons(lessons)
     events = target.events(events)
+    now = today()
+    staff = lesson_schools(user).filter(pk=target.institution.pk).exists()
     page = {
         "target": target, "mode": mode, "day": day, "first_day": first_day,
-        "last_day": last_day, "modes": Mode.CHOICES, "weekday_labels": WEEKDAY_LABELS,
+        "last_day": last_day, "modes": Mode.CHOICES, "weekday_labels": WEEKDAY_SHORT,
+        "today": now,
         "previous_url": calendar_url(kind, pk, mode, shift_day(mode, day, -1)),
         "next_url": calendar_url(kind, pk, mode, shift_day(mode, day, 1)),
-        "today_url": calendar_url(kind, pk, mode, today()),
+        "today_url": calendar_url(kind, pk, mode, now),
         "mode_urls": [(m, label, calendar_url(kind, pk, m, day)) for m, label in Mode.CHOICES],
-        "choices": choices(request.user, target),
-        "may_edit": kind == "class" and request.user.has_perm(
+        "choices": choices(user, target),
+        "own": [(k, row, calendar_url(k, row.pk, mode, day)) for k, row in own_calendars(user)
+                if (k, row.pk) != (kind, target.row.pk)],
+        "may_edit": kind == "class" and user.has_perm(
             "schedule.change_timetableentry", TimetableEntry(
                 institution_id=target.institution.pk, school_class_id=target.row.pk)),
     }
     if mode in (Mode.WEEK, Mode.DAY):
         page["week"] = week(target, lessons.between(first_day, last_day), events, first_day,
                             last_day)
+        if staff:
+            link_lessons(user, page["week"])
+        pupils = [] if staff else family_pupils(user, target)
+        page["days"] = week_days(page["week"], kind, pk, pupils, now)
+        page["today_column"] = next((n for n, d in enumerate(page["days"]) if d["today"]),
+                                    None)
         if mode == Mode.DAY:
             page["day_lessons"] = [lesson for _n, _t, cells in page["week"].rows
                                    for lesson in cells[0]]
             page["day_events"] = page["week"].events.get(day, [])
     else:
         page["months"] = months(lessons, events, first_day, last_day)
-    page["days"] = [(d, calendar_url(kind, pk, Mode.DAY, d))
-                    for d in page["week"].days] if "week" in page else []
-    if "months" in page:
         for month in page["months"]:
             month.weeks = [[(*cell, cell[0] and calendar_url(kind, pk, Mode.DAY, cell[0]))
                             for cell in row] for row in month.weeks]
@@ -292,25 +370,48 @@ def kept_message(report):
                           for lesson in report.kept[:10])}
 
 
-def errors_json(errors, status=400):
-    return JsonResponse({"ok": False, "errors": errors}, status=status)
+def errors_json(errors, status=400, stored=None):
+    return JsonResponse({"ok": False, "errors": errors, "stored": stored}, status=status)
+
+
+def stored_cell(school_class, pk):
+    """What the cell holds in the database, as the grid's fields take it: a refused save
+    puts these back (an empty cell has none), so a cell never shows what was not saved."""
+    entry = TimetableEntry.objects.filter(school_class=school_class, pk=pk).first() \
+        if pk is not None else None
+    if entry is None:
+        return None
+    return {
+        "entry": entry.pk, "subject": entry.subject_id, "teacher": entry.teacher_id,
+        "room": entry.room_id or "", "subgroup": entry.subgroup_id or "",
+        "weeks": entry.weeks, "joint": entry.joint,
+        "co_teachers": sorted(t.pk for t in entry.co_teacher_list()),
+    }
+
+
+def form_errors(form):
+    return [str(m) for errors in form.errors.values() for m in errors]
 
 
 @login_required
 @require_POST
 def save_cell(request, pk):
     """Saves one cell of the grid (JSON): a new weekly lesson or a changed one, from the
-    week being edited to the end of its dates; a clash is refused with its message."""
+    week being edited to the end of its dates; a clash is refused with its message and
+    the cell's stored values."""
     school_class = editable_class(request.user, pk)
     monday = grid_week(request, school_class)
     form = CellForm(school_class, monday, request.POST)
     if not form.is_valid():
-        return errors_json([str(m) for errors in form.errors.values() for m in errors])
+        return errors_json(form_errors(form), stored=stored_cell(
+            school_class, parse_id(request.POST.get("entry", ""))))
     try:
         entry, report = actions.save_cell(school_class, monday, form.cleaned_data,
                                           request.user)
     except ValidationError as error:
-        return errors_json(error.messages)
+        posted = form.cleaned_data["entry"]
+        return errors_json(error.messages, stored=stored_cell(
+            school_class, posted.pk if posted else None))
     return JsonResponse({
         "ok": True, "entry": entry.pk, "message": _("Saved."),
         "kept_message": kept_message(report), "lessons": report_json(report),
@@ -320,12 +421,15 @@ def save_cell(request, pk):
 @login_required
 @require_POST
 def delete_cell(request, pk):
+    """Deletes one cell's weekly lesson from the week being edited on; only when asked
+    twice (``confirmed``: the grid's second click on «Delete»)."""
     school_class = editable_class(request.user, pk)
     monday = grid_week(request, school_class)
     form = CellForm(school_class, monday, request.POST, deleting=True)
     if not form.is_valid() or form.cleaned_data["entry"] is None:
-        return errors_json([str(m) for errors in form.errors.values() for m in errors]
-                           or [_("Choose a lesson to delete.")])
+        return errors_json(form_errors(form) or [_("Choose a lesson to delete.")])
+    if request.POST.get("confirmed") != "1":
+        return errors_json([_("Press «Delete» once more to confirm.")])
     report = actions.delete_cell(school_class, monday, form.cleaned_data["entry"],
                                  request.user)
     return JsonResponse({"ok": True, "message": _("Deleted."),

@@ -468,7 +468,7 @@ def test_the_grid_editor_leaves_a_closed_periods_lessons_and_changes_alone(clien
                  .values_list("pk", flat=True))
     response = client.post(reverse("schedule:delete_cell", args=[quarter.school_class.pk])
                            + f"?date={monday.isoformat()}",
-                           {"date": monday.isoformat(), "entry": entry.pk})
+                           {"date": monday.isoformat(), "entry": entry.pk, "confirmed": "1"})
     assert response.status_code == 200, response.content
     assert set(Lesson.objects.filter(pk__in=inside).values_list("pk", flat=True)) == inside
     assert client.get(grid).status_code == 200

@@ -3,6 +3,7 @@ teacher, a room and a school — scoped to what the user may read, with the chan
 the events, in a fixed number of queries."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -16,7 +17,7 @@ from records.models import Institution, Pupil, Staff
 from schedule.factories import EventFactory, RoomFactory, TimetableEntryFactory
 from schedule.lessons import generate_lessons
 from schedule.models import ChangeKind, Lesson, Room, TimetableChange, TimetableEntry
-from tests.dates import FIRST_MONDAY
+from tests.dates import FIRST_MONDAY, TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -301,3 +302,160 @@ def test_the_week_views_run_a_fixed_number_of_queries(client_for, username, kind
         assert added[0].school_class.__str__() in page  # the new lesson is there
     with django_assert_max_num_queries(20):
         client.get(path, query)
+
+
+# The issue «the timetable as a new user finds it» ---------------------------------------
+
+def test_each_role_starts_where_its_timetable_is_useful(client_for):
+    """A class teacher opens their class (the school one click away), a subject teacher
+    their own week, the leadership the school, a pupil their class, a parent a child's
+    class (every child's class one click away)."""
+    index = reverse("schedule:index")
+    led = class_of(1, 5, "А")
+    calendar = reverse("schedule:calendar", args=["class", led.pk])
+    assert client_for("school1.classteacher").get(index).url == calendar
+    page = get(client_for("school1.classteacher"), "class", led.pk, **WEEK)
+    own = {(kind, row.pk) for kind, row, _url in page.context["own"]}
+    assert ("school", school(1).pk) in own
+    assert reverse("schedule:calendar", args=["school", school(1).pk]) in (
+        page.content.decode())
+    teacher = teacher_of("school1.teacher")
+    assert client_for("school1.teacher").get(index).url == reverse(
+        "schedule:calendar", args=["teacher", teacher.pk])
+    for username in ("school1.deputy", "school1.director"):
+        assert client_for(username).get(index).url == reverse(
+            "schedule:calendar", args=["school", school(1).pk]), username
+    pupil = Pupil.objects.get(person__user__username="school1.pupil")
+    assert client_for("school1.pupil").get(index).url == reverse(
+        "schedule:calendar", args=["class", pupil.school_class_id])
+    classes = set(Pupil.objects.filter(
+        guardianships__parent__person__user__username="school1.parent")
+        .values_list("school_class_id", flat=True))
+    client = client_for("school1.parent")
+    first = client.get(index).url
+    assert first in {reverse("schedule:calendar", args=["class", pk]) for pk in classes}
+    page = client.get(first, WEEK)
+    shown = {page.context["target"].row.pk} | {
+        row.pk for kind, row, _url in page.context["own"] if kind == "class"}
+    assert shown == classes
+    assert all(kind == "class" for kind, _row, _url in page.context["own"])
+
+
+def lesson_links(page):
+    return (set(re.findall(r'href="/journal/lesson/(\d+)/"', page)),
+            set(re.findall(r'href="(/journal/\d+/\d+/[^"]*)"', page)))
+
+
+def test_lessons_link_to_the_journal_for_who_may_open_it(client_for):
+    teacher = teacher_of("school1.teacher")
+    client = client_for("school1.teacher")
+    # The teacher's own week: every lesson opens its page and its journal.
+    page = get(client, "teacher", teacher.pk, **WEEK).content.decode()
+    own = Lesson.objects.filter(teacher=teacher).between(
+        MONDAY, MONDAY + datetime.timedelta(days=5))
+    lessons, grids = lesson_links(page)
+    assert lessons == {str(pk) for pk in own.values_list("pk", flat=True)} != set()
+    assert grids
+    for path in [f"/journal/lesson/{next(iter(lessons))}/", next(iter(grids))]:
+        assert client.get(path.replace("&amp;", "&")).status_code == 200, path
+    # The school's week: the teacher's lessons are linked, the colleagues' are not.
+    page = get(client, "school", school(1).pk, **WEEK).content.decode()
+    linked, _grids = lesson_links(page)
+    others = Lesson.objects.filter(institution=school(1)).between(
+        MONDAY, MONDAY + datetime.timedelta(days=5)).exclude(teacher=teacher).exclude(
+        co_teachers=teacher).exclude(replaced_teacher=teacher)
+    assert linked and not linked & {str(pk) for pk in others.values_list("pk", flat=True)}
+    other = others.first()
+    assert client.get(reverse("journal:lesson", args=[other.pk])).status_code == 404
+    # The deputy reads every journal of the school; the medic none.
+    page = get(client_for("school1.deputy"), "class", class_of(1, 5, "А").pk, **WEEK)
+    assert lesson_links(page.content.decode())[0]
+    page = get(client_for("school1.medic"), "class", class_of(1, 5, "А").pk, **WEEK)
+    assert lesson_links(page.content.decode()) == (set(), set())
+
+
+def test_families_get_their_diary_day_and_no_journal_links(client_for):
+    pupil = Pupil.objects.get(person__user__username="school1.pupil")
+    for username in ("school1.pupil", "school1.parent"):
+        client = client_for(username)
+        pupils = Pupil.objects.filter(pk=pupil.pk) if username == "school1.pupil" else (
+            Pupil.objects.filter(guardianships__parent__person__user__username=username))
+        for child in pupils:
+            for mode in ("week", "day"):
+                page = get(client, "class", child.school_class_id, mode=mode,
+                           date=MONDAY.isoformat()).content.decode()
+                assert lesson_links(page) == (set(), set())
+                diary = reverse("journal:diary", args=[child.pk])
+                assert f'href="{diary}?date={MONDAY.isoformat()}"' in page, username
+    # A staff member gets no diary links.
+    page = get(client_for("school1.deputy"), "class", pupil.school_class_id, **WEEK)
+    assert "/diary/" not in page.content.decode()
+
+
+def test_today_is_marked_in_every_view(client_for):
+    client = client_for("school1.deputy")
+    pk = class_of(1, 5, "А").pk
+    week = get(client, "class", pk, mode="week", date=TODAY.isoformat()).content.decode()
+    assert week.count('<th scope="col" class="today" aria-current="date">') == 1
+    assert f'data-day-card="{TODAY.isoformat()}"' in week
+    assert week.count('class="card day-card today" aria-current="date"') == 1
+    day = get(client, "class", pk, mode="day", date=TODAY.isoformat()).content.decode()
+    assert 'class="card today" aria-current="date" data-day-view' in day
+    for mode in ("month", "year"):
+        page = get(client, "class", pk, mode=mode, date=TODAY.isoformat()).content.decode()
+        assert page.count('<td class="today" aria-current="date">') == 1, mode
+    # A week and a day that are not today have no mark.
+    other = TODAY + datetime.timedelta(weeks=1)
+    for mode in ("week", "day"):
+        page = get(client, "class", pk, mode=mode, date=other.isoformat()).content.decode()
+        assert 'aria-current="date"' not in page, mode
+
+
+def test_rooms_are_named_once(client_for, settings):
+    """«каб. 205» for a numbered room, a name that says what the room is as it is: never
+    «кабинет Кабинет музыки»."""
+    client = client_for("school1.deputy")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    school_class = class_of(1, 5, "А")
+    lessons = Lesson.objects.filter(school_class=school_class, room__isnull=False).between(
+        MONDAY, MONDAY + datetime.timedelta(days=5))
+    named = lessons.first().room
+    Room.objects.filter(pk=named.pk).update(name="Кабинет технологии", short_name="")
+    numbered = lessons.exclude(room=named).first().room
+    Room.objects.filter(pk=numbered.pk).update(name="214", short_name="")
+    with translation.override("ru"):
+        page = get(client, "class", school_class.pk, **WEEK).content.decode()
+        assert "· Кабинет технологии" in page and "· каб. 214" in page
+        assert "кабинет Кабинет" not in page and "кабинет 214" not in page
+        title = get(client, "room", named.pk, **WEEK).content.decode()
+        assert "Расписание: Кабинет технологии" in title
+        assert "Расписание: каб. 214" in get(client, "room", numbered.pk, **WEEK).content.decode()
+        day = get(client, "class", school_class.pk, mode="day", date=MONDAY.isoformat())
+        assert "кабинет Кабинет" not in day.content.decode()
+
+
+def test_the_day_view_heads_say_what_the_columns_hold(client_for):
+    page = get(client_for("school1.deputy"), "class", class_of(1, 5, "А").pk, mode="day",
+               date=MONDAY.isoformat()).content.decode()
+    heads = re.search(r"<table[^>]*data-day>\s*<thead>(.*?)</thead>", page, re.S).group(1)
+    assert re.findall(r"<th[^>]*>([^<]*)</th>", heads) == ["No.", "Time",
+                                                            "Subject, teacher, room"]
+
+
+def test_months_are_headed_пн_to_вс_and_start_on_monday(client_for, settings):
+    client = client_for("school1.deputy")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    with translation.override("ru"):
+        for mode in ("month", "year"):
+            response = get(client, "class", class_of(1, 5, "А").pk, mode=mode,
+                           date="2026-11-18")
+            page = response.content.decode()
+            heads = re.search(r'<table class="table month">\s*<thead>(.*?)</thead>', page,
+                              re.S).group(1)
+            assert re.findall(r"<th[^>]*>([^<]*)</th>", heads) == [
+                "пн", "вт", "ср", "чт", "пт", "сб", "вс"]
+            november = next(m for m in response.context["months"]
+                            if m.first_day == datetime.date(2026, 11, 1))
+            # 1 November 2026 is a Sunday: the last cell of the first row.
+            assert [cell[0] for cell in november.weeks[0]] == [None] * 6 + [
+                datetime.date(2026, 11, 1)]

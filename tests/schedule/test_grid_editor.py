@@ -84,7 +84,8 @@ def test_who_may_not_change_the_timetable_gets_404_everywhere(client_for, userna
     count = TimetableEntry.objects.count()
     assert save(client, school_class, cell(school_class)).status_code == 404
     assert client.post(reverse("schedule:delete_cell", args=[school_class.pk]),
-                       {"entry": entry.pk, "date": MONDAY.isoformat()}).status_code == 404
+                       {"entry": entry.pk, "date": MONDAY.isoformat(),
+                        "confirmed": "1"}).status_code == 404
     assert client.post(reverse("schedule:add_change", args=[school_class.pk]), {
         "entry": entry.pk, "date": MONDAY.isoformat(), "kind": "cancelled"}).status_code == 404
     assert TimetableEntry.objects.count() == count
@@ -168,6 +169,67 @@ def test_a_clash_while_editing_changes_nothing(client_for):
     assert sorted(Lesson.objects.filter(entry=entry).values_list("pk", "teacher_id")) == lessons
 
 
+def test_a_refused_clash_answers_with_the_cells_stored_values(client_for):
+    """The grid puts back what is stored when a save is refused, never the refused
+    values: the answer carries them (none for a cell that was empty)."""
+    school_class = class_of(1, 5, "А")
+    entry = TimetableEntry.objects.filter(school_class=school_class, subgroup__isnull=True,
+                                          weekday=2).first()
+    busy = TimetableEntry.objects.filter(
+        institution=school_class.institution, weekday=2, lesson_number=entry.lesson_number
+    ).exclude(school_class=school_class).exclude(teacher=entry.teacher).first()
+    client = client_for("school1.deputy")
+    response = save(client, school_class, cell(
+        school_class, entry=entry.pk, weekday=2, lesson_number=entry.lesson_number,
+        subject=entry.subject_id, teacher=busy.teacher, room=entry.room_id or ""))
+    assert response.status_code == 400
+    stored = response.json()["stored"]
+    assert stored["entry"] == entry.pk
+    assert stored["teacher"] == entry.teacher_id != busy.teacher_id
+    assert (stored["subject"], stored["room"]) == (entry.subject_id, entry.room_id or "")
+    # A new lesson in an empty cell that clashes: the cell was empty and stays so.
+    second = class_of(1, 5, "Б")
+    assert save(client, school_class, cell(school_class)).json()["ok"]
+    teacher = TimetableEntry.objects.get(school_class=school_class, weekday=SATURDAY,
+                                         lesson_number=1).teacher
+    response = save(client, second, cell(second, teacher=teacher))
+    assert response.status_code == 400 and response.json()["stored"] is None
+
+
+def test_deleting_asks_for_a_second_click(client_for):
+    school_class = class_of(1, 5, "А")
+    entry = TimetableEntry.objects.filter(school_class=school_class, weekday=3).first()
+    client = client_for("school1.deputy")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    path = reverse("schedule:delete_cell", args=[school_class.pk])
+    response = client.post(path, {"entry": entry.pk, "date": MONDAY.isoformat()})
+    assert response.status_code == 400
+    assert "once more to confirm" in " ".join(response.json()["errors"])
+    assert TimetableEntry.objects.filter(pk=entry.pk, valid_to=entry.valid_to).exists()
+    page = client.get(reverse("schedule:grid", args=[school_class.pk]),
+                      {"date": MONDAY.isoformat()}).content.decode()
+    assert 'data-confirm-text="Really delete?"' in page
+    response = client.post(path, {"entry": entry.pk, "date": MONDAY.isoformat(),
+                                  "confirmed": "1"})
+    assert response.status_code == 200 and response.json()["ok"]
+
+
+def test_each_cell_shows_its_lesson_as_text_with_an_edit_control(client_for):
+    school_class = class_of(1, 5, "А")
+    entry = (TimetableEntry.objects.filter(school_class=school_class, room__isnull=False)
+             .select_related("subject", "teacher__person", "room").first())
+    Room.objects.filter(pk=entry.room_id).update(name="Кабинет технологии", short_name="")
+    response = client_for("school1.deputy").get(
+        reverse("schedule:grid", args=[school_class.pk]), {"date": MONDAY.isoformat()})
+    page = response.content.decode()
+    assert f'data-entry="{entry.pk}"' in page
+    assert page.count("data-edit>") >= TimetableEntry.objects.filter(
+        school_class=school_class).overlapping(MONDAY, MONDAY + datetime.timedelta(days=5)
+                                               ).count()
+    assert '<span class="cell-line muted" data-show="room">Кабинет технологии</span>' in page
+    assert "room Кабинет технологии" not in page
+
+
 def test_deleting_a_cell_keeps_and_reports_lessons_with_journal_data(client_for):
     client = client_for("school1.deputy")
     school_class = class_of(1, 5, "А")
@@ -175,7 +237,7 @@ def test_deleting_a_cell_keeps_and_reports_lessons_with_journal_data(client_for)
     marked = Lesson.objects.filter(entry_id=entry_pk).order_by("date")[1]
     Lesson.objects.filter(pk=marked.pk).update(topic="Дроби", topic_edited=True)
     response = client.post(reverse("schedule:delete_cell", args=[school_class.pk]),
-                           {"entry": entry_pk, "date": MONDAY.isoformat()})
+                           {"entry": entry_pk, "date": MONDAY.isoformat(), "confirmed": "1"})
     answer = response.json()
     assert answer["ok"] and not TimetableEntry.objects.filter(pk=entry_pk).exists()
     assert [k["date"] for k in answer["lessons"]["kept"]] == [marked.date.isoformat()]
@@ -190,7 +252,7 @@ def test_deleting_from_a_later_week_ends_the_lesson_there(client_for):
     later = MONDAY + datetime.timedelta(weeks=2)
     response = client_for("school1.deputy").post(
         reverse("schedule:delete_cell", args=[school_class.pk]),
-        {"entry": entry.pk, "date": later.isoformat()})
+        {"entry": entry.pk, "date": later.isoformat(), "confirmed": "1"})
     assert response.json()["ok"]
     entry.refresh_from_db()
     assert entry.valid_to == later - datetime.timedelta(days=1)
