@@ -296,7 +296,7 @@ def render_lesson(item):
             "t": lesson.replaced_teacher.person.short_name}) + ")"
         state = state or " changed"
     if lesson.room:
-        who += " · " + escape(_("room")) + " " + escape(str(lesson.room))
+        who += " · " + escape(lesson.room.label)
     marks = item.marks_html()
     if item.attendance:
         marks += render_attendance(item.attendance)

@@ -6,6 +6,7 @@ Rows are written with ``bulk_create`` in batches; only the fixed demo accounts g
 """
 
 import datetime
+import itertools
 import random
 import time
 from contextlib import contextmanager
@@ -301,10 +302,12 @@ class CityBuilder:
         classes = []
         class_teachers = []
         for grade, letter in self.size.classes:
-            teacher = hire("Учитель начальных классов" if grade <= 4 else "Учитель",
-                           [Role.CLASS_TEACHER, Role.SUBJECT_TEACHER],
-                           sex=Sex.FEMALE if rnd.random() < 0.85 else Sex.MALE)
-            class_teachers.append(teacher)
+            # A primary class has its own teacher for most subjects; from grade 5 the
+            # class teacher is one of the school's subject teachers (chosen below).
+            class_teachers.append(
+                hire("Учитель начальных классов", [Role.CLASS_TEACHER, Role.SUBJECT_TEACHER],
+                     sex=Sex.FEMALE if rnd.random() < 0.85 else Sex.MALE)
+                if grade <= 4 else None)
             classes.append(SchoolClass(institution=institution, academic_year=year,
                                        grade=grade, letter=letter))
         specialists = {}
@@ -323,10 +326,32 @@ class CityBuilder:
             while len(specialists[subject]) * MAX_LOAD < needed:
                 specialists[subject].append(hire(
                     f"Учитель ({SUBJECT_NAME.get(subject, subject)})", [Role.SUBJECT_TEACHER]))
+        self.choose_class_teachers(school, class_teachers, specialists, hire)
         school.update(classes=classes, class_teachers=class_teachers, specialists=specialists)
         # Settings, periods and a completed setup wizard (journal/demo.py).
         journal_demo.seed_school_settings(institution, year, {g for g, _ in self.size.classes})
         return school
+
+    @staticmethod
+    def choose_class_teachers(school, class_teachers, specialists, hire):
+        """Gives each class from grade 5 a class teacher from the subject teachers, one
+        class each, taking the subjects in turn (the first mathematics teacher, the
+        demo's subject teacher, leads no class). A school with more classes than
+        teachers hires another teacher of Russian for it."""
+        free = [pool[1:] if subject == "Математика (5–6)" else list(pool)
+                for subject, pool in specialists.items()]
+        order = [t for row in itertools.zip_longest(*free) for t in row if t is not None]
+        for i, teacher in enumerate(class_teachers):
+            if teacher is not None:
+                continue
+            if order:
+                teacher = order.pop(0)
+                school["roles"].append((teacher.person, Role.CLASS_TEACHER))
+            else:
+                teacher = hire("Учитель (Русский язык)",
+                               [Role.CLASS_TEACHER, Role.SUBJECT_TEACHER])
+                specialists["Русский язык (5–11)"].append(teacher)
+            class_teachers[i] = teacher
 
     def write_people(self):
         rnd = self.random

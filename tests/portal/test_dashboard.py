@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 
 from curriculum.models import SchoolClass
-from records.models import Institution, Pupil, Staff, User
+from records.models import Institution, Pupil, Role, Staff, User
 from schedule.models import Lesson
 from tests.dates import OPEN_FROM, TODAY
 
@@ -67,7 +67,8 @@ def test_a_teacher_sees_todays_lessons_with_their_journal_and_lesson(client_for)
         assert f'href="{reverse("journal:lesson", args=[lesson.pk])}"' in html
         assert f'href="/journal/{lesson.school_class_id}/{lesson.subject_id}/' in html
     assert html.count("data-lesson=") == len(lessons)
-    assert response.context["my_schools"][0][1] == ["Subject teacher"]
+    # The labels are lazy: compared in whatever language is active now, on both sides.
+    assert response.context["my_schools"][0][1] == [Role.SUBJECT_TEACHER.label]
     assert "data-behind" in html and 'href="/journal/"' in html
 
 
@@ -91,8 +92,10 @@ def test_a_lesson_without_the_register_shows_in_what_is_missing(client_for):
 def test_the_class_teacher_is_named_with_their_class_and_sees_it_today(client_for):
     response = get(client_for, "school1.classteacher")
     class_5a = SchoolClass.objects.current().get(institution=school(1), grade=5, letter="А")
-    # The demo's class teacher of 5А holds the subject teacher's role but teaches nothing.
-    assert response.context["my_schools"][0][1] == ["Class teacher of 5А"]
+    # The demo's class teacher of 5А is also one of the school's subject teachers.
+    led_label, teaches_label = response.context["my_schools"][0][1]
+    assert str(led_label).endswith(" 5А")
+    assert teaches_label == Role.SUBJECT_TEACHER.label
     [led] = response.context["led_classes"]
     assert led.pk == class_5a.pk
     assert led.pupil_count == Pupil.objects.filter(school_class=class_5a,
