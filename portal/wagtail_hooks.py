@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+from wagtail.admin.menu import MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.fields import BaseFieldDisplay, register_display_class
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.permissions import register_permission_policy
@@ -110,3 +110,13 @@ WAGTAIL_HELP_ITEMS = ("editor-guide", "whats-new-in-wagtail-")
 def keep_the_portals_help(request, menu_items):
     menu_items[:] = [item for item in menu_items
                      if not item.name.startswith(WAGTAIL_HELP_ITEMS)]
+
+
+@hooks.register("construct_main_menu")
+def settings_without_wagtails_version(request, menu_items):
+    # Wagtail signs its settings menu «Wagtail v8.0.1»: the same menu, unsigned.
+    for index, item in enumerate(menu_items):
+        if item.name == "settings" and type(item) is not SubmenuMenuItem:
+            menu_items[index] = SubmenuMenuItem(
+                item.label, item.menu, name=item.name, icon_name=item.icon_name,
+                classname=item.classname, order=item.order)
