@@ -456,6 +456,11 @@ class ScopedInspectView(ReadLogMixin, ScopedObjectMixin, generic.InspectView):
         # limited), so pick them again.
         self.fields = self.get_fields()
 
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        # An empty field reads as a dash, not as Python's None.
+        return "—" if value is None else value
+
     def get_fields(self):
         fields = super().get_fields()
         if not hasattr(self, "object"):

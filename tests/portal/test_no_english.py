@@ -180,12 +180,13 @@ def routes(patterns=None, prefix=""):
             yield "/" + (prefix + route).lstrip("^").rstrip("$").replace("^", "")
 
 
-# Addresses that do something rather than show a page, or that are not HTML; and
-# Wagtail's groups, whose permissions Django names in English in the database (the
-# portal's access is its own matrix, not Wagtail's groups; superusers only).
+# Addresses that do something rather than show a page, or that are not HTML; and two
+# screens of Wagtail's for superusers that the portal does not use (its access is its
+# own matrix): groups, whose permissions Django names in English in the database, and
+# workflows, whose form labels its page field by its Python name ("Page").
 SKIPPED = re.compile(r"logout|/i18n/|setlang|\.xlsx|\.csv|jsi18n|javascript|sprite|"
                      r"favicon|/documents/|/api/|export=|robots|sitemap|/login/$|preview|"
-                     r"/media/|/static/|failwhale|/admin/groups/")
+                     r"/media/|/static/|failwhale|/admin/groups/|/admin/workflows/")
 
 
 def sample_urls():
