@@ -107,3 +107,18 @@ def test_every_gender_has_its_participle():
                  for g in Wording.GENDERS}
     assert words == {"masculine": "x «y» изменён.", "feminine": "x «y» изменена.",
                      "neuter": "x «y» изменено.", "plural": "x «y» изменены."}
+
+
+def test_the_delete_page_asks_without_a_wrong_case(client_for):
+    client = client_for("school1.deputy")
+    school_class = SchoolClass.objects.filter(institution__short_name="СОШ № 1").first()
+    html = client.get(reverse("curriculum_schoolclass:delete",
+                              args=[school_class.pk])).content.decode()
+    assert f"Удалить «{school_class}»? Это действие нельзя отменить." in html
+    assert "этот класс" not in html and "этот Класс" not in html
+
+
+def test_an_empty_listing_says_so_without_a_wrong_case(client_for):
+    html = client_for("school1.deputy").get(
+        reverse("records_pupil:index") + "?q=Несуществующийнаверняка").content.decode()
+    assert "По запросу ничего не найдено." in html
