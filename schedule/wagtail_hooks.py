@@ -6,7 +6,6 @@ from django.utils.translation import ngettext_lazy
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
@@ -15,6 +14,7 @@ from portal.viewsets import (
     AdminPageViewSet,
     MatrixPermissionPolicy,
     PermissionMenuItem,
+    ScopedCreateView,
     ScopedDeleteView,
     ScopedEditView,
     ScopedIndexView,
@@ -87,7 +87,7 @@ class RegeneratesLessons:
         return instance
 
 
-class TimetableCreateView(RegeneratesLessons, generic.CreateView):
+class TimetableCreateView(RegeneratesLessons, ScopedCreateView):
     pass
 
 
@@ -202,7 +202,7 @@ class RefillLessonsMixin:
         return instance
 
 
-class ThematicPlanCreateView(RefillLessonsMixin, generic.CreateView):
+class ThematicPlanCreateView(RefillLessonsMixin, ScopedCreateView):
     pass
 
 
