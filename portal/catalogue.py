@@ -12,6 +12,8 @@ WAGTAIL_MESSAGES = [
     gettext_noop("Anyone"),
     # Translated with Wagtail's name, which a user of the portal never sees.
     gettext_noop("Wagtail core"),
+    # «Искать на всех страницах...»: only the site's pages are searched there.
+    gettext_noop("Search all pages…"),
     gettext_noop("The root level is where you can add new sites to your Wagtail "
                  "installation. Pages created here will not be accessible at any URL "
                  "until they are associated with a site."),
