@@ -18,6 +18,8 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 venv: $(VENV)/.installed
 
 # One command for a new user: set up, migrate, build the demo city, serve it.
+# Without DEBUG (portal.settings.demo): the portal's own error pages, as users see them.
+demo: export DJANGO_SETTINGS_MODULE := portal.settings.demo
 demo: venv
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createcachetable

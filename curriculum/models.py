@@ -22,6 +22,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.models import LockableMixin
 
 from portal.access import ScopedQuerySet
@@ -481,13 +482,28 @@ class PeriodTypeQuerySet(SharedQuerySet):
     pass
 
 
+# One period of the usual divisions of a Russian school year, by how many there are.
+PERIOD_NAMES = {
+    4: pgettext_lazy("one period of four", "quarter"),
+    3: pgettext_lazy("one period of three", "trimester"),
+    2: pgettext_lazy("one period of two", "half-year"),
+}
+
+
 class PeriodType(models.Model):
-    """How a year is divided: quarters, trimesters, half-years."""
+    """How a year is divided: quarters, trimesters, half-years. ``name`` names the
+    division («четверти»); one period of it is ``period_name`` («четверть»), or, left
+    empty, the usual name for that many periods."""
 
     institution = _shared_institution("period_types")
     name = models.CharField(_("title"), max_length=100)
     periods_count = models.PositiveSmallIntegerField(
         _("number of periods"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    period_name = models.CharField(
+        _("name of one period"), max_length=50, blank=True,
+        help_text=_("In the singular, as a period is called: «четверть», «триместр», "
+                    "«полугодие». Left empty: by the number of periods."),
     )
 
     objects = PeriodTypeQuerySet.as_manager()
@@ -501,6 +517,13 @@ class PeriodType(models.Model):
 
     def __str__(self):
         return self.name
+
+    def period_label(self, number):
+        """One period by its number: «2 четверть», «1 полугодие», «3 триместр»."""
+        name = self.period_name or PERIOD_NAMES.get(self.periods_count)
+        if not name:
+            return _("period %(number)s") % {"number": number}
+        return _("%(number)s %(period)s") % {"number": number, "period": name}
 
 
 class GradingScaleQuerySet(SharedQuerySet):
@@ -908,7 +931,12 @@ class Period(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.period_type}: {self.number} ({self.starts_on:%d.%m}–{self.ends_on:%d.%m})"
+        return f"{self.label} ({self.starts_on:%d.%m}–{self.ends_on:%d.%m})"
+
+    @property
+    def label(self):
+        """«2 четверть», «1 полугодие»."""
+        return self.period_type.period_label(self.number)
 
     @property
     def is_closed(self):

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.menus import MenuItem
@@ -9,12 +10,14 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
 from portal.viewsets import (
+    OFFICE_ROLES,
     AdminPageViewSet,
     MatrixPermissionPolicy,
     PermissionMenuItem,
     ScopedDeleteView,
     ScopedIndexView,
     ScopedModelViewSet,
+    Wording,
 )
 
 from . import views_admin
@@ -72,6 +75,11 @@ class AcademicYearViewSet(ScopedModelViewSet):
     model = AcademicYear
     icon = "date"
     menu_label = _("Academic years")
+    wording = Wording(
+        _("Add academic year"),
+        ngettext_lazy("%(count)d academic year", "%(count)d academic years", "count"),
+        "masculine")
+    menu_readers = OFFICE_ROLES
     list_display = ["name", "institution", "starts_on", "ends_on", "is_current"]
     panels = [FieldPanel(f) for f in ("institution", "name", "starts_on", "ends_on",
                                       "is_current")]
@@ -93,6 +101,11 @@ class SchoolClassViewSet(ScopedModelViewSet):
     index_view_class = SchoolClassIndexView
     icon = "group"
     menu_label = _("Classes")
+    wording = Wording(
+        _("Add class"),
+        ngettext_lazy("%(count)d class", "%(count)d classes", "count"),
+        "masculine")
+    menu_readers = OFFICE_ROLES
     list_display = ["__str__", "institution", "academic_year", "class_teacher"]
     list_export = ["__str__", "institution", "academic_year", "class_teacher"]
     filterset_class = SchoolClassFilterSet
@@ -106,6 +119,11 @@ class SubjectViewSet(ScopedModelViewSet):
     model = Subject
     icon = "doc-full"
     menu_label = _("Subjects")
+    wording = Wording(
+        _("Add subject"),
+        ngettext_lazy("%(count)d subject", "%(count)d subjects", "count"),
+        "masculine")
+    menu_readers = OFFICE_ROLES
     list_display = ["name", "short_name", "institution"]
     search_fields = ["name"]
     panels = [FieldPanel(f) for f in ("institution", "name", "short_name")]
@@ -129,6 +147,11 @@ class TeachingAssignmentViewSet(ScopedModelViewSet):
     delete_view_class = TeachingAssignmentDeleteView
     icon = "user"
     menu_label = _("Teaching assignments")
+    wording = Wording(
+        _("Add teaching assignment"),
+        ngettext_lazy("%(count)d teaching assignment", "%(count)d teaching assignments", "count"),
+        "feminine")
+    menu_readers = OFFICE_ROLES
     list_display = ["school_class", "subject", "subgroup", "teacher", "hours_per_week",
                     "institution"]
     filterset_class = TeachingAssignmentFilterSet
@@ -142,6 +165,10 @@ class CurriculumProfileViewSet(ScopedModelViewSet):
     model = CurriculumProfile
     icon = "tag"
     menu_label = _("Curriculum profiles")
+    wording = Wording(
+        _("Add curriculum profile"),
+        ngettext_lazy("%(count)d curriculum profile", "%(count)d curriculum profiles", "count"),
+        "masculine")
     list_display = ["name", "institution"]
     filterset_class = CurriculumProfileFilterSet
     panels = fields("institution", "name")
@@ -152,6 +179,11 @@ class PeriodViewSet(ScopedModelViewSet):
     model = Period
     icon = "date"
     menu_label = _("Periods")
+    wording = Wording(
+        _("Add grading period"),
+        ngettext_lazy("%(count)d grading period", "%(count)d grading periods", "count"),
+        "masculine")
+    menu_readers = OFFICE_ROLES
     list_display = ["period_type", "number", "starts_on", "ends_on", "academic_year",
                     "institution"]
     list_export = ["institution", "academic_year", "period_type", "number", "starts_on",
@@ -166,6 +198,11 @@ class GradePeriodTypeViewSet(ScopedModelViewSet):
     model = GradePeriodType
     icon = "date"
     menu_label = _("Period types of grades")
+    wording = Wording(
+        _("Add period type of a grade"),
+        ngettext_lazy("%(count)d period type of a grade",
+                      "%(count)d period types of grades", "count"),
+        "masculine")
     list_display = ["grade", "period_type", "academic_year", "institution"]
     filterset_class = GradePeriodTypeFilterSet
     panels = fields("institution", "academic_year", "grade", "period_type")
@@ -176,6 +213,11 @@ class CurriculumLineViewSet(ScopedModelViewSet):
     model = CurriculumLine
     icon = "table"
     menu_label = _("Curriculum plan")
+    wording = Wording(
+        _("Add curriculum line"),
+        ngettext_lazy("%(count)d curriculum line", "%(count)d curriculum lines", "count"),
+        "feminine")
+    menu_readers = OFFICE_ROLES
     list_display = ["grade", "subject", "profile", "component", "hours_per_week",
                     "academic_year", "institution"]
     list_export = ["institution", "academic_year", "grade", "profile", "subject", "component",
@@ -190,6 +232,10 @@ class SubgroupViewSet(ScopedModelViewSet):
     model = Subgroup
     icon = "group"
     menu_label = _("Subgroups")
+    wording = Wording(
+        _("Add subgroup"),
+        ngettext_lazy("%(count)d subgroup", "%(count)d subgroups", "count"),
+        "feminine")
     list_display = ["school_class", "subject", "name", "teacher"]
     list_select_related = ["school_class", "subject", "teacher__person"]
     filterset_class = SubgroupFilterSet
@@ -200,6 +246,10 @@ class ClassMembershipViewSet(ScopedModelViewSet):
     model = ClassMembership
     icon = "user"
     menu_label = _("Pupils in classes")
+    wording = Wording(
+        _("Add pupil to a class"),
+        ngettext_lazy("%(count)d pupil in classes", "%(count)d pupils in classes", "count"),
+        "masculine")
     list_display = ["pupil", "school_class", "starts_on", "ends_on"]
     list_select_related = ["pupil__person", "school_class"]
     filterset_class = ClassMembershipFilterSet
@@ -211,6 +261,10 @@ class SubgroupMembershipViewSet(ScopedModelViewSet):
     model = SubgroupMembership
     icon = "user"
     menu_label = _("Pupils in subgroups")
+    wording = Wording(
+        _("Add pupil to a subgroup"),
+        ngettext_lazy("%(count)d pupil in subgroups", "%(count)d pupils in subgroups", "count"),
+        "masculine")
     list_display = ["pupil", "subgroup", "starts_on", "ends_on"]
     list_select_related = ["pupil__person", "subgroup__school_class", "subgroup__subject"]
     panels = fields("institution", "subgroup", "pupil", "starts_on", "ends_on")
@@ -224,6 +278,7 @@ class CurriculumPlanPage(AdminPageViewSet):
     url_prefix = "journal/plan"
     icon = "table"
     menu_label = _("Curriculum plan overview")
+    menu_roles = OFFICE_ROLES
     permission_required = "curriculum.view_curriculumline"
 
     def get_view(self):
@@ -237,6 +292,7 @@ class TarifficationPage(AdminPageViewSet):
     url_prefix = "journal/load"
     icon = "user"
     menu_label = _("Teacher load")
+    menu_roles = OFFICE_ROLES
     permission_required = "curriculum.view_tariffication"
 
     def get_view(self):
@@ -264,9 +320,13 @@ class PeriodTypeViewSet(ScopedModelViewSet):
     model = PeriodType
     icon = "date"
     menu_label = _("Period types")
+    wording = Wording(
+        _("Add period type"),
+        ngettext_lazy("%(count)d period type", "%(count)d period types", "count"),
+        "masculine")
     list_display = ["name", "periods_count", "institution"]
     filterset_class = PeriodTypeFilterSet
-    panels = fields("institution", "name", "periods_count")
+    panels = fields("institution", "name", "periods_count", "period_name")
     list_select_related = ["institution"]
 
 
@@ -274,6 +334,10 @@ class GradingScaleViewSet(ScopedModelViewSet):
     model = GradingScale
     icon = "list-ol"
     menu_label = _("Grading scales")
+    wording = Wording(
+        _("Add grading scale"),
+        ngettext_lazy("%(count)d grading scale", "%(count)d grading scales", "count"),
+        "feminine")
     list_display = ["name", "marks", "lowest_passing_mark", "institution"]
     filterset_class = GradingScaleFilterSet
     panels = fields("institution", "name", "marks", "lowest_passing_mark")
@@ -284,6 +348,10 @@ class MarkTypeViewSet(ScopedModelViewSet):
     model = MarkType
     icon = "pick"
     menu_label = _("Mark types")
+    wording = Wording(
+        _("Add mark type"),
+        ngettext_lazy("%(count)d mark type", "%(count)d mark types", "count"),
+        "masculine")
     list_display = ["name", "short_name", "weight", "institution"]
     list_export = ["name", "short_name", "weight", "institution"]
     search_fields = ["name"]
@@ -296,6 +364,10 @@ class HolidayViewSet(ScopedModelViewSet):
     model = Holiday
     icon = "date"
     menu_label = _("Holidays")
+    wording = Wording(
+        _("Add holiday"),
+        ngettext_lazy("%(count)d holiday", "%(count)d holidays", "count"),
+        "plural")
     list_display = ["name", "first_day", "last_day", "institution"]
     list_export = ["name", "first_day", "last_day", "institution"]
     filterset_class = HolidayFilterSet
@@ -307,6 +379,10 @@ class LoadLimitViewSet(ScopedModelViewSet):
     model = LoadLimit
     icon = "time"
     menu_label = _("Load limits")
+    wording = Wording(
+        _("Add load limit"),
+        ngettext_lazy("%(count)d load limit", "%(count)d load limits", "count"),
+        "feminine")
     list_display = ["grade", "week_days", "max_hours", "institution"]
     list_export = ["grade", "week_days", "max_hours", "institution"]
     filterset_class = LoadLimitFilterSet
@@ -318,6 +394,10 @@ class InstitutionSettingsViewSet(ScopedModelViewSet):
     model = InstitutionSettings
     icon = "cog"
     menu_label = _("School settings")
+    wording = Wording(
+        _("Add school settings"),
+        ngettext_lazy("Settings of %(count)d school", "Settings of %(count)d schools", "count"),
+        "plural")
     base_form_class = InstitutionSettingsForm
     list_display = ["institution", "grading_scale", "default_period_type", "week_days",
                     "no_marks_in_first_grade", "rounding_threshold"]
@@ -363,7 +443,7 @@ def register_setup_wizard_urls():
 @hooks.register("register_admin_menu_item")
 def register_setup_wizard_menu_item():
     return PermissionMenuItem(_("School setup wizard"), reverse("journal_setup"),
-                              RUN_SETUP_WIZARD, icon_name="wagtail", order=215)
+                              RUN_SETUP_WIZARD, icon_name="cogs", order=215)
 
 
 @hooks.register("register_log_actions")

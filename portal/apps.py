@@ -10,7 +10,14 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        from django.db.models import fields
+
         from . import exports, ids, signals  # noqa: F401
+
+        # The empty choice of every select in Django 6.1 says "- Select an option -",
+        # which Django's Russian catalogue does not translate yet; Django's documented
+        # way to change it (django.db.models.fields.BLANK_CHOICE_LABEL) is here.
+        fields.BLANK_CHOICE_LABEL = _("- choose -")
 
         # Before any URLconf is loaded: every app's urls.py and the admin viewsets use it.
         ids.register()

@@ -1,6 +1,7 @@
 """The access matrix as a table for people to read, built from the registry."""
 
 from django.apps import apps
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .access import REGISTRY, Role
@@ -10,9 +11,28 @@ ACTION_LABELS = {
     "add": _("add"),
     "change": _("change"),
     "delete": _("delete"),
-    "issue": _("issue logins"),
-    "suspend": _("suspend and restore the login"),
 }
+# The permissions of their own, not a model's view, add, change or delete: by their
+# whole name (a reader sees names, never codes such as journal.close_period).
+PERMISSION_LABELS = {
+    "curriculum.approve_tariffication": _("approve the teacher load"),
+    "curriculum.run_setup_wizard": _("run the school setup wizard"),
+    "journal.close_period": _("close and reopen periods"),
+    "journal.enter_finals": _("enter final marks"),
+    "journal.fill_journal": _("fill in the journal"),
+    "journal.record_absence": _("record the absent pupils of a class"),
+    "journal.review_journals": _("review the journals"),
+    "records.issue_credentials": _("issue logins"),
+    "records.suspend_access": _("suspend and restore the login"),
+}
+
+
+def permission_label(perm):
+    """«Просмотр: обучающийся», «Закрытие и открытие учебных периодов»."""
+    if perm.name in PERMISSION_LABELS:
+        return capfirst(PERMISSION_LABELS[perm.name])
+    action = perm.name.split(".", 1)[1].split("_", 1)[0]
+    return capfirst(f"{ACTION_LABELS[action]}: {perm.model._meta.verbose_name}")
 
 
 def matrix_tables():
@@ -20,8 +40,7 @@ def matrix_tables():
     roles = list(Role)
     tables = {}
     for name, perm in sorted(REGISTRY.items()):
-        action = perm.name.split(".", 1)[1].split("_", 1)[0]
-        label = f"{ACTION_LABELS.get(action, action)}: {perm.model._meta.verbose_name}"
+        label = permission_label(perm)
         cells = [perm.cells[role].label if role in perm.cells else "" for role in roles]
         tables.setdefault(perm.app_label, []).append(
             {"name": name, "label": label, "cells": cells}

@@ -38,17 +38,20 @@ urlpatterns = [
 
 def media_urlpatterns():
     """What the development server serves from MEDIA_ROOT: Wagtail's images only.
-    Documents go through their view; private files are not under MEDIA_ROOT at all."""
-    from django.conf.urls.static import static
+    Documents go through their view; private files are not under MEDIA_ROOT at all.
+    (Django's static() helper serves only with DEBUG; the demo runs without it.)"""
+    import re
 
-    patterns = []
-    for folder in ("images", "original_images"):
-        patterns += static(f"{settings.MEDIA_URL}{folder}/",
-                           document_root=settings.MEDIA_ROOT / folder)
-    return patterns
+    from django.views.static import serve
+
+    return [
+        re_path(rf"^{re.escape(f'{settings.MEDIA_URL}{folder}/'.lstrip('/'))}(?P<path>.*)$",
+                serve, kwargs={"document_root": settings.MEDIA_ROOT / folder})
+        for folder in ("images", "original_images")
+    ]
 
 
-if settings.DEBUG:
+if settings.SERVE_MEDIA:
     urlpatterns += media_urlpatterns()
 
 urlpatterns += [path("", include(wagtail_urls))]

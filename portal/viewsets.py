@@ -8,17 +8,23 @@ user may see.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import BooleanField, ProtectedError
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem as SidebarMenuItem
+from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.panels import ObjectList, TabbedInterface
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.views.generic.mixins import RevisionsRevertMixin
@@ -28,11 +34,101 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 from wagtail.models import RevisionMixin
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import policy_registry
 
-from .access import may_read, permission, readable_fields
+from .access import DEPARTMENT_ROLES, Role, access, may_read, permission, readable_fields
 from .exports import SpreadsheetExport
 from .history import ensure_baseline
 from .ids import parse_id
+
+
+class Wording:
+    """How the admin's sentences name a model's rows, in the forms Russian needs and a
+    ``verbose_name`` cannot give (Wagtail glues the nominative into every sentence:
+    «Добавить обучающийся», «250 обучающиеся», «Обучающийся '…' обновлена»):
+
+    - ``add``: the add button, whose noun Russian puts in the accusative:
+      ``_("Add pupil")`` → «Добавить обучающегося»;
+    - ``count``: the number of rows with Russian's three plural forms:
+      ``ngettext_lazy("%(count)d pupil", "%(count)d pupils", "count")`` →
+      «1 обучающийся», «2 обучающихся», «5 обучающихся», «21 обучающийся»;
+    - ``gender``: the grammatical gender of the translated ``verbose_name``, which the
+      participle of the success messages agrees with: «Обучающийся «…» изменён»,
+      «Запись «…» изменена», «Расписание «…» изменено», «Настройки школы «…» изменены»
+      (``"plural"`` for a name that Russian has in the plural only).
+
+    Every ScopedModelViewSet declares one (tests/portal/test_admin_wording.py)."""
+
+    GENDERS = ("masculine", "feminine", "neuter", "plural")
+
+    def __init__(self, add, count, gender):
+        if gender not in self.GENDERS:
+            raise ValueError(f"gender must be one of {self.GENDERS}, not {gender!r}")
+        self.add = add
+        self.count = count
+        self.gender = gender
+
+    def count_label(self, number):
+        return self.count % {"count": number}
+
+    def created(self):
+        return SUCCESS_MESSAGES["created"][self.gender]
+
+    def updated(self):
+        return SUCCESS_MESSAGES["updated"][self.gender]
+
+    def deleted(self):
+        return SUCCESS_MESSAGES["deleted"][self.gender]
+
+
+# The context names the gender of %(model_name)s, which the participle agrees with.
+SUCCESS_MESSAGES = {
+    "created": {
+        "masculine": pgettext_lazy("masculine", "%(model_name)s «%(object)s» added."),
+        "feminine": pgettext_lazy("feminine", "%(model_name)s «%(object)s» added."),
+        "neuter": pgettext_lazy("neuter", "%(model_name)s «%(object)s» added."),
+        "plural": pgettext_lazy("plural", "%(model_name)s «%(object)s» added."),
+    },
+    "updated": {
+        "masculine": pgettext_lazy("masculine", "%(model_name)s «%(object)s» changed."),
+        "feminine": pgettext_lazy("feminine", "%(model_name)s «%(object)s» changed."),
+        "neuter": pgettext_lazy("neuter", "%(model_name)s «%(object)s» changed."),
+        "plural": pgettext_lazy("plural", "%(model_name)s «%(object)s» changed."),
+    },
+    "deleted": {
+        "masculine": pgettext_lazy("masculine", "%(model_name)s «%(object)s» deleted."),
+        "feminine": pgettext_lazy("feminine", "%(model_name)s «%(object)s» deleted."),
+        "neuter": pgettext_lazy("neuter", "%(model_name)s «%(object)s» deleted."),
+        "plural": pgettext_lazy("plural", "%(model_name)s «%(object)s» deleted."),
+    },
+}
+
+
+class WordedPaginator(WagtailPaginator):
+    """Wagtail's paginator, whose count under the listing reads «5 обучающихся»."""
+
+    wording = None
+
+    @cached_property
+    def items_count_label(self):
+        if self.wording is None:
+            return super().items_count_label
+        return self.wording.count_label(self.count)
+
+
+class WordingMixin:
+    """A generic view whose success message agrees with the model's gender."""
+
+    wording = None
+    wording_message = None  # "created", "updated" or "deleted"
+
+    def get_success_message(self, *args):
+        if self.wording is None or self.success_message is None:
+            return super().get_success_message(*args)
+        instance = args[0] if args else self.object
+        message = getattr(self.wording, self.wording_message)()
+        return capfirst(message % {"model_name": self.model._meta.verbose_name,
+                                   "object": instance})
 
 
 class MatrixPermissionPolicy(ModelPermissionPolicy):
@@ -132,6 +228,22 @@ class ScopedObjectMixin:
         return obj
 
 
+def is_boolean_field(model, lookup):
+    try:
+        field = get_fields_from_path(model, lookup)[-1]
+    except (FieldDoesNotExist, NotRelationField):
+        return False
+    return isinstance(field, BooleanField)
+
+
+def related_column(lookup, label):
+    """A listing column of a related row's field (``"pupil__school_class"``) under a
+    label of its own: Wagtail would glue the relation's name before the field's
+    («Обучающийся класс»), which Russian does not say."""
+    return Column(lookup, accessor=lookup.replace(LOOKUP_SEP, "."), label=label,
+                  sort_key=lookup)
+
+
 def column_lookups(column):
     """What a listing column reads and sorts by: a field name of ``list_display``, or a
     Column's accessor and sort key. A callable accessor reads who knows what: None."""
@@ -140,6 +252,7 @@ def column_lookups(column):
     accessor = getattr(column, "accessor", None) or column.name
     if not isinstance(accessor, str):
         return None
+    accessor = accessor.replace(".", LOOKUP_SEP)
     return [accessor, *([column.sort_key] if getattr(column, "sort_key", None) else [])]
 
 
@@ -158,7 +271,35 @@ def readable_filterset(filterset_class, readable):
 
 class ScopedIndexView(SpreadsheetExport, generic.IndexView):
     """The listing of the rows the user may see; its CSV and XLSX exports are written
-    by ``portal.exports`` (formulas made plain text, CSV as Russian Excel reads it)."""
+    by ``portal.exports`` (formulas made plain text, CSV as Russian Excel reads it).
+    Its add button and count are worded by the viewset's ``Wording``."""
+
+    wording = None
+    paginator_class = WordedPaginator
+
+    @cached_property
+    def add_item_label(self):
+        if self.wording is None:
+            return super().add_item_label
+        return self.wording.add
+
+    def _get_custom_column(self, field_name, column_class=Column, **kwargs):
+        # Wagtail prints a yes/no field as Python's "True"/"False": a tick or a cross.
+        if column_class is Column and is_boolean_field(self.model, field_name):
+            column_class = BooleanColumn
+        return super()._get_custom_column(field_name, column_class, **kwargs)
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        paginator.wording = self.wording
+        return paginator
+
+    @cached_property
+    def no_results_message(self):
+        # Wagtail's «Нет %(model_name)s для отображения» would need the genitive plural.
+        if self.is_searching or self.is_filtering:
+            return _("Nothing matches your query.")
+        return _("There is nothing here yet.")
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -217,7 +358,12 @@ class ReadLogMixin:
         return response
 
 
-class ScopedEditView(ReadLogMixin, ScopedObjectMixin, generic.EditView):
+class ScopedCreateView(WordingMixin, generic.CreateView):
+    wording_message = "created"
+
+
+class ScopedEditView(WordingMixin, ReadLogMixin, ScopedObjectMixin, generic.EditView):
+    wording_message = "updated"
     object_action = "change"
     # The form shows the whole card.
     full_read_required = True
@@ -274,8 +420,14 @@ class ScopedRevisionsCompareView(ReadLogMixin, ScopedObjectMixin, PermissionChec
         super().setup(request, pk, revision_id_a, revision_id_b, *args, **kwargs)
 
 
-class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
+class ScopedDeleteView(WordingMixin, ScopedObjectMixin, generic.DeleteView):
     object_action = "delete"
+    wording_message = "deleted"
+
+    @property
+    def confirmation_message(self):
+        # Wagtail's «удалить этот %(model_name)s» would need the accusative and gender.
+        return _("Delete «%(object)s»? This cannot be undone.") % {"object": self.object}
 
     def form_valid(self, form):
         # Rows that others depend on (a subgroup with lessons, a subject in the
@@ -304,6 +456,11 @@ class ScopedInspectView(ReadLogMixin, ScopedObjectMixin, generic.InspectView):
         # limited), so pick them again.
         self.fields = self.get_fields()
 
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        # An empty field reads as a dash, not as Python's None.
+        return "—" if value is None else value
+
     def get_fields(self):
         fields = super().get_fields()
         if not hasattr(self, "object"):
@@ -315,9 +472,20 @@ class ScopedInspectView(ReadLogMixin, ScopedObjectMixin, generic.InspectView):
         return [name for name in fields if name in readable]
 
 
+# The history listing's count: «4 записи истории», not «4 записи модели лога».
+HISTORY_WORDING = Wording(None, ngettext_lazy(
+    "%(count)d history entry", "%(count)d history entries", "count"), "feminine")
+
+
 class ScopedHistoryView(ScopedObjectMixin, history.HistoryView):
     # The history of a card says who changed what and links every version.
     full_read_required = True
+    paginator_class = WordedPaginator
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        paginator.wording = HISTORY_WORDING
+        return paginator
 
 
 class ScopedUsageView(ScopedObjectMixin, usage.UsageView):
@@ -331,6 +499,13 @@ class ScopedModelViewSet(ModelViewSet):
     linked from their history."""
 
     index_view_class = ScopedIndexView
+    add_view_class = ScopedCreateView
+    # The add button, the count and the messages in correct Russian (Wording).
+    wording = None
+    # Who, besides those who may add, change or delete its rows, finds this listing in
+    # the menu: the roles that look things up in it. Others who may read it reach it
+    # from links; their menu holds what they work with (tests/portal/test_admin_menu.py).
+    menu_readers = frozenset()
     # Every row's id in the address goes through portal.ids (404 beyond the range).
     pk_path_converter = "id"
     edit_view_class = ScopedEditView
@@ -396,7 +571,38 @@ class ScopedModelViewSet(ModelViewSet):
             queryset = queryset.select_related(*self.list_select_related)
         if self.list_prefetch_related:
             queryset = queryset.prefetch_related(*self.list_prefetch_related)
-        return super().get_index_view_kwargs(queryset=queryset, **kwargs)
+        return super().get_index_view_kwargs(queryset=queryset, wording=self.wording,
+                                             **kwargs)
+
+    def get_add_view_kwargs(self, **kwargs):
+        return super().get_add_view_kwargs(wording=self.wording, **kwargs)
+
+    def get_edit_view_kwargs(self, **kwargs):
+        return super().get_edit_view_kwargs(wording=self.wording, **kwargs)
+
+    def get_delete_view_kwargs(self, **kwargs):
+        return super().get_delete_view_kwargs(wording=self.wording, **kwargs)
+
+    def menu_shown_to(self, user):
+        """Whether the listing is in ``user``'s menu: for those who may change its rows
+        somewhere, and for the ``menu_readers`` who may read them."""
+        if user.is_superuser:
+            return True
+        policy = policy_registry.get_by_type(self.model)
+        if policy.user_has_any_permission(user, ["add", "change", "delete"]):
+            return True
+        return (bool(access(user).all_roles & self.menu_readers)
+                and policy.user_has_permission(user, "view"))
+
+    @cached_property
+    def menu_item_class(self):
+        viewset = self
+
+        class ScopedMenuItem(SidebarMenuItem):
+            def is_shown(self, request):
+                return viewset.menu_shown_to(request.user)
+
+        return ScopedMenuItem
 
     @cached_property
     def url_prefix(self):
@@ -417,15 +623,30 @@ class ScopedModelViewSet(ModelViewSet):
         return handler.bind_to_model(self.model)
 
 
-class PermissionMenuItem(SidebarMenuItem):
-    """A sidebar item shown to those who hold ``permission`` somewhere."""
+# The roles whose work is the school's (or the city's) records as a whole: they look
+# up pupils, staff and classes in the admin's listings. Teachers, the medic and the
+# psychologist read what concerns their classes on the portal's own pages.
+OFFICE_ROLES = frozenset({
+    Role.ADMIN, Role.DIRECTOR, Role.DEPUTY_ACADEMIC, Role.DEPUTY_EDUCATIONAL,
+    Role.SECRETARY, Role.COORDINATOR, *DEPARTMENT_ROLES,
+})
 
-    def __init__(self, label, url, permission, **kwargs):
+
+class PermissionMenuItem(SidebarMenuItem):
+    """A sidebar item shown to those who hold ``permission`` somewhere (and, with
+    ``roles``, hold one of those roles)."""
+
+    def __init__(self, label, url, permission, roles=None, **kwargs):
         super().__init__(label, url, **kwargs)
         self.permission = permission
+        self.roles = roles
 
     def is_shown(self, request):
-        return request.user.has_perm(self.permission)
+        user = request.user
+        if not user.has_perm(self.permission):
+            return False
+        return (self.roles is None or user.is_superuser
+                or bool(access(user).all_roles & self.roles))
 
 
 class AdminPageViewSet(ViewSet):
@@ -434,6 +655,8 @@ class AdminPageViewSet(ViewSet):
     who hold ``permission_required`` somewhere; the view checks the row itself."""
 
     permission_required = None
+    # With roles, the item is in the menu of those roles only (see OFFICE_ROLES).
+    menu_roles = None
     url_name = "index"
 
     def get_view(self):
@@ -444,5 +667,5 @@ class AdminPageViewSet(ViewSet):
 
     def get_menu_item(self, order=None):
         return PermissionMenuItem(self.menu_label, self.menu_url, self.permission_required,
-                                  name=self.menu_name, icon_name=self.menu_icon,
-                                  order=self.get_menu_item_order(order))
+                                  roles=self.menu_roles, name=self.menu_name,
+                                  icon_name=self.menu_icon, order=self.get_menu_item_order(order))

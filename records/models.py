@@ -460,7 +460,8 @@ class Staff(PersonalData):
         verbose_name=_("institution"),
     )
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="staff_records", verbose_name=_("person")
+        Person, on_delete=models.PROTECT, related_name="staff_records",
+        verbose_name=_("surname and name")
     )
     position = models.CharField(_("main position"), max_length=200)
     personnel_number = models.CharField(_("personnel number"), max_length=50, blank=True)
@@ -618,7 +619,8 @@ class Pupil(PersonalData):
         verbose_name=_("institution"),
     )
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="pupil_records", verbose_name=_("person")
+        Person, on_delete=models.PROTECT, related_name="pupil_records",
+        verbose_name=_("surname and name")
     )
     school_class = models.ForeignKey(
         "curriculum.SchoolClass", on_delete=models.PROTECT, null=True, blank=True,
@@ -691,7 +693,8 @@ class Parent(PersonalData):
         verbose_name=_("institution"),
     )
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="parent_records", verbose_name=_("person")
+        Person, on_delete=models.PROTECT, related_name="parent_records",
+        verbose_name=_("surname and name")
     )
     mobile_phone = models.CharField(_("mobile phone"), max_length=50, blank=True)
     education = directory(DirectoryKind.EDUCATION_LEVEL, _("education"))
@@ -868,7 +871,7 @@ class Consent(RevisionMixin, models.Model):
         verbose_name=_("institution"),
     )
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consents",
-                               verbose_name=_("person"))
+                               verbose_name=_("surname and name"))
     given_by = models.CharField(
         _("given by"), max_length=300, blank=True,
         help_text=_("For a minor: the parent or legal representative who signed."),
@@ -923,7 +926,7 @@ class RoleAssignment(RevisionMixin, models.Model):
 
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="role_assignments",
-        verbose_name=_("person"),
+        verbose_name=_("surname and name"),
     )
     role = models.CharField(
         _("role"), max_length=30,

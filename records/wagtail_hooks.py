@@ -1,6 +1,7 @@
 from django.db.models import Prefetch
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.admin.ui.menus import MenuItem
@@ -9,11 +10,14 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
 from portal.viewsets import (
+    OFFICE_ROLES,
     AlternativePermissionPolicy,
     MatrixPermissionPolicy,
     PermissionMenuItem,
     ScopedIndexView,
     ScopedModelViewSet,
+    Wording,
+    related_column,
 )
 
 from . import views_admin
@@ -81,6 +85,11 @@ class InstitutionViewSet(ScopedModelViewSet):
     model = Institution
     icon = "home"
     menu_label = _("Institutions")
+    wording = Wording(
+        _("Add institution"),
+        ngettext_lazy("%(count)d institution", "%(count)d institutions", "count"),
+        "neuter")
+    menu_readers = OFFICE_ROLES
     list_display = ["short_name", "kind", "director_name", "phone",
                     DocumentsColumn("documents", label=_("Licence and accreditation"))]
     search_fields = ["name", "short_name"]
@@ -133,6 +142,11 @@ class StaffViewSet(PersonRecordViewSet):
     model = Staff
     icon = "user"
     menu_label = _("Staff")
+    wording = Wording(
+        _("Add staff member"),
+        ngettext_lazy("%(count)d staff member", "%(count)d staff members", "count"),
+        "masculine")
+    menu_readers = OFFICE_ROLES
     list_display = ["person", "position", "institution", "hired_on"]
     list_export = ["person", "position", "institution", "personnel_number", "hired_on"]
     list_select_related = ["person", "institution"]
@@ -168,6 +182,11 @@ class PupilViewSet(PersonRecordViewSet):
     base_form_class = PupilForm
     icon = "group"
     menu_label = _("Pupils")
+    wording = Wording(
+        _("Add pupil"),
+        ngettext_lazy("%(count)d pupil", "%(count)d pupils", "count"),
+        "masculine")
+    menu_readers = OFFICE_ROLES
     list_display = ["person", "school_class", "institution"]
     list_export = ["person", "school_class", "institution"]
     list_select_related = ["person", "institution", "school_class"]
@@ -214,6 +233,11 @@ class ParentViewSet(PersonRecordViewSet):
     model = Parent
     icon = "user"
     menu_label = _("Parents")
+    wording = Wording(
+        _("Add parent"),
+        ngettext_lazy("%(count)d parent", "%(count)d parents", "count"),
+        "masculine")
+    menu_readers = OFFICE_ROLES
     index_view_class = ParentIndexView
     list_display = ["person", ChildrenColumn("children", label=_("Children")), "institution",
                     "mobile_phone"]
@@ -237,7 +261,7 @@ class PupilGroupViewSet(ScopedModelViewSet):
     """A group of a pupil's fields with its own readers (R-PPL-4)."""
 
     base_form_class = PupilGroupForm
-    list_display = ["pupil", "pupil__school_class"]
+    list_display = ["pupil", related_column("pupil__school_class", _("Class"))]
     list_select_related = ["pupil__person", "pupil__school_class"]
     search_fields = ["pupil__person__search_name"]
     filterset_class = PupilGroupFilterSet
@@ -247,7 +271,12 @@ class PupilHealthViewSet(PupilGroupViewSet):
     model = PupilHealth
     icon = "doc-full"
     menu_label = _("Medical details")
-    list_display = ["pupil", "pupil__school_class", "health_group", "pe_group"]
+    wording = Wording(
+        _("Add medical details"),
+        ngettext_lazy("%(count)d medical record", "%(count)d medical records", "count"),
+        "plural")
+    list_display = ["pupil", related_column("pupil__school_class", _("Class")), "health_group",
+                    "pe_group"]
     list_select_related = [*PupilGroupViewSet.list_select_related, "health_group", "pe_group"]
     list_export = ["pupil", "health_group", "pe_group"]
     panels = [ChosenOncePanel("pupil"), *fields("health_group", "pe_group", "insurance_policy",
@@ -258,7 +287,11 @@ class PupilCharacteristicViewSet(PupilGroupViewSet):
     model = PupilCharacteristic
     icon = "doc-full"
     menu_label = _("Psychological and pedagogical characteristics")
-    list_display = ["pupil", "pupil__school_class", "social_status"]
+    wording = Wording(
+        _("Add characteristic"),
+        ngettext_lazy("%(count)d characteristic", "%(count)d characteristics", "count"),
+        "feminine")
+    list_display = ["pupil", related_column("pupil__school_class", _("Class")), "social_status"]
     list_select_related = [*PupilGroupViewSet.list_select_related, "social_status"]
     list_export = ["pupil", "social_status"]
     panels = [ChosenOncePanel("pupil"), *fields("social_status", "deviant_behaviour",
@@ -283,6 +316,11 @@ class ConsentViewSet(ScopedModelViewSet):
     model = Consent
     icon = "tick-inverse"
     menu_label = _("Consents")
+    wording = Wording(
+        _("Add consent"),
+        ngettext_lazy("%(count)d consent", "%(count)d consents", "count"),
+        "neuter")
+    menu_readers = OFFICE_ROLES
     index_view_class = ConsentIndexView
     list_display = ["person", "given_on", "withdrawn_on", "institution"]
     list_select_related = ["person", "institution"]
@@ -302,6 +340,10 @@ class DirectoryEntryViewSet(ScopedModelViewSet):
     model = DirectoryEntry
     icon = "list-ul"
     menu_label = _("Directories")
+    wording = Wording(
+        _("Add directory value"),
+        ngettext_lazy("%(count)d directory value", "%(count)d directory values", "count"),
+        "neuter")
     list_display = ["name", "kind", "institution", "is_active"]
     list_select_related = ["institution"]
     list_export = ["kind", "name", "institution", "is_active"]
@@ -314,6 +356,11 @@ class RoleAssignmentViewSet(ScopedModelViewSet):
     model = RoleAssignment
     icon = "key"
     menu_label = _("Roles and rights")
+    wording = Wording(
+        _("Add role assignment"),
+        ngettext_lazy("%(count)d role assignment", "%(count)d role assignments", "count"),
+        "neuter")
+    menu_readers = OFFICE_ROLES
     list_display = ["person", "role", "institution", "valid_from", "valid_to"]
     list_export = ["person", "role", "institution", "valid_from", "valid_to"]
     list_select_related = ["person", "institution"]

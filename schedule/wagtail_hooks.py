@@ -2,21 +2,24 @@ from django.contrib import messages
 from django.db import transaction
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
 from portal.viewsets import (
+    OFFICE_ROLES,
     AdminPageViewSet,
     MatrixPermissionPolicy,
     PermissionMenuItem,
+    ScopedCreateView,
     ScopedDeleteView,
     ScopedEditView,
     ScopedIndexView,
     ScopedModelViewSet,
+    Wording,
 )
 
 from . import actions, views_admin
@@ -44,6 +47,10 @@ class RoomViewSet(ScopedModelViewSet):
     model = Room
     icon = "home"
     menu_label = _("Rooms")
+    wording = Wording(
+        _("Add room"),
+        ngettext_lazy("%(count)d room", "%(count)d rooms", "count"),
+        "masculine")
     list_display = ["name", "short_name", "capacity", "institution"]
     list_select_related = ["institution"]
     filterset_class = RoomFilterSet
@@ -54,6 +61,10 @@ class BellScheduleViewSet(ScopedModelViewSet):
     model = BellSchedule
     icon = "time"
     menu_label = _("Lesson times")
+    wording = Wording(
+        _("Add bell schedule"),
+        ngettext_lazy("%(count)d bell schedule", "%(count)d bell schedules", "count"),
+        "neuter")
     list_display = ["name", "institution"]
     list_select_related = ["institution"]
     panels = [*fields("institution", "name"), InlinePanel(
@@ -76,7 +87,7 @@ class RegeneratesLessons:
         return instance
 
 
-class TimetableCreateView(RegeneratesLessons, generic.CreateView):
+class TimetableCreateView(RegeneratesLessons, ScopedCreateView):
     pass
 
 
@@ -103,6 +114,11 @@ class TimetableEntryViewSet(ScopedModelViewSet):
     delete_view_class = TimetableEntryDeleteView
     icon = "table"
     menu_label = _("Timetable")
+    wording = Wording(
+        _("Add timetable lesson"),
+        ngettext_lazy("%(count)d timetable lesson", "%(count)d timetable lessons", "count"),
+        "masculine")
+    menu_readers = OFFICE_ROLES
     list_display = ["school_class", "weekday", "lesson_number", "weeks", "subject", "teacher",
                     "room", "subgroup"]
     list_export = ["school_class", "weekday", "lesson_number", "weeks", "subject", "teacher",
@@ -125,6 +141,11 @@ class TimetableChangeViewSet(ScopedModelViewSet):
     delete_view_class = TimetableChangeDeleteView
     icon = "warning"
     menu_label = _("Timetable changes")
+    wording = Wording(
+        _("Add timetable change"),
+        ngettext_lazy("%(count)d timetable change", "%(count)d timetable changes", "count"),
+        "neuter")
+    menu_readers = OFFICE_ROLES
     list_display = ["date", "entry", "kind", "replacement_teacher", "new_date",
                     "new_lesson_number", "new_room"]
     list_select_related = ["entry__school_class", "entry__subject",
@@ -139,6 +160,11 @@ class LessonViewSet(ScopedModelViewSet):
     model = Lesson
     icon = "doc-full"
     menu_label = _("Lessons")
+    wording = Wording(
+        _("Add lesson"),
+        ngettext_lazy("%(count)d lesson", "%(count)d lessons", "count"),
+        "masculine")
+    menu_readers = OFFICE_ROLES
     add_view_enabled = False
     list_display = ["date", "lesson_number", "school_class", "subject", "teacher", "room",
                     "topic", "is_cancelled"]
@@ -152,6 +178,11 @@ class EventViewSet(ScopedModelViewSet):
     model = Event
     icon = "date"
     menu_label = _("Events")
+    wording = Wording(
+        _("Add event"),
+        ngettext_lazy("%(count)d event", "%(count)d events", "count"),
+        "neuter")
+    menu_readers = OFFICE_ROLES
     list_display = ["title", "starts_on", "ends_on", "school_class", "institution"]
     list_select_related = ["school_class", "institution"]
     filterset_class = EventFilterSet
@@ -171,7 +202,7 @@ class RefillLessonsMixin:
         return instance
 
 
-class ThematicPlanCreateView(RefillLessonsMixin, generic.CreateView):
+class ThematicPlanCreateView(RefillLessonsMixin, ScopedCreateView):
     pass
 
 
@@ -193,6 +224,11 @@ class ThematicPlanViewSet(ScopedModelViewSet):
     model = ThematicPlan
     icon = "list-ol"
     menu_label = _("Thematic plans")
+    wording = Wording(
+        _("Add thematic plan"),
+        ngettext_lazy("%(count)d thematic plan", "%(count)d thematic plans", "count"),
+        "neuter")
+    menu_readers = OFFICE_ROLES
     index_view_class = ThematicPlanIndexView
     add_view_class = ThematicPlanCreateView
     edit_view_class = ThematicPlanEditView

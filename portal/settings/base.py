@@ -257,6 +257,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "portal" / "static"]
 MEDIA_URL = "/media/"
+# Whether Django itself serves Wagtail's images from MEDIA_ROOT (portal/urls.py): on a
+# laptop (dev, demo), never in production, where the web server does.
+SERVE_MEDIA = False
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Personal documents (consent scans, attached files) never go to MEDIA_ROOT: they are
 # served only through permission-checked views.
@@ -279,6 +282,8 @@ PORTAL_NAME = os.environ.get("PORTAL_NAME", "")
 WAGTAIL_SITE_NAME = PORTAL_NAME or _("School portal")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
+# The admin's own language choice offers the portal's languages, not Wagtail's forty.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 # One login, allauth's, with its rate limits and reauthentication: Wagtail's admin and
 # page-privacy logins redirect to it (portal/urls.py), and Wagtail changes no one's own
 # email or password (its account page keeps the name, language and theme). The users

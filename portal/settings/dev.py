@@ -1,6 +1,7 @@
 from .base import *  # noqa: F403
 
 DEBUG = True
+SERVE_MEDIA = True
 # Development only: a fixed key is fine on a laptop, never in production.
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"  # noqa: F405
 ALLOWED_HOSTS = ALLOWED_HOSTS or ["localhost", "127.0.0.1"]  # noqa: F405
