@@ -647,9 +647,13 @@ class CityBuilder:
     def family_with_two_children(self, school, in_class):
         institution = school["institution"]
         for family in self.families:
-            if family["institution"] is institution and len(family["children"]) == 2 \
+            # Two children in two classes: the demo parent switches between two diaries
+            # that differ (twins in one class would show the same lessons twice).
+            children = family["children"]
+            if family["institution"] is institution and len(children) == 2 \
+                    and children[0].school_class is not children[1].school_class \
                     and family["consent"] and (
-                in_class is None or any(c.school_class is in_class for c in family["children"])
+                in_class is None or any(c.school_class is in_class for c in children)
             ):
                 return family
         # The seed gave no such family: join a pupil of another class to one.

@@ -94,7 +94,7 @@ def test_no_page_answers_500_to_any_demo_account_or_a_visitor(client):
 def test_a_parent_gets_404_for_another_familys_child(client_for):
     client = client_for("school1.parent")
     own = client.get("/family/")
-    own_ids = {p.pk for p in own.context["children"]}
+    own_ids = {p.pk for p, _glance in own.context["children"]}
     assert len(own_ids) == 2
     others = Pupil.objects.exclude(pk__in=own_ids)
     for pupil in [others.filter(institution=school(1)).first(),
@@ -109,7 +109,7 @@ def test_a_parent_gets_404_for_another_familys_child(client_for):
 
 def test_a_parents_child_page_names_no_other_parent_or_pupil(client_for):
     client = client_for("school1.parent")
-    child = client.get("/family/").context["children"][0]
+    child, _glance = client.get("/family/").context["children"][0]
     response = client.get(reverse("records:pupil", args=[child.pk]))
     assert list(response.context["parents"]) == []
 

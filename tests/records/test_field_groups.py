@@ -4,6 +4,7 @@ department reads of a pupil."""
 import pytest
 from django.urls import reverse
 
+from curriculum.models import TeachingAssignment
 from records.models import Pupil, PupilCharacteristic, PupilHealth
 from tests.forms import form_data
 
@@ -137,8 +138,11 @@ def test_the_secretary_edits_the_pupil_list(client_for, demo_user):
 def test_a_class_teacher_edits_only_their_own_class(client_for, demo_user):
     client = client_for("school1.classteacher")
     own = led_pupil(demo_user)
+    # A pupil of a class they neither lead nor teach (those they teach they may read).
+    taught = TeachingAssignment.objects.filter(
+        teacher__person__user__username="school1.classteacher").values("school_class")
     other = Pupil.objects.filter(institution=own.institution).exclude(
-        school_class=own.school_class).first()
+        school_class=own.school_class).exclude(school_class__in=taught).first()
     assert client.get(reverse("records_pupil:edit", args=[other.pk])).status_code == 404
     subject_teacher = client_for("school1.teacher")
     response = subject_teacher.get(reverse("records_pupil:edit", args=[own.pk]))

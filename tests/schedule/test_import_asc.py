@@ -142,7 +142,9 @@ def test_a_school_with_double_lessons_exported_either_way_imports_unchanged(doub
     assert parsed.errors == [] and plan.errors == [] and plan.ready
     assert len(plan.unchanged) == len(timetable)
     assert not (plan.created or plan.changed or plan.removed)
-    assert sum(row.double for row in parsed.rows) >= 20
+    # The demo's timetable has double lessons in it (about 16 in СОШ № 1), enough to try
+    # both encodings on.
+    assert sum(row.double for row in parsed.rows) >= 10
 
 
 def test_double_lessons_of_older_asc_take_two_lesson_numbers_per_card(school):
