@@ -42,3 +42,12 @@ def test_a_title_an_editor_chose_stays():
     migration.rename_homepage(apps, None)
     home.refresh_from_db()
     assert home.title == "Портал школ Якутска"
+
+
+def test_the_tab_names_the_portal_once(client):
+    page = client.get("/").content.decode()
+    assert f"<title>{NEW}</title>" in page
+    home = HomePage.objects.get()
+    home.title = "Новости школ"
+    home.save()
+    assert f"<title>Новости школ · {NEW}</title>" in client.get("/").content.decode()
