@@ -8,6 +8,7 @@ the school or the city.
 - The school's leadership: the school at a glance and the way to the journals overview.
 - The department: its schools in one table.
 - The medic, the psychologist and the secretary: the lists their work starts from.
+- Everyone: the newest announcements addressed to them (announcements.listing).
 
 Every figure comes from rows the user may read (``visible_to`` or the schools where
 they hold the role the permission grants), and every link leads to a page they may
@@ -22,6 +23,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from announcements.listing import latest_for
 from curriculum.models import SchoolClass, TeachingAssignment
 from curriculum.rules import LEADERSHIP
 from journal import overview
@@ -268,8 +270,11 @@ def build(user, now):
     looks_after = user.is_superuser or bool(context.department_roles) or bool(
         school_ids_with(context, LEADERSHIP))
     schools = school_glances(user, context, institutions, now, labels) if looks_after else []
+    announcements, announcement_count = latest_for(user)
     return {
         "day": day,
+        "announcements": announcements,
+        "announcement_count": announcement_count,
         "department_roles": sorted(str(Role(r).label) for r in context.department_roles),
         "my_schools": [(i, labels[i.pk]) for i in institutions if labels.get(i.pk)],
         "lessons": today_lessons(user, day, staff),

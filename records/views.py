@@ -71,6 +71,8 @@ def pupil_detail(request, pk):
     return render(request, "records/pupil_detail.html", {
         "pupil": pupil,
         "glance": glance,
+        # A pupil's own page is their start page (/me/): it lists their announcements.
+        "own_page": pupil.pk in own.own_pupil_ids,
         "today": today(),
         "birth_date": (pupil.person.birth_date
                        if may_read(user, Pupil, "person__birth_date", pupil) else None),

@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from wagtail.models import ModelLogEntry
 
+from announcements import demo as announcements_demo
 from curriculum import actions as curriculum_actions
 from curriculum.days_off import public_days_off
 from curriculum.models import (
@@ -206,6 +207,8 @@ class CityBuilder:
             # After the logins: the journal's rows name the demo teachers who entered them.
             with self.phase("journals"):
                 self.write_journals()
+            with self.phase("pages and announcements"):
+                announcements_demo.build(self)
             with self.phase("foreign keys"):
                 restore_foreign_keys(dropped)
             commit_started = time.monotonic()
@@ -686,6 +689,7 @@ DEMO_ACCOUNTS = [
     ("school2.teacher", "school 2 subject teacher"),
     ("school2.parent", "parent of two pupils of school 2"),
     ("school2.pupil", "pupil of school 2, child of school2.parent"),
+    *announcements_demo.DEMO_ACCOUNTS_OF_PAGES,
 ]
 
 
@@ -693,6 +697,8 @@ def reset():
     """Deletes every row the builder makes, children before parents."""
     from wagtail.models import Revision
 
+    # The pages first: a school's page protects its institution.
+    announcements_demo.reset()
     Revision.objects.filter(
         base_content_type__app_label__in=["records", "curriculum", "journal"]).delete()
     ModelLogEntry.objects.filter(

@@ -1,0 +1,24 @@
+"""An announcement's first publication notifies its audience (R-SET-1). Wagtail's
+``page_published`` fires for a scheduled publication too (publish_scheduled); an
+edit published again notifies nobody."""
+
+from django.dispatch import receiver
+from django.utils import timezone
+from wagtail.signals import page_published
+
+from notifications.service import Kind, notify
+
+from . import audience
+from .models import AnnouncementPage
+
+
+@receiver(page_published, sender=AnnouncementPage)
+def announce(sender, instance, revision=None, **kwargs):
+    first = AnnouncementPage.objects.filter(pk=instance.pk, notified_at__isnull=True).update(
+        notified_at=timezone.now())
+    if not first:
+        return
+    notify(Kind.ANNOUNCEMENT, audience.recipients(instance), title=instance.title,
+           body=instance.excerpt(), url=instance.get_full_url(), source=instance)
+
+
