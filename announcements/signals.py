@@ -1,6 +1,7 @@
 """An announcement's first publication notifies its audience (R-SET-1). Wagtail's
-``page_published`` fires for a scheduled publication too (publish_scheduled); an
-edit published again notifies nobody."""
+``page_published`` fires when a scheduled publication goes live (publish_scheduled),
+and also when it is scheduled (the page not live yet: ignored); an edit published
+again notifies nobody."""
 
 from django.dispatch import receiver
 from django.utils import timezone
@@ -14,6 +15,10 @@ from .models import AnnouncementPage
 
 @receiver(page_published, sender=AnnouncementPage)
 def announce(sender, instance, revision=None, **kwargs):
+    # Wagtail sends the signal for a publication scheduled for later too, with the page
+    # not live yet: its audience hears of it when it goes live.
+    if not instance.live:
+        return
     first = AnnouncementPage.objects.filter(pk=instance.pk, notified_at__isnull=True).update(
         notified_at=timezone.now())
     if not first:
