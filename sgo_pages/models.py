@@ -21,13 +21,23 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, PageManager, PageQuerySet
 from wagtail.search import index
 
 from portal.access import Role
 
 # How many news and coming events the home page and a school page show.
 LATEST = 6
+
+
+class PublicPageQuerySet(PageQuerySet):
+    def visible_to(self, user, perm=None):
+        """The school and department pages are public once published (their news
+        are not: each announcement has its audience)."""
+        return self.live().public()
+
+
+PublicPageManager = PageManager.from_queryset(PublicPageQuerySet)
 
 
 def latest_news(user, under=None, limit=LATEST):
@@ -91,6 +101,8 @@ class DepartmentPage(Page):
     body = RichTextField(_("body"), blank=True,
                          features=["h2", "h3", "bold", "italic", "ol", "ul", "link"])
 
+    objects = PublicPageManager()
+
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
 
@@ -128,6 +140,8 @@ class SchoolPage(Page):
     # unless an announcement its reader sees attaches them.
     collection = models.ForeignKey("wagtailcore.Collection", on_delete=models.SET_NULL,
                                    null=True, blank=True, editable=False, related_name="+")
+
+    objects = PublicPageManager()
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]

@@ -9,6 +9,7 @@ not from the code under test, and compared with both ``user.has_perm(name, row)`
 
 import pytest
 
+from announcements.rules import AUDIENCE
 from curriculum.factories import (
     AcademicYearFactory,
     ClassMembershipFactory,
@@ -305,6 +306,10 @@ class World:
         if scope is FAMILY_CLASS:
             # The persona's own pupil record and the persona's child are both in a1.
             return {row.pk for row, t in rows if t["class"] == self.a1}
+        if scope is AUDIENCE:
+            # Announcements are read by their audience, not along a path of the row;
+            # the world holds none (tests/announcements/test_audience.py checks it).
+            return {row.pk for row, _ in rows}
         raise AssertionError(f"no expectation written for scope {scope.key}")
 
 
