@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "courses",
     "documents",
     "notifications",
+    "django_tasks_db",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -332,3 +333,16 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sgo-portal@localhost")
+
+# Background tasks and notifications (issue 13, notifications/). Django's tasks
+# framework on django-tasks-db: tasks are rows of the database, run by
+# `manage.py db_worker` (`make demo` starts one beside the server; docs/architecture.md
+# for more workers, RQ or Celery). Wagtail's own tasks (search and reference index) are
+# queued to the same backend (portal/task_backends.py).
+TASKS = {"default": {"BACKEND": "portal.task_backends.DatabaseBackend"}}
+# Web push (VAPID): the key pair from the environment (`manage.py vapid_keys` makes
+# one), or from VAPID_KEY_FILE (the demo's, written when missing, outside git).
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:" + DEFAULT_FROM_EMAIL)
+VAPID_KEY_FILE = os.environ.get("VAPID_KEY_FILE", "")
