@@ -9,10 +9,16 @@ from .models import DEFAULTS, Channel, Preference
 from .service import Kind
 
 
+class CheckboxInput(forms.CheckboxInput):
+    def value_from_datadict(self, data, files, name):
+        # As posted (Django's turns any text into True), for the field to check.
+        return data.get(name)
+
+
 class Checkbox(forms.BooleanField):
     """A checkbox that accepts only what a checkbox sends: nothing, or its value."""
 
-    widget = forms.CheckboxInput(attrs={"value": "1"})
+    widget = CheckboxInput(attrs={"value": "1"})
 
     def to_python(self, value):
         if value in (None, "", False, "0", "false"):
