@@ -337,9 +337,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sgo-portal@localhost"
 # Background tasks and notifications (issue 13, notifications/). Django's tasks
 # framework on django-tasks-db: tasks are rows of the database, run by
 # `manage.py db_worker` (`make demo` starts one beside the server; docs/architecture.md
-# for more workers, RQ or Celery). Wagtail's own tasks (search and reference index) are
-# queued to the same backend (portal/task_backends.py).
-TASKS = {"default": {"BACKEND": "portal.task_backends.DatabaseBackend"}}
+# for more workers, RQ or Celery). Wagtail's own tasks (its search and reference index
+# updates, declared with the django-tasks backport) run there too: the backport reads
+# the same TASKS and makes its tasks of the backend's class, Django's own Task.
+TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 # Web push (VAPID): the key pair from the environment (`manage.py vapid_keys` makes
 # one), or from VAPID_KEY_FILE (the demo's, written when missing, outside git).
 VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")

@@ -22,5 +22,5 @@ STORAGES = {
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Notifications are delivered at once (the tests see e-mail and push right away);
 # tests/notifications/test_worker.py runs the database backend and its worker.
-TASKS = {"default": {"BACKEND": "portal.task_backends.ImmediateBackend"}}
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 VAPID_KEY_FILE = ""
