@@ -95,6 +95,11 @@ SECURE_CSP = {
     # data: for the one image of Wagtail's style sheet (the menus of tag fields).
     "img-src": [CSP.SELF, "data:"],
     "object-src": [CSP.NONE],
+    # The service worker (/sw.js), the manifest and push.js's requests: the portal's
+    # own origin only (issue 13, notifications).
+    "worker-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
     # The same as X_FRAME_OPTIONS; a view that allows SAMEORIGIN (Wagtail's preview)
