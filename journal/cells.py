@@ -444,8 +444,10 @@ def save_mark(user, task, pupil_id, *, value, version, is_debt=False, comment=""
         current.save(update_fields=["value", "is_debt", "comment", "updated_at",
                                     "updated_by"])
     _log(task, "journal.mark", user, pupil_id, old, mark_text(current))
-    # The pupil and their parents hear of it once the save commits (journal/notices.py).
-    transaction.on_commit(partial(notices.mark_saved, current.pk, current_value_before))
+    # The pupil and their parents hear of it once the save commits: a task
+    # (journal/notices.py).
+    transaction.on_commit(partial(notices.mark_saved.enqueue, current.pk,
+                                  current_value_before))
     return current
 
 
@@ -721,7 +723,7 @@ def save_homework(user, lesson, *, text, links, due_on, version, files=()):
     log(lesson, "journal.homework", user=user, data={"old": old, "new": text})
     if text and not old:
         # New homework reaches the class and their parents once the save commits.
-        transaction.on_commit(partial(notices.homework_saved, current.pk))
+        transaction.on_commit(partial(notices.homework_saved.enqueue, current.pk))
     return current
 
 

@@ -1,14 +1,17 @@
 """The journal's notifications (issue 13, R-SET-1): a new or changed mark to the pupil
 and their parents, new homework to the pupils of the lesson and their parents.
 
-``cells`` registers these to run once the save commits (``transaction.on_commit``),
-so the grid's save adds no query before its answer and a refused save sends nothing.
+``cells`` queues these as background tasks once the save commits
+(``transaction.on_commit``): the grid's save adds one insert after its commit (none
+before its answer is decided), the worker finds the recipients, and a refused save
+sends nothing.
 Only live saves of the current period send: the demo city's bulk inserts and marks
 entered into a finished period (a late correction of last term) do not. The texts
 name only the pupil's own mark, subject and lesson: what the pupil and their parents
 see in the diary."""
 
 from django.conf import settings
+from django.tasks import task
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
@@ -59,6 +62,7 @@ MARK_RELATED = ("lesson__school_class", "lesson__subject", "task__mark_type",
                 "pupil__person")
 
 
+@task()
 def mark_saved(mark_pk, old):
     """After a mark was set or changed (``old``: the mark the cell held before). A
     second save before this runs is told once, with the mark as it is now."""
@@ -68,10 +72,11 @@ def mark_saved(mark_pk, old):
     if not in_current_period(mark.lesson):
         return None
     title, body, url, source = mark_message(mark, old)
-    return notify(Kind.MARK, family_of([mark.pupil_id]), title=title, body=body, url=url,
-                  source=source)
+    return len(notify(Kind.MARK, family_of([mark.pupil_id]), title=title, body=body,
+                      url=url, source=source))
 
 
+@task()
 def homework_saved(homework_pk):
     """After a lesson's homework was first given (its text was empty before)."""
     homework = (Homework.objects.filter(pk=homework_pk)
@@ -98,5 +103,5 @@ def homework_saved(homework_pk):
         # viewer's own, or their child's in this class, on the lesson's week.
         url = reverse("journal:diary_index") + "?" + urlencode(
             {"date": lesson.date.isoformat(), "class": lesson.school_class_id})
-        return notify(Kind.HOMEWORK, family_of(pupil_ids), title=title, body=body,
-                      url=url, source=f"journal.homework:{homework.pk}")
+        return len(notify(Kind.HOMEWORK, family_of(pupil_ids), title=title, body=body,
+                          url=url, source=f"journal.homework:{homework.pk}"))

@@ -43,7 +43,7 @@ def source_key(source):
 
 
 def _user_ids(users):
-    if isinstance(users, models.QuerySet):
+    if isinstance(users, models.QuerySet) and not users.query.is_sliced:
         return list(users.filter(is_active=True).values_list("pk", flat=True).distinct())
     return list(dict.fromkeys(getattr(user, "pk", user) for user in users
                               if getattr(user, "is_active", True)))

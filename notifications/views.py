@@ -17,7 +17,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -168,10 +167,9 @@ def manifest(request):
             for size in (192, 512)
         ],
     }
-    response = HttpResponse(json.dumps(data, ensure_ascii=False),
-                            content_type="application/manifest+json")
-    patch_cache_control(response, public=True, max_age=3600)
-    return response
+    # Cache-Control as every response: no-store for a signed-in user (the middleware).
+    return HttpResponse(json.dumps(data, ensure_ascii=False),
+                        content_type="application/manifest+json")
 
 
 @require_GET
@@ -182,6 +180,5 @@ def service_worker(request):
         raise Http404
     response = FileResponse(open(path, "rb"), content_type="text/javascript")
     response["Service-Worker-Allowed"] = "/"
-    # Checked again on every visit: a new worker reaches the browsers at once.
-    patch_cache_control(response, no_cache=True)
+    # Browsers check the worker's script for updates past their HTTP cache anyway.
     return response
