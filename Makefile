@@ -24,8 +24,10 @@ demo: venv
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createcachetable
 	$(MANAGE) seed_demo --size small --seed 1 --if-empty
+	$(MANAGE) vapid_keys --file --if-missing
 	@echo "SGO portal: http://127.0.0.1:8000  (all demo passwords: sgo-demo-2026)"
-	$(MANAGE) runserver 127.0.0.1:8000
+	@echo "The task worker runs beside the server (e-mails print here); Ctrl-C stops both."
+	PY=$(PY) scripts/demo-serve
 
 lint: venv
 	$(PY) -m ruff check .

@@ -18,6 +18,7 @@ each with the pupil in ``data`` so that a cell's history is one indexed query.
 import os
 import re
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,6 +38,7 @@ from curriculum.models import (
 )
 from portal.access import today
 
+from . import notices
 from .models import (
     ATTENDANCE_LETTERS,
     Attendance,
@@ -414,6 +416,7 @@ def save_mark(user, task, pupil_id, *, value, version, is_debt=False, comment=""
     if current is not None:
         current.lesson = lesson  # read already: the closed-period check needs its date
     old = mark_text(current)
+    current_value_before = current.value if current is not None else ""
     if not value and not is_debt:
         if current is not None:
             current.delete()
@@ -441,6 +444,10 @@ def save_mark(user, task, pupil_id, *, value, version, is_debt=False, comment=""
         current.save(update_fields=["value", "is_debt", "comment", "updated_at",
                                     "updated_by"])
     _log(task, "journal.mark", user, pupil_id, old, mark_text(current))
+    # The pupil and their parents hear of it once the save commits: a task
+    # (journal/notices.py).
+    transaction.on_commit(partial(notices.mark_saved.enqueue, current.pk,
+                                  current_value_before))
     return current
 
 
@@ -714,6 +721,9 @@ def save_homework(user, lesson, *, text, links, due_on, version, files=()):
         # the extension of what its content is (portal/uploads.py).
         current.files.create(file=upload, title=os.path.splitext(upload.name)[0][:200])
     log(lesson, "journal.homework", user=user, data={"old": old, "new": text})
+    if text and not old:
+        # New homework reaches the class and their parents once the save commits.
+        transaction.on_commit(partial(notices.homework_saved.enqueue, current.pk))
     return current
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from portal.access import access, today
+from portal.ids import parse_id
 from schedule.models import week_of
 
 from . import diary
@@ -35,13 +36,17 @@ def week_url(pupil_pk, day=None):
 
 @login_required
 def diary_index(request):
-    """The user's own diary, or the first child's."""
+    """The user's own diary, or the first child's; with ``class`` (a notification's
+    link) the child's in that class, with ``date`` on that week."""
     pupils = diary_pupils(request.user)
     if not pupils:
         raise Http404
     own = access(request.user).own_pupil_ids
-    pupil = next((p for p in pupils if p.pk in own), pupils[0])
-    return redirect("journal:diary", pupil_pk=pupil.pk)
+    in_class = parse_id(request.GET.get("class"))
+    pupil = next((p for p in pupils if in_class and p.school_class_id == in_class),
+                 None) or next((p for p in pupils if p.pk in own), pupils[0])
+    day = diary.parse_day(request.GET.get("date"))
+    return redirect(week_url(pupil.pk, day))
 
 
 @login_required

@@ -2,6 +2,8 @@
 with what every page needs of them in the same query.
 
 - The person (the header shows the user's name): ``select_related``.
+- The number of the user's unread notifications (the header's bell, issue 13): a
+  subquery of the same query.
 - Whether the login holds any Django permission at all, directly or through a Wagtail
   group. Permissions of the access matrix are ``rules`` predicates, answered by the
   rules backend first; when a predicate says no (a parent asking for the admin), Django
@@ -13,9 +15,11 @@ with what every page needs of them in the same query.
 """
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 
 class RequestUserMixin:
@@ -26,8 +30,13 @@ class RequestUserMixin:
             model.groups.field.m2m_field_name(): OuterRef("pk")})
         permissions = model.user_permissions.through.objects.filter(**{
             model.user_permissions.field.m2m_field_name(): OuterRef("pk")})
+        unread = (apps.get_model("notifications", "Notification").objects
+                  .filter(user=OuterRef("pk")).listed().unread().order_by()
+                  .values("user").annotate(n=Count("pk")).values("n"))
         user = (users.select_related("person")
-                .annotate(has_groups=Exists(groups), has_permissions=Exists(permissions))
+                .annotate(has_groups=Exists(groups), has_permissions=Exists(permissions),
+                          unread_notifications=Coalesce(
+                              Subquery(unread, output_field=IntegerField()), 0))
                 .filter(pk=user_id).first())
         if user is None or not self.user_can_authenticate(user):
             return None

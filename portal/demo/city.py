@@ -38,6 +38,8 @@ from journal.models import (
     Mark,
     Task,
 )
+from notifications import demo as notifications_demo
+from notifications.models import Notification, Preference, PushSubscription
 from portal.access import Role
 from portal.access import today as local_today
 from records.models import (
@@ -209,6 +211,8 @@ class CityBuilder:
                 self.write_journals()
             with self.phase("pages and announcements"):
                 announcements_demo.build(self)
+            with self.phase("notifications"):
+                notifications_demo.write_notifications(self)
             with self.phase("foreign keys"):
                 restore_foreign_keys(dropped)
             commit_started = time.monotonic()
@@ -701,6 +705,8 @@ def reset():
     announcements_demo.reset()
     Revision.objects.filter(
         base_content_type__app_label__in=["records", "curriculum", "journal"]).delete()
+    for model in (Notification, Preference, PushSubscription):
+        model.objects.all().delete()
     ModelLogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Tariffication)).delete()
     # A closed period's rows refuse to be deleted (journal.closing): reopen them first.

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "courses",
     "documents",
     "notifications",
+    "django_tasks_db",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -94,6 +95,11 @@ SECURE_CSP = {
     # data: for the one image of Wagtail's style sheet (the menus of tag fields).
     "img-src": [CSP.SELF, "data:"],
     "object-src": [CSP.NONE],
+    # The service worker (/sw.js), the manifest and push.js's requests: the portal's
+    # own origin only (issue 13, notifications).
+    "worker-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
     # The same as X_FRAME_OPTIONS; a view that allows SAMEORIGIN (Wagtail's preview)
@@ -332,3 +338,17 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sgo-portal@localhost")
+
+# Background tasks and notifications (issue 13, notifications/). Django's tasks
+# framework on django-tasks-db: tasks are rows of the database, run by
+# `manage.py db_worker` (`make demo` starts one beside the server; docs/architecture.md
+# for more workers, RQ or Celery). Wagtail's own tasks (its search and reference index
+# updates, declared with the django-tasks backport) run there too: the backport reads
+# the same TASKS and makes its tasks of the backend's class, Django's own Task.
+TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+# Web push (VAPID): the key pair from the environment (`manage.py vapid_keys` makes
+# one), or from VAPID_KEY_FILE (the demo's, written when missing, outside git).
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:" + DEFAULT_FROM_EMAIL)
+VAPID_KEY_FILE = os.environ.get("VAPID_KEY_FILE", "")
