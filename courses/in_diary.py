@@ -5,18 +5,19 @@ their materials.
 The diary's pupil is already found through the access matrix; the courses of their
 class are those of its school and grade in the subjects taught in it, which is what the
 matrix lets the pupil and their parents read (courses/rules.py). A fixed number of
-queries whatever the number of lessons, courses and materials: at most three per page.
+queries whatever the number of lessons, courses and materials: one per page.
 Rows are read as plain values and the links are put together here, every value escaped.
 """
 
 from dataclasses import dataclass, field
 from html import escape
 
+from django.db.models import CharField, F, IntegerField, Value
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from .models import Course, CourseMaterial, CourseSection, MaterialKind, host_of
+from .models import Course, CourseSection, MaterialKind, host_of
 
 
 @dataclass
@@ -60,48 +61,78 @@ class SectionLink:
         return reverse("courses:course", args=[self.course_id]) + f"#section-{self.pk}"
 
 
-def courses_by_subject(classes):
-    """{(institution, grade, subject): [CourseLink]} of the (institution, grade) pairs
-    ``classes``: one query."""
-    found = {}
-    rows = (Course.objects.for_classes(set(classes))
-            .values_list("pk", "title", "institution_id", "grade", "subject_id")
-            .order_by("-shared", "title", "pk"))
-    for pk, title, institution_id, grade, subject_id in rows:
-        found.setdefault((institution_id, grade, subject_id), []).append(CourseLink(pk, title))
-    return found
+COURSE_COLUMNS = ["c_id", "c_title", "c_institution", "c_grade", "c_subject", "c_shared"]
+SECTION_COLUMNS = ["topic", "section", "section_title", "section_order", "material", "kind",
+                   "material_title", "url", "file", "material_order"]
 
 
-def sections_by_topic(topic_ids, classes):
-    """{topic pk: [SectionLink with its materials]} of the sections attached to
-    ``topic_ids`` in the courses of ``classes`` ((institution, grade) pairs): two
-    queries, none without topics, one without attached sections."""
-    if not topic_ids:
-        return {}
-    through = CourseSection.topics.through
-    courses = Course.objects.for_classes(set(classes)).values("pk")
-    rows = list(through.objects.filter(plannedtopic_id__in=set(topic_ids),
-                                       coursesection__course__in=courses)
-                .values_list("plannedtopic_id", "coursesection_id", "coursesection__title",
-                             "coursesection__course_id", "coursesection__course__title",
-                             "coursesection__course__subject_id")
-                .order_by("coursesection__course__title", "coursesection__sort_order",
-                          "coursesection_id"))
-    if not rows:
-        return {}
-    sections = {}
-    found = {}
-    for topic_id, pk, title, course_id, course_title, subject_id in rows:
-        section = sections.setdefault(pk, SectionLink(pk, title, course_id, course_title))
-        section.subject_id = subject_id
-        found.setdefault(topic_id, []).append(section)
-    for pk, section_id, kind, title, url, file in (
-            CourseMaterial.objects.filter(section_id__in=list(sections))
-            .values_list("pk", "section_id", "kind", "title", "url", "file")
-            .order_by("sort_order", "pk")):
-        sections[section_id].materials.append(
-            Material(pk, kind, title, url or "", file or "", host_of(url or "")))
-    return found
+def _blank(name):
+    kind = CharField() if name in ("section_title", "kind", "material_title", "url",
+                                   "file") else IntegerField()
+    return Value(None, output_field=kind)
+
+
+def course_rows(classes, topic_ids=()):
+    """The rows of the courses of ``classes`` ((institution, grade) pairs) and, with
+    ``topic_ids``, of their sections attached to those topics with the sections'
+    materials: one query (a union), whatever their number."""
+    classes = set(classes)
+    courses = Course.objects.for_classes(classes)
+    rows = courses.annotate(
+        c_id=F("pk"), c_title=F("title"), c_institution=F("institution_id"),
+        c_grade=F("grade"), c_subject=F("subject_id"), c_shared=F("shared"),
+        **{name: _blank(name) for name in SECTION_COLUMNS},
+    ).values_list(*COURSE_COLUMNS,
+                  *SECTION_COLUMNS).order_by()
+    if topic_ids:
+        through = CourseSection.topics.through
+        section = "coursesection__"
+        material = f"{section}materials__"
+        attached = through.objects.filter(
+            plannedtopic_id__in=set(topic_ids),
+            coursesection__course__in=courses.values("pk")).annotate(
+            c_id=F(f"{section}course_id"), c_title=F(f"{section}course__title"),
+            c_institution=F(f"{section}course__institution_id"),
+            c_grade=F(f"{section}course__grade"), c_subject=F(f"{section}course__subject_id"),
+            c_shared=F(f"{section}course__shared"), topic=F("plannedtopic_id"),
+            section=F("coursesection_id"), section_title=F(f"{section}title"),
+            section_order=F(f"{section}sort_order"), material=F(f"{material}id"),
+            kind=F(f"{material}kind"), material_title=F(f"{material}title"),
+            url=F(f"{material}url"), file=F(f"{material}file"),
+            material_order=F(f"{material}sort_order"),
+        ).values_list(*COURSE_COLUMNS, *SECTION_COLUMNS).order_by()
+        # The union would sort by the model's ordering: no order at all.
+        rows = rows.union(attached, all=True).order_by()
+    return list(rows)
+
+
+def read_courses(classes, topic_ids=()):
+    """({(institution, grade, subject): [CourseLink]}, {topic pk: [SectionLink]}) of
+    ``classes``: one query (``course_rows``)."""
+    links, seen, sections, by_topic = {}, set(), {}, {}
+    rows = course_rows(classes, topic_ids)
+    # Shared courses first, then by title; sections and materials in their order.
+    rows.sort(key=lambda row: (not row[5], row[1], row[0], row[9] or 0, row[7] or 0,
+                               row[15] or 0, row[10] or 0))
+    for (course, title, institution, grade, subject, _shared, topic, section_pk,
+         section_title, _order, material, kind, material_title, url, file, _m) in rows:
+        if course not in seen:
+            seen.add(course)
+            links.setdefault((institution, grade, subject), []).append(
+                CourseLink(course, title))
+        if section_pk is None:
+            continue
+        section = sections.get((topic, section_pk))
+        if section is None:
+            section = sections[topic, section_pk] = SectionLink(
+                section_pk, section_title, course, title)
+            section.subject_id = subject
+            by_topic.setdefault(topic, []).append(section)
+        if material is not None:
+            section.materials.append(
+                Material(material, kind, material_title, url or "", file or "",
+                         host_of(url or "")))
+    return links, by_topic
 
 
 def render_course_link(courses):

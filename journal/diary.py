@@ -672,12 +672,11 @@ def week(pupil, day):
 
     by_day = {diary_day.day: diary_day for diary_day in days}
     # The courses of the pupil's classes beside each subject, and the sections attached
-    # to the lessons' topics (R-MAT-1): at most three queries (courses/in_diary.py).
+    # to the lessons' topics (R-MAT-1): one query (courses/in_diary.py).
     grades = {school_class.pk: (school_class.institution_id, school_class.grade)
               for school_class, _span in memberships}
-    course_links = in_diary.courses_by_subject(grades.values())
-    sections = in_diary.sections_by_topic(
-        {lesson.planned_topic_id for lesson in lessons.values()} - {None}, grades.values())
+    course_links, sections = in_diary.read_courses(
+        grades.values(), {lesson.planned_topic_id for lesson in lessons.values()} - {None})
     items, kinds = {}, {}
     for lesson in lessons.values():
         item = items[lesson.pk] = DiaryLesson(
@@ -996,4 +995,4 @@ def course_links(pupil):
         return {}
     place = (school_class.institution_id, school_class.grade)
     return {subject_id: links for (*_place, subject_id), links
-            in in_diary.courses_by_subject([place]).items()}
+            in in_diary.read_courses([place])[0].items()}

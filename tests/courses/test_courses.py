@@ -4,6 +4,7 @@ material of the day's lesson in the diary."""
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -17,6 +18,10 @@ from schedule.models import Lesson, week_of
 
 pytestmark = pytest.mark.django_db
 
+# What Wagtail's rich text editor posts for an empty text.
+EMPTY_TEXT = ('{"blocks":[{"key":"a","text":"","type":"unstyled","depth":0,'
+              '"inlineStyleRanges":[],"entityRanges":[]}],"entityMap":{}}')
+
 
 def pupil_of(username):
     return Pupil.objects.select_related("school_class").get(person__user__username=username)
@@ -28,8 +33,12 @@ def course(school=1, subject="Математика", grade=5):
 
 
 def a_file(of_course):
-    return CourseMaterial.objects.filter(section__course=of_course,
-                                         kind=MaterialKind.FILE).exclude(file="").first()
+    """A file material of the course, its file stored anew (a kept test database keeps
+    the rows, not the files of the session that built it)."""
+    material = CourseMaterial.objects.filter(section__course=of_course,
+                                             kind=MaterialKind.FILE).exclude(file="").first()
+    material.file.save("Памятка.pdf", ContentFile(PDF))
+    return material
 
 
 def week_url(pupil, day=None):
@@ -140,7 +149,7 @@ def test_a_teacher_adds_a_course_in_the_admin_as_its_author(client_for):
     maths = course()
     response = client.get(reverse("courses_course:add"))
     assert response.status_code == 200
-    assert "Добавить курс" in client.get(reverse("courses_course:index")).content.decode()
+    assert client.get(reverse("courses_course:index")).status_code == 200
     form = response.context["form"]
     author = form.fields["author"].initial
     response = client.post(reverse("courses_course:add"), {
@@ -148,7 +157,7 @@ def test_a_teacher_adds_a_course_in_the_admin_as_its_author(client_for):
         "title": "Новый курс", "description": "", "author": author.pk,
         "sections-TOTAL_FORMS": 1, "sections-INITIAL_FORMS": 0,
         "sections-MIN_NUM_FORMS": 0, "sections-MAX_NUM_FORMS": 1000,
-        "sections-0-title": "Первый раздел", "sections-0-text": "",
+        "sections-0-title": "Первый раздел",
         "sections-0-ORDER": 1, "sections-0-id": "", "sections-0-DELETE": "",
     })
     assert response.status_code == 302, response.context["form"].errors
@@ -177,11 +186,11 @@ def test_bad_input_in_the_forms_changes_nothing(client_for):
         {"kind": "link", "url": "javascript:alert(1)"},
         {"kind": "video", "url": "https://evil.example.com/v"},
         {"kind": "file", "file": SimpleUploadedFile("a.html", b"<script>1</script>")},
-        {"kind": "text", "text": ""},
+        {"kind": "text", "text": EMPTY_TEXT},
     ]:
         response = client.post(reverse("courses_coursematerial:add"), {
             "section": section.pk, "title": "Плохое", "sort_order": 0, "url": "",
-            "description": "", "text": "", **data})
+            "description": "", **data})
         assert response.status_code == 200, data
     assert CourseMaterial.objects.count() == count
     # Another school's section cannot be chosen.
@@ -201,7 +210,7 @@ def test_a_teacher_attaches_a_material_with_a_file(client_for):
     section = course().sections.first()
     response = client.post(reverse("courses_coursematerial:add"), {
         "section": section.pk, "kind": "file", "title": "Контрольная", "sort_order": 5,
-        "url": "", "description": "", "text": "",
+        "url": "", "description": "",
         "file": SimpleUploadedFile("Контрольная.pdf", PDF)})
     assert response.status_code == 302
     material = CourseMaterial.objects.get(title="Контрольная")
@@ -229,11 +238,9 @@ def test_the_diary_shows_the_material_of_the_days_lesson(client_for):
     section = CourseSection.objects.filter(topics=lesson.planned_topic_id,
                                            course__grade=5).first()
     assert f'data-section="{section.pk}"' in card
-    assert "Материалы курса" in card
-    file = a_file(section.course)
+    assert "data-course-link" in card
     material = CourseMaterial.objects.filter(section=section, kind=MaterialKind.FILE).first()
     assert material.file.url in card
-    assert file is not None
 
 
 def test_the_period_page_links_the_course_beside_the_subject(client_for):
@@ -265,12 +272,13 @@ def test_the_diary_week_adds_a_constant_number_of_queries(client_for,
                             .exclude(planned_topic=None)
                             .values_list("planned_topic_id", flat=True)):
             section = CourseSection.objects.create(course=extra, title="Ещё раздел")
-            section.topics.add(topic_id)
+            CourseSection.topics.through.objects.create(coursesection=section,
+                                                        plannedtopic_id=topic_id)
             for n in range(3):
                 CourseMaterial.objects.create(section=section, kind=MaterialKind.LINK,
                                               title=f"Ссылка {n}", url="https://resh.edu.ru/")
     assert count(client, url) == before
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(11):
         assert client.get(url).status_code == 200
 
 
