@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.admin.ui.menus import MenuItem
@@ -41,7 +41,7 @@ class CourseIndexView(ScopedIndexView):
 class CourseViewSet(ScopedModelViewSet):
     model = Course
     icon = "folder-open-inverse"
-    menu_label = _("Courses")
+    menu_label = pgettext_lazy("learning", "Courses")
     wording = Wording(
         _("Add course"),
         ngettext_lazy("%(count)d course", "%(count)d courses", "count"),
@@ -85,7 +85,7 @@ class CourseMaterialViewSet(ScopedModelViewSet):
 
 
 class CoursesViewSetGroup(ModelViewSetGroup):
-    menu_label = _("Courses")
+    menu_label = pgettext_lazy("learning", "Courses")
     menu_icon = "folder-open-inverse"
     menu_order = 230
     items = (CourseViewSet, CourseMaterialViewSet)
