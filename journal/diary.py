@@ -41,6 +41,7 @@ from django.template.defaultfilters import floatformat, linebreaksbr
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from courses import in_diary
 from curriculum.models import (
     ClassMembership,
     MarkType,
@@ -232,6 +233,8 @@ class DiaryLesson:
     files: list = field(default_factory=list)  # of the homework set in this lesson
     due: list = field(default_factory=list)  # DueHomework due at this lesson
     homework_due_on: datetime.date | None = None  # when the homework set here is due
+    courses: list = field(default_factory=list)  # CourseLink of the lesson's subject
+    sections: list = field(default_factory=list)  # SectionLink attached to its topic
 
     kinds: dict = field(default_factory=dict, repr=False)  # the page's mark types worded
 
@@ -302,6 +305,7 @@ def render_lesson(item):
         marks += render_attendance(item.attendance)
     comments = "".join(f'<small class="diary-comment">{escape(mark.comment)}</small>'
                        for mark in item.marks if mark.comment)
+    subject += in_diary.render_course_link(item.courses)
     topic = ""
     if lesson.topic:
         topic = (f'<div class="diary-topic"><span class="diary-label">{escape(_("Topic"))}'
@@ -327,7 +331,8 @@ def render_lesson(item):
             f"{time}</div>"
             f'<div class="diary-main"><div class="diary-top"><div class="diary-title">'
             f'{subject}<div class="diary-who">{who}</div></div>'
-            f'<div class="diary-marks">{marks}</div></div>{comments}{topic}{due}{assigned}'
+            f'<div class="diary-marks">{marks}</div></div>{comments}{topic}'
+            f"{in_diary.render_sections(item.sections)}{due}{assigned}"
             f"</div></article>")
 
 
@@ -368,7 +373,7 @@ class DiaryLessonRow:
 
     __slots__ = ("pk", "institution_id", "academic_year_id", "school_class_id", "date",
                  "lesson_number", "starts_at", "ends_at", "scheduled_on", "is_cancelled", "topic",
-                 "subject", "subgroup", "room", "teacher", "replaced_teacher")
+                 "planned_topic_id", "subject", "subgroup", "room", "teacher", "replaced_teacher")
 
     def __init__(self, row, subject, subgroup, room, teacher, replaced_teacher):
         self.pk, self.institution_id = row["pk"], row["institution_id"]
@@ -378,6 +383,7 @@ class DiaryLessonRow:
         self.starts_at, self.ends_at = row["starts_at"], row["ends_at"]
         self.scheduled_on = row["scheduled_on"]
         self.is_cancelled, self.topic = row["is_cancelled"], row["topic"]
+        self.planned_topic_id = row["planned_topic_id"]
         self.subject, self.subgroup, self.room = subject, subgroup, room
         self.teacher, self.replaced_teacher = teacher, replaced_teacher
 
@@ -498,7 +504,8 @@ def _memberships(pupil, monday, saturday):
 
 LESSON_FIELDS = [
     "pk", "institution_id", "academic_year_id", "school_class_id", "date", "lesson_number",
-    "starts_at", "ends_at", "scheduled_on", "is_cancelled", "topic", "subject_id",
+    "starts_at", "ends_at", "scheduled_on", "is_cancelled", "topic", "planned_topic_id",
+    "subject_id",
     "subject__name", "subgroup_id", "subgroup__name", "room_id", "room__name",
     "room__short_name", "teacher__id", "teacher__person__surname", "teacher__person__name",
     "teacher__person__patronymic",
@@ -664,10 +671,21 @@ def week(pupil, day):
             files.setdefault(row.homework_id, []).append(row)
 
     by_day = {diary_day.day: diary_day for diary_day in days}
+    # The courses of the pupil's classes beside each subject, and the sections attached
+    # to the lessons' topics (R-MAT-1): one query (courses/in_diary.py).
+    grades = {school_class.pk: (school_class.institution_id, school_class.grade)
+              for school_class, _span in memberships}
+    course_links, sections = in_diary.read_courses(
+        grades.values(), {lesson.planned_topic_id for lesson in lessons.values()} - {None})
     items, kinds = {}, {}
     for lesson in lessons.values():
         item = items[lesson.pk] = DiaryLesson(
             lesson, marks.get(lesson.pk, []), attendance.get(lesson.pk), kinds=kinds)
+        place = grades.get(lesson.school_class_id)
+        if place is not None:
+            item.courses = course_links.get((*place, lesson.subject.pk), [])
+            item.sections = [section for section in sections.get(lesson.planned_topic_id, ())
+                             if section.subject_id == lesson.subject.pk]
         by_day[lesson.date].lessons.append(item)
     for row in homework_rows:
         task = _homework(row)
@@ -967,3 +985,14 @@ def courses(pupil, on=None):
         .filter(Q(subgroup__isnull=True) | Q(subgroup_id__in=groups))
         .select_related("subject", "teacher__person", "subgroup")
         .order_by("subject__name", "subgroup__name", "teacher__person__search_name"))
+
+
+def course_links(pupil):
+    """{subject pk: [CourseLink]} of the courses of the pupil's current class (R-MAT-1):
+    one query, none without a class."""
+    school_class = pupil.school_class
+    if school_class is None:
+        return {}
+    place = (school_class.institution_id, school_class.grade)
+    return {subject_id: links for (*_place, subject_id), links
+            in in_diary.read_courses([place])[0].items()}

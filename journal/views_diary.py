@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from courses import in_diary
 from portal.access import access, today
 from portal.ids import parse_id
 from schedule.models import week_of
@@ -82,6 +83,10 @@ def period_view(request, pupil_pk):
     if period is not None:
         subjects = {course.subject.pk: course.subject for course in courses}
         lines = diary.period_lines(pupil, period, subjects.values())
+    # Beside each subject, its course's materials (R-MAT-1): one query.
+    links = diary.course_links(pupil)
+    for row in [*courses, *lines]:
+        row.course_link = in_diary.render_course_link(links.get(row.subject.pk, []))
     return render(request, "journal/diary/period.html", {
         "pupil": pupil, "pupils": pupils, "tab": "period",
         "periods": periods, "period": period, "lines": lines, "courses": courses,

@@ -30,6 +30,7 @@ urlpatterns = [
     # Announcements' feeds (issue 13); the announcements themselves are Wagtail pages.
     path("announcements/", include("announcements.urls")),
     path("", include("notifications.urls")),
+    path("", include("courses.urls")),
     # Wagtail's documents, through Wagtail's view only (its names and routes), with the
     # headers of every served file (portal/uploads.py).
     path("documents/<id:document_id>/<path:document_filename>",

@@ -28,6 +28,7 @@ from curriculum.models import (
     Tariffication,
     TeachingAssignment,
 )
+from courses import demo as courses_demo
 from journal import demo as journal_demo
 from journal import demo_journal
 from journal.models import (
@@ -213,6 +214,8 @@ class CityBuilder:
                 announcements_demo.build(self)
             with self.phase("notifications"):
                 notifications_demo.write_notifications(self)
+            with self.phase("courses"):
+                self.say("Courses: %d, materials: %d" % courses_demo.seed_courses(self))
             with self.phase("foreign keys"):
                 restore_foreign_keys(dropped)
             commit_started = time.monotonic()
@@ -709,6 +712,7 @@ def reset():
         model.objects.all().delete()
     ModelLogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Tariffication)).delete()
+    courses_demo.reset()
     # A closed period's rows refuse to be deleted (journal.closing): reopen them first.
     Period.objects.filter(closed_at__isnull=False).update(closed_at=None, closed_by=None)
     # The journal's rows first: marks are the largest table, deleted in one statement

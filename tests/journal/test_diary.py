@@ -429,9 +429,10 @@ def test_query_budgets_do_not_grow_with_data(client_for, journal, django_assert_
     after = [count(client, url) for url in urls]
     assert after == before
     # R-NF-2: the session and the user, what the user is (the access context: one
-    # query), the family's pupils, and the page's own (five or six).
+    # query), the family's pupils, and the page's own (five or six), and one for the
+    # courses beside the subjects and the materials of the lessons' topics (R-MAT-1).
     for url in urls:
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(11):
             assert client.get(url).status_code == 200
 
 

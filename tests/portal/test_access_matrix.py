@@ -10,6 +10,8 @@ not from the code under test, and compared with both ``user.has_perm(name, row)`
 import pytest
 
 from announcements.rules import AUDIENCE
+from courses.factories import CourseFactory, CourseMaterialFactory, CourseSectionFactory
+from courses.rules import FAMILY_COURSES, TEACHER_COURSES
 from curriculum.factories import (
     AcademicYearFactory,
     ClassMembershipFactory,
@@ -89,6 +91,7 @@ class World:
     def __init__(self, role):
         self.role = role
         self.rows = []  # (row, tags)
+        self.courses = {}  # (pk, model) -> the row's course
         a, b = InstitutionFactory(), InstitutionFactory()
         self.a, self.b = a, b
         year_a, year_b = AcademicYearFactory(institution=a), AcademicYearFactory(institution=b)
@@ -275,6 +278,26 @@ class World:
         self.add(HomeworkFileFactory(homework=homework), a, a2, None, None, teacher=teachers)
         self.child = pupil_a1
 
+        # Courses (R-MAT-1): of the taught subject in a1's grade, of another subject
+        # (shared and not), one of the persona's own, and one in school B; each with a
+        # section and a material read as the course is.
+        self.taught = {(a.pk, subject_a.pk)} if role == Role.SUBJECT_TEACHER else set()
+        self.family = {(a.pk, a1.grade, subject_a.pk)}
+        subject_x = SubjectFactory(institution=a)
+        for institution, subject, author, shared in [
+            (a, subject_a, other_staff_a, False), (a, subject_x, other_staff_a, True),
+            (a, subject_x, other_staff_a, False), (a, subject_x, own_staff, False),
+            (b, subject_b, other_staff_b, False),
+        ]:
+            if author is None:
+                continue
+            course = CourseFactory(institution=institution, subject=subject, grade=a1.grade,
+                                   author=author, shared=shared)
+            section = CourseSectionFactory(course=course)
+            for row in (course, section, CourseMaterialFactory(section=section)):
+                self.add(row, institution, None, None, author.person)
+                self.courses[row.pk, type(row)] = course
+
     def add(self, row, institution, school_class, pupil, person, teacher=None):
         self.rows.append((row, {"institution": institution, "class": school_class,
                                 "pupil": pupil, "person": person, "teacher": teacher}))
@@ -310,7 +333,18 @@ class World:
             # Announcements are read by their audience, not along a path of the row;
             # the world holds none (tests/announcements/test_audience.py checks it).
             return {row.pk for row, _ in rows}
+        if scope is TEACHER_COURSES:
+            return {row.pk for row, _ in rows if self.teacher_reads(self.courses[row.pk, model])}
+        if scope is FAMILY_COURSES:
+            return {row.pk for row, _ in rows if (
+                (c := self.courses[row.pk, model]).institution_id, c.grade, c.subject_id)
+                in self.family}
         raise AssertionError(f"no expectation written for scope {scope.key}")
+
+    def teacher_reads(self, course):
+        return (course.author.person == self.person
+                or (course.shared and course.institution_id == self.a.pk)
+                or (course.institution_id, course.subject_id) in self.taught)
 
 
 ROLES = list(Role)

@@ -1,5 +1,5 @@
 """The layering of the apps (docs/architecture.md, "Layers"): records ← curriculum ←
-schedule ← journal. An app's models, and every module they import, import only apps
+schedule ← courses ← journal. An app's models, and every module they import, import only apps
 below them (the portal's core counts as the lowest layer); elsewhere in an app, an
 import of a higher app is allowed only where it is listed below, with its reason.
 
@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Lowest first. ``portal`` here is its core (access, uploads, ...), which the models of
 # every app import; the portal's pages, demo city and URLs stand above everything and
 # are not layered.
-LAYERS = ["portal", "records", "curriculum", "schedule", "journal"]
+LAYERS = ["portal", "records", "curriculum", "schedule", "courses", "journal"]
 LEVEL = {app: level for level, app in enumerate(LAYERS)}
 DOMAIN_APPS = LAYERS[1:]
 

@@ -183,7 +183,7 @@ def test_every_file_field_of_the_project_is_a_private_file_field():
     assert not unsafe, f"File fields outside portal/uploads.py: {unsafe}"
     # The walk sees the fields it is about (a walk over nothing proves nothing).
     assert {"records.PupilFile.file", "records.Consent.scan", "records.Institution.charter",
-            "journal.HomeworkFile.file"} <= set(seen)
+            "journal.HomeworkFile.file", "courses.CourseMaterial.file"} <= set(seen)
 
 
 # Walk 2: every private file is served with the safe headers ---------------------------
