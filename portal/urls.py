@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("records.urls")),
     path("", include("journal.urls")),
     path("", include("schedule.urls")),
+    path("", include("portfolio.urls")),
     # Wagtail's documents, through Wagtail's view only (its names and routes), with the
     # headers of every served file (portal/uploads.py).
     path("documents/<id:document_id>/<path:document_filename>",

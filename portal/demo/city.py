@@ -39,6 +39,7 @@ from journal.models import (
 )
 from portal.access import Role
 from portal.access import today as local_today
+from portfolio import demo as portfolio_demo
 from records.models import (
     Consent,
     Department,
@@ -206,6 +207,8 @@ class CityBuilder:
             # After the logins: the journal's rows name the demo teachers who entered them.
             with self.phase("journals"):
                 self.write_journals()
+            with self.phase("portfolios"):
+                portfolio_demo.build(self)
             with self.phase("foreign keys"):
                 restore_foreign_keys(dropped)
             commit_started = time.monotonic()
@@ -694,7 +697,9 @@ def reset():
     from wagtail.models import Revision
 
     Revision.objects.filter(
-        base_content_type__app_label__in=["records", "curriculum", "journal"]).delete()
+        base_content_type__app_label__in=["records", "curriculum", "journal",
+                                          "portfolio"]).delete()
+    portfolio_demo.reset()
     ModelLogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Tariffication)).delete()
     # A closed period's rows refuse to be deleted (journal.closing): reopen them first.
