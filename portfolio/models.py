@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.models import RevisionMixin
 from wagtail.search import index
 
@@ -168,11 +169,11 @@ class PublicItem(RevisionMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", editable=False, verbose_name=_("proposed by"))
     # The parent's consent to a minor's item being public.
-    public_approved_at = models.DateTimeField(_("approved at"), null=True, blank=True,
-                                              editable=False)
+    public_approved_at = models.DateTimeField(pgettext_lazy("public item", "approved at"),
+                                              null=True, blank=True, editable=False)
     public_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", editable=False, verbose_name=_("approved by"))
+        related_name="+", editable=False, verbose_name=pgettext_lazy("public item", "approved by"))
 
     class Meta:
         abstract = True
@@ -241,11 +242,9 @@ class Achievement(index.Indexed, PublicItem, AchievementFields):
 
     @property
     def search_snippet(self):
-        """Only what anyone who sees the row reads: the level, the result, the event
-        and the date — never the owner's personal data."""
-        parts = [str(self.get_level_display()), self.result, self.event,
-                 self.date.strftime("%d.%m.%Y")]
-        return " · ".join(p for p in parts if p)
+        """Only what anyone who sees the row reads, the department's limited reading
+        included (``limited_fields``): the level and the date."""
+        return f"{self.get_level_display()} · {self.date:%d.%m.%Y}"
 
 
 class FileQuerySet(PortfolioScopedQuerySet):

@@ -42,9 +42,9 @@ def demo_files(db):
     a city kept by ``--reuse-db`` names files another session's storage held."""
     from django.core.files.base import ContentFile
 
+    from portal.uploads import private_storage
     from portfolio.demo import portrait_png, tiny_pdf
     from portfolio.models import AchievementFile, Material, ProjectMaterial
-    from portal.uploads import private_storage
 
     storage = private_storage()
     names = [(name, portrait_png(0)) for name in
