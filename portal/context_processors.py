@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .access import access
+from .access import Role, access
 
 
 def navigation(request):
@@ -22,6 +22,10 @@ def navigation(request):
     diary_pupil_ids = context.own_pupil_ids | context.child_pupil_ids
     if diary_pupil_ids:
         items.append({"url": reverse("journal:diary_index"), "label": _("Diary")})
+    # Portfolios (R-RES-2): a pupil's own, a parent's children's, a teacher's own.
+    if context.own_pupil_ids or context.child_pupil_ids or context.all_roles & {
+            Role.CLASS_TEACHER, Role.SUBJECT_TEACHER}:
+        items.append({"url": reverse("portfolio:mine"), "label": _("Portfolio")})
     # The timetable: staff and the department read lessons; pupils and parents their
     # class's (no query here: the roles and the family are already read).
     if context.child_pupil_ids or context.own_pupil_ids or user.has_perm(

@@ -22,6 +22,8 @@ PERMISSION_LABELS = {
     "journal.fill_journal": _("fill in the journal"),
     "journal.record_absence": _("record the absent pupils of a class"),
     "journal.review_journals": _("review the journals"),
+    "portfolio.approve_public": _("approve making a child's portfolio item public"),
+    "portfolio.keep_portfolio": _("keep the portfolio"),
     "records.issue_credentials": _("issue logins"),
     "records.suspend_access": _("suspend and restore the login"),
 }

@@ -31,6 +31,7 @@ urlpatterns = [
     path("announcements/", include("announcements.urls")),
     path("", include("notifications.urls")),
     path("", include("courses.urls")),
+    path("", include("portfolio.urls")),
     # Wagtail's documents, through Wagtail's view only (its names and routes), with the
     # headers of every served file (portal/uploads.py).
     path("documents/<id:document_id>/<path:document_filename>",

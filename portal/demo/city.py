@@ -43,6 +43,7 @@ from notifications import demo as notifications_demo
 from notifications.models import Notification, Preference, PushSubscription
 from portal.access import Role
 from portal.access import today as local_today
+from portfolio import demo as portfolio_demo
 from records.models import (
     Consent,
     Department,
@@ -216,6 +217,8 @@ class CityBuilder:
                 notifications_demo.write_notifications(self)
             with self.phase("courses"):
                 self.say("Courses: %d, materials: %d" % courses_demo.seed_courses(self))
+            with self.phase("portfolios"):
+                portfolio_demo.build(self)
             with self.phase("foreign keys"):
                 restore_foreign_keys(dropped)
             commit_started = time.monotonic()
@@ -707,7 +710,9 @@ def reset():
     # The pages first: a school's page protects its institution.
     announcements_demo.reset()
     Revision.objects.filter(
-        base_content_type__app_label__in=["records", "curriculum", "journal"]).delete()
+        base_content_type__app_label__in=["records", "curriculum", "journal",
+                                          "portfolio"]).delete()
+    portfolio_demo.reset()
     for model in (Notification, Preference, PushSubscription):
         model.objects.all().delete()
     ModelLogEntry.objects.filter(
