@@ -27,6 +27,7 @@ from curriculum.models import (
     Tariffication,
     TeachingAssignment,
 )
+from documents import demo as documents_demo
 from journal import demo as journal_demo
 from journal import demo_journal
 from journal.models import (
@@ -37,6 +38,8 @@ from journal.models import (
     Mark,
     Task,
 )
+from links import demo as links_demo
+from portal import search
 from portal.access import Role
 from portal.access import today as local_today
 from records.models import (
@@ -206,8 +209,14 @@ class CityBuilder:
             # After the logins: the journal's rows name the demo teachers who entered them.
             with self.phase("journals"):
                 self.write_journals()
+            with self.phase("documents and links"):
+                documents_demo.build(self)
+                links_demo.build(self)
             with self.phase("foreign keys"):
                 restore_foreign_keys(dropped)
+            # Rows written in bulk were indexed by no signal: the search index, last.
+            with self.phase("search index"):
+                search.rebuild_index()
             commit_started = time.monotonic()
         self.timed("commit", commit_started)
         with self.phase("analyze"):
@@ -701,6 +710,8 @@ def reset():
     Period.objects.filter(closed_at__isnull=False).update(closed_at=None, closed_by=None)
     # The journal's rows first: marks are the largest table, deleted in one statement
     # rather than collected through the lessons they hang on.
+    documents_demo.reset()
+    links_demo.reset()
     HomeworkFile.objects.all().delete()  # one by one: each takes its stored file along
     delete_all([*demo_journal.SCHOOL_MODELS, Lesson.co_teachers.through, Lesson])
     for model in (*demo_journal.SCHOOL_MODELS, *schedule_demo.SCHOOL_MODELS):
