@@ -1,8 +1,10 @@
-from django.urls import reverse
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
@@ -94,21 +96,31 @@ class LinkCategoryViewSet(ScopedModelViewSet):
         return user.is_superuser or user.has_perm("links.change_linkcategory")
 
 
+class BrokenLinksReport(ViewSet):
+    """The broken-link report: the links listing filtered to the links whose last check
+    failed (links.checks), in the catalog's menu for those who keep links."""
+
+    menu_label = _("Broken links")
+    icon = "warning"
+
+    def get_urlpatterns(self):
+        return []
+
+    def get_menu_item(self, order=None):
+        return PermissionMenuItem(
+            self.menu_label,
+            format_lazy("{}?is_broken=true", reverse_lazy("links_link:index")),
+            "links.change_link", icon_name=self.icon, order=self.get_menu_item_order(order))
+
+
 class LinksViewSetGroup(ModelViewSetGroup):
     menu_label = _("Link catalog")
     menu_icon = "link"
     menu_order = 270
-    items = (LinkViewSet("links"), LinkCategoryViewSet("link_categories"))
+    items = (LinkViewSet("links"), LinkCategoryViewSet("link_categories"),
+             BrokenLinksReport("broken_links"))
 
 
 @hooks.register("register_admin_viewset")
 def register_links_viewsets():
     return LinksViewSetGroup()
-
-
-@hooks.register("register_admin_menu_item")
-def register_broken_links_menu_item():
-    # The broken-link report: the listing filtered to the links the last check failed.
-    return PermissionMenuItem(_("Broken links"),
-                              reverse("links_link:index") + "?is_broken=true",
-                              "links.change_link", icon_name="warning", order=271)

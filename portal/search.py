@@ -24,7 +24,7 @@ under its title, escaped, with the query's words marked.
 import re
 from dataclasses import dataclass, field
 
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -222,10 +222,8 @@ def search(user, query, kinds=None, page=1, per_page=PER_PAGE, per_kind=PER_KIND
         source, rows, kind = found[0]
         paginator = Paginator(rows, per_page)
         paginator.count = kind.count  # already counted
-        try:
-            results.page = paginator.page(page)
-        except EmptyPage:
-            results.page = paginator.page(paginator.num_pages)
+        # A page beyond the last shows the last, anything not a number the first.
+        results.page = paginator.get_page(page)
         kind.hits = [make_hit(source, row, terms, request) for row in results.page]
         results.selected = kind
     else:
