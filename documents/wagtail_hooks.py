@@ -5,6 +5,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.permissions import register_permission_policy
 
 from portal.access import permission
+from portal.search import SearchedIndexView
 from portal.viewsets import (
     MatrixPermissionPolicy,
     ScopedCreateView,
@@ -19,7 +20,7 @@ from .models import Document
 register_permission_policy(Document, MatrixPermissionPolicy(Document))
 
 
-class DocumentIndexView(ScopedIndexView):
+class DocumentIndexView(SearchedIndexView, ScopedIndexView):
     def get_base_queryset(self):
         # The register the user keeps or reads as staff, not every school's public
         # documents (those are on the portal's register pages).

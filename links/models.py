@@ -72,9 +72,12 @@ class Link(index.Indexed, models.Model):
         index.SearchField("title", boost=2),
         index.SearchField("description"),
         index.AutocompleteField("title"),
+        index.SearchField("url"),
         index.FilterField("id"),
         index.FilterField("audience"),
         index.FilterField("institution"),
+        index.FilterField("category"),
+        index.FilterField("is_broken"),
     ]
 
     class Meta:

@@ -9,6 +9,7 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
 from portal.access import Role, access
+from portal.search import SearchedIndexView
 from portal.viewsets import (
     MatrixPermissionPolicy,
     PermissionMenuItem,
@@ -44,7 +45,7 @@ class LinkForm(ScopedAdminForm):
                 | context.institutions_with(Role.ADMIN))
 
 
-class LinkIndexView(ScopedIndexView):
+class LinkIndexView(SearchedIndexView, ScopedIndexView):
     def get_base_queryset(self):
         # The links the user keeps, not the whole public catalog.
         user = self.request.user

@@ -145,3 +145,12 @@ def test_the_demo_catalog_has_real_resources_and_one_broken_link():
     assert Link.objects.filter(url="https://fipi.ru/").exists()
     assert Link.objects.broken().count() == 1
     assert Link.objects.filter(audience=Audience.SIGNED_IN).exists()
+
+
+def test_the_admin_listing_is_searched_with_its_filters(client):
+    client.force_login(editor(None))
+    for query in ({"q": "фипи"}, {"q": "ФИПИ"},
+                  {"q": "фипи", "is_broken": "false", "audience": "public"}):
+        response = client.get(reverse("links_link:index"), query)
+        assert response.status_code == 200
+        assert "https://fipi.ru/" in response.content.decode(), query
