@@ -7,7 +7,9 @@ from .access import Role, access
 def navigation(request):
     """Links of the site navigation, only those the user may open."""
     user = getattr(request, "user", None)
-    items = [{"url": "/", "label": _("Home")}]
+    items = [{"url": "/", "label": _("Home")},
+             # The link catalog (R-RES-1) is for everyone, visitors too.
+             {"url": reverse("links:catalog"), "label": _("Useful links")}]
     if user is None or not user.is_authenticated:
         return {"nav_items": items}
     context = access(user)

@@ -7,7 +7,7 @@ from wagtail.documents.views import serve as wagtaildocs
 
 from portal.uploads import serve_document
 
-from . import accounts, views
+from . import accounts, search_views, views
 
 urlpatterns = [
     # One login for the portal, the admin and private pages: allauth's, with its rate
@@ -32,6 +32,10 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("courses.urls")),
     path("", include("portfolio.urls")),
+    # Issue 13: the search, the documents register, the link catalog.
+    path("search/", search_views.results, name="search"),
+    path("", include("documents.urls")),
+    path("", include("links.urls")),
     # Wagtail's documents, through Wagtail's view only (its names and routes), with the
     # headers of every served file (portal/uploads.py).
     path("documents/<id:document_id>/<path:document_filename>",

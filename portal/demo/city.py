@@ -18,6 +18,7 @@ from django.db import transaction
 from wagtail.models import ModelLogEntry
 
 from announcements import demo as announcements_demo
+from courses import demo as courses_demo
 from curriculum import actions as curriculum_actions
 from curriculum.days_off import public_days_off
 from curriculum.models import (
@@ -28,7 +29,7 @@ from curriculum.models import (
     Tariffication,
     TeachingAssignment,
 )
-from courses import demo as courses_demo
+from documents import demo as documents_demo
 from journal import demo as journal_demo
 from journal import demo_journal
 from journal.models import (
@@ -39,8 +40,10 @@ from journal.models import (
     Mark,
     Task,
 )
+from links import demo as links_demo
 from notifications import demo as notifications_demo
 from notifications.models import Notification, Preference, PushSubscription
+from portal import search
 from portal.access import Role
 from portal.access import today as local_today
 from portfolio import demo as portfolio_demo
@@ -216,11 +219,17 @@ class CityBuilder:
             with self.phase("notifications"):
                 notifications_demo.write_notifications(self)
             with self.phase("courses"):
-                self.say("Courses: %d, materials: %d" % courses_demo.seed_courses(self))
+                self.say("Courses: {}, materials: {}".format(*courses_demo.seed_courses(self)))
             with self.phase("portfolios"):
                 portfolio_demo.build(self)
+            with self.phase("documents and links"):
+                documents_demo.build(self)
+                links_demo.build(self)
             with self.phase("foreign keys"):
                 restore_foreign_keys(dropped)
+            # Rows written in bulk were indexed by no signal: the search index, last.
+            with self.phase("search index"):
+                search.rebuild_index()
             commit_started = time.monotonic()
         self.timed("commit", commit_started)
         with self.phase("analyze"):
@@ -722,6 +731,8 @@ def reset():
     Period.objects.filter(closed_at__isnull=False).update(closed_at=None, closed_by=None)
     # The journal's rows first: marks are the largest table, deleted in one statement
     # rather than collected through the lessons they hang on.
+    documents_demo.reset()
+    links_demo.reset()
     HomeworkFile.objects.all().delete()  # one by one: each takes its stored file along
     delete_all([*demo_journal.SCHOOL_MODELS, Lesson.co_teachers.through, Lesson])
     for model in (*demo_journal.SCHOOL_MODELS, *schedule_demo.SCHOOL_MODELS):

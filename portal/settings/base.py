@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "portfolio",
     "courses",
     "documents",
+    "links",
     "notifications",
     "django_tasks_db",
     "wagtail.contrib.forms",
@@ -307,7 +308,15 @@ WAGTAILUSERS_PASSWORD_ENABLED = False
 # restriction to logged-in users or groups is counted per account.
 WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
 WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORD": False}
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Search (issue 13, portal/search.py): Wagtail's database backend, stemming Russian. On
+# PostgreSQL its "russian" text search configuration (the Snowball stemmer); on SQLite,
+# whose full-text search has no Russian stemmer, the same backend with the index and the
+# queries stemmed in Python (portal/search_sqlite.py).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database",
+                                          "SEARCH_CONFIG": "russian"}}
+else:
+    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "portal.search_sqlite"}}
 # Nothing leaves the installation: no avatars from gravatar.com (they would send a hash
 # of each user's email outside), no update check against wagtail.org.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
