@@ -168,3 +168,20 @@ def test_search_runs_inside_visible_to(user, achievements):
     assert all(a.public or a.portfolio.institution.short_name != "СОШ № 1" for a in outsider)
     for hit in anonymous:
         assert hit.portfolio.person.surname not in hit.search_snippet
+    parent_hits = list(backend.search(word, Achievement.objects.visible_to(
+        user("school1.parent"))))
+    assert achievements["public"] in parent_hits
+
+
+def test_project_search_runs_inside_visible_to(user, grant, olympiad):
+    from wagtail.search.backends import get_search_backend
+
+    from portfolio.models import Project
+
+    backend = get_search_backend()
+    assert olympiad in list(backend.search("олимпиаде",
+                                           Project.objects.visible_to(AnonymousUser())))
+    assert grant not in list(backend.search("Грант",
+                                            Project.objects.visible_to(user("school1.parent"))))
+    assert grant in list(backend.search("Грант",
+                                        Project.objects.visible_to(user("school2.parent"))))
