@@ -85,7 +85,10 @@ class PortfolioScopedQuerySet(ScopedQuerySet):
                       .values("pk"))
         person_id = access(user).person_id
         if person_id is not None and self.owner_lookup:
-            condition |= Q(**{self.owner_lookup: person_id})
+            # By id, as the matrix's part: the search filters on the model's own
+            # FilterFields only ("id", "public").
+            condition |= Q(pk__in=self.model._base_manager.filter(
+                **{self.owner_lookup: person_id}).values("pk"))
         if self.public_q is not None:
             condition |= self.public_q
         return self.filter(condition)
@@ -228,6 +231,7 @@ class Achievement(index.Indexed, PublicItem, AchievementFields):
         index.SearchField("title"),
         index.SearchField("event"),
         index.AutocompleteField("title"),
+        index.FilterField("id"),
         index.FilterField("public"),
         index.FilterField("portfolio_id"),
     ]
@@ -328,6 +332,7 @@ class Project(index.Indexed, RevisionMixin, models.Model):
         index.SearchField("title"),
         index.SearchField("description"),
         index.AutocompleteField("title"),
+        index.FilterField("id"),
         index.FilterField("public"),
         index.FilterField("institution_id"),
     ]

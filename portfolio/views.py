@@ -261,12 +261,12 @@ def proof_delete(request, pk):
     return redirect("portfolio:achievement_edit", pk=proof.achievement_id)
 
 
-@login_required
 def achievement(request, pk):
-    """One achievement (a search hit's address): its portfolio if the user reads it,
-    else the owner's public page."""
+    """One achievement (a search hit's address, for visitors too): its portfolio if the
+    user reads it, else the owner's public page."""
     item = _item(request.user, "achievement", pk)
-    if Portfolio.objects.visible_to(request.user).filter(pk=item.portfolio_id).exists():
+    if request.user.is_authenticated and Portfolio.objects.visible_to(request.user).filter(
+            pk=item.portfolio_id).exists():
         return redirect(item.portfolio)
     return redirect("portfolio:public", pk=item.portfolio_id)
 

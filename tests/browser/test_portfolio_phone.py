@@ -12,6 +12,7 @@ from tests.browser.test_screenshots import log_in
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_a_parent_approves_on_a_phone(page: Page, live_server, demo_city, viewport):
     page.set_viewport_size(viewport)

@@ -84,6 +84,10 @@ def test_an_anonymous_visitor_sees_the_public_items_only(client, own, achievemen
     assert client.get(file_url(public_proof)).status_code == 200
     assert client.get(file_url(private_proof)).status_code == 404
     assert client.get(reverse("portfolio:file", args=[own.portrait.name])).status_code == 404
+    # A search hit's address leads a visitor to the public page, never to a private item.
+    assert client.get(reverse("portfolio:achievement", args=[public.pk])).url == reverse(
+        "portfolio:public", args=[own.pk])
+    assert client.get(reverse("portfolio:achievement", args=[private.pk])).status_code == 404
     assert set(Achievement.objects.visible_to(AnonymousUser())
                .values_list("public", flat=True)) == {True}
 
@@ -148,3 +152,36 @@ def test_the_class_teacher_lists_the_class(client_for, own):
     assert rows[own.pupil].achievement_count == 3
     assert client_for("school2.teacher").get(
         reverse("portfolio:class", args=[own.pupil.school_class_id])).status_code == 404
+
+
+def test_search_runs_inside_visible_to(user, achievements):
+    """R-NF-3 through portal.search: a visitor finds public achievements only, another
+    school's parent none of school 1's private ones, the parent their child's."""
+    from wagtail.search.backends import get_search_backend
+
+    backend = get_search_backend()
+    word = "математике"
+    anonymous = list(backend.search(word, Achievement.objects.visible_to(AnonymousUser())))
+    assert anonymous and all(a.public for a in anonymous)
+    assert achievements["public"] in anonymous
+    outsider = backend.search(word, Achievement.objects.visible_to(user("school2.parent")))
+    assert all(a.public or a.portfolio.institution.short_name != "СОШ № 1" for a in outsider)
+    for hit in anonymous:
+        assert hit.portfolio.person.surname not in hit.search_snippet
+    parent_hits = list(backend.search(word, Achievement.objects.visible_to(
+        user("school1.parent"))))
+    assert achievements["public"] in parent_hits
+
+
+def test_project_search_runs_inside_visible_to(user, grant, olympiad):
+    from wagtail.search.backends import get_search_backend
+
+    from portfolio.models import Project
+
+    backend = get_search_backend()
+    assert olympiad in list(backend.search("олимпиаде",
+                                           Project.objects.visible_to(AnonymousUser())))
+    assert grant not in list(backend.search("Грант",
+                                            Project.objects.visible_to(user("school1.parent"))))
+    assert grant in list(backend.search("Грант",
+                                        Project.objects.visible_to(user("school2.parent"))))
