@@ -42,7 +42,8 @@ class FakePushService(BaseHTTPRequestHandler):
 
     def do_POST(self):  # noqa: N802 - the handler's name
         body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.received.append((self.path, dict(self.headers), body))
+        self.received.append((self.path, {name.lower(): value for name, value
+                                          in self.headers.items()}, body))
         self.send_response(201)
         self.end_headers()
 
@@ -86,6 +87,11 @@ def test_the_service_worker_registers_and_the_manifest_is_valid(page: Page, live
     for icon in data["icons"]:
         response = page.request.get(live_server.url + icon["src"])
         assert response.status == 200 and response.headers["content-type"] == "image/png"
+    # The list and the settings table fit a phone: nothing scrolls sideways at 390 px.
+    page.set_viewport_size({"width": 390, "height": 800})
+    for path in ("/notifications/", "/notifications/settings/"):
+        page.goto(path)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390, path
 
 
 @pytest.mark.browser
@@ -131,10 +137,10 @@ def test_a_parent_gets_an_announcement_by_web_push(page: Page, live_server, push
            body="В четверг в 18:00", url="/", source="browser-push:1")
     (path, headers, body), = received
     assert path == "/push/device-1"
-    assert headers["Content-Encoding"] == "aes128gcm"
-    assert headers["Authorization"].startswith("vapid t=")
-    assert f"k={vapid['public_key']}" in headers["Authorization"]
-    assert int(headers["TTL"]) > 0
+    assert headers["content-encoding"] == "aes128gcm"
+    assert headers["authorization"].startswith("vapid t=")
+    assert f"k={vapid['public_key']}" in headers["authorization"]
+    assert int(headers["ttl"]) > 0
     payload = json.loads(http_ece.decrypt(body, private_key=device_key,
                                           auth_secret=auth_secret, version="aes128gcm"))
     assert payload["title"] == "Собрание родителей 5А"

@@ -189,3 +189,21 @@ def test_every_page_links_the_manifest_and_the_worker_script(client_for):
     page = client_for("school1.pupil").get(reverse("notifications:list")).content.decode()
     assert 'rel="manifest" href="/manifest.webmanifest"' in page
     assert "portal/pwa.js" in page
+
+
+def test_the_list_and_the_bell_cost_the_same_whatever_the_number(client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("school1.parent")
+    url = reverse("notifications:list")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for n in range(40):
+        notify(Kind.MARK, [user("school1.parent")], title=f"Отметка {n}", source=f"many:{n}")
+    assert queries() == before <= 12
