@@ -7,7 +7,7 @@ value, in ``has_perm`` and in ``visible_to`` alike (one subquery per level)."""
 import rules
 from django.db.models import Q
 
-from .access import REGISTRY, Permission
+from .access import CITY, REGISTRY, Permission, Role
 
 
 class LevelPermission(Permission):
@@ -18,7 +18,10 @@ class LevelPermission(Permission):
     SIGNED_IN = "signed_in"
 
     def __init__(self, name, model, field, levels):
-        super().__init__(name, model, {})
+        # Every role may read some rows (the public ones, in every school): that is what
+        # the matrix page shows and what ``has_perm(name)`` without a row answers. Which
+        # rows of the other levels is in the rows of the levels' own permissions.
+        super().__init__(name, model, dict.fromkeys(Role, CITY))
         self.field = field
         self.levels = levels
 
@@ -68,7 +71,13 @@ class AnyPermission(Permission):
     department's editor the city-wide ones."""
 
     def __init__(self, name, model, parts):
-        super().__init__(name, model, {})
+        # The matrix page shows each role's cell of the first part that has one; the
+        # parts' own rows say the rest.
+        cells = {}
+        for part in parts:
+            for role, scope in part.cells.items():
+                cells.setdefault(role, scope)
+        super().__init__(name, model, cells)
         self.parts = parts
 
     def allows(self, user, obj=None):
@@ -98,7 +107,7 @@ class PublicPermission(Permission):
     categories): no role is needed, nothing is filtered out."""
 
     def __init__(self, name, model):
-        super().__init__(name, model, {})
+        super().__init__(name, model, dict.fromkeys(Role, CITY))
 
     def allows(self, user, obj=None):
         return True

@@ -16,6 +16,20 @@ ACTION_LABELS = {
 # whole name (a reader sees names, never codes such as journal.close_period).
 PERMISSION_LABELS = {
     "curriculum.approve_tariffication": _("approve the teacher load"),
+    # Issue 13: the documents register by access level, the link catalog by owner.
+    "documents.view_document": _("view documents (public ones: everyone; others by the "
+                                 "rows below)"),
+    "documents.view_staff_document": _("view the documents for staff"),
+    "documents.view_administration_document": _("view the documents for the "
+                                                "administration"),
+    "links.view_link": _("view links (public ones: everyone; the others: signed-in users)"),
+    "links.view_linkcategory": _("view link categories (everyone)"),
+    "links.add_school_link": _("add a school's links"),
+    "links.change_school_link": _("change a school's links"),
+    "links.delete_school_link": _("delete a school's links"),
+    "links.add_city_link": _("add city-wide links"),
+    "links.change_city_link": _("change city-wide links"),
+    "links.delete_city_link": _("delete city-wide links"),
     "curriculum.run_setup_wizard": _("run the school setup wizard"),
     "journal.close_period": _("close and reopen periods"),
     "journal.enter_finals": _("enter final marks"),

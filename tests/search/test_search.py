@@ -105,13 +105,15 @@ def test_the_page_counts_hits_per_kind_in_russian_and_marks_the_words(school1, c
 
 
 def test_titles_and_snippets_are_escaped_before_marking(school1, client):
-    DocumentFactory(institution=school1, title='<script>alert("зюзюблик")</script>',
+    # (PostgreSQL's parser drops a whole <script>…</script> from the index: the word
+    # to find stands beside it.)
+    DocumentFactory(institution=school1, title='Приказ <script>alert("x")</script> зюзюблик',
                     access_level=AccessLevel.PUBLIC)
     LinkFactory(title="Ссылка <b>зюзюблик</b>",
                 description='<img src=x onerror=alert(1)> зюзюблик')
     html = client.get(reverse("search"), {"q": "зюзюблик"}).content.decode()
     assert "<script>alert" not in html and "<img src=x" not in html
-    assert "&lt;script&gt;alert(&quot;<mark>зюзюблик</mark>&quot;)&lt;/script&gt;" in html
+    assert "Приказ &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; <mark>зюзюблик</mark>" in html
     assert "&lt;img src=x onerror=alert(1)&gt; <mark>зюзюблик</mark>" in html
 
 
