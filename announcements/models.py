@@ -213,6 +213,13 @@ class AnnouncementPage(Page):
         """The text as plain text, shortened: for lists, feeds and notifications."""
         return Truncator(" ".join(strip_tags(self.body).split())).words(words)
 
+    @property
+    def local_url(self):
+        """The page's address on the portal's one site, whose root is the home page
+        (depth 2): its url_path without the home page's segment. Lists of many
+        announcements use it instead of Wagtail's per-request site lookup."""
+        return "/" + self.url_path.split("/", 2)[2]
+
     def audience_label(self):
         if self.audience == Audience.CLASS_PARENTS and self.school_class_id:
             return _("parents of %(class)s") % {"class": self.school_class}
