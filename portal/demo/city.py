@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from wagtail.models import ModelLogEntry
 
+from courses import demo as courses_demo
 from curriculum import actions as curriculum_actions
 from curriculum.days_off import public_days_off
 from curriculum.models import (
@@ -27,7 +28,6 @@ from curriculum.models import (
     Tariffication,
     TeachingAssignment,
 )
-from courses import demo as courses_demo
 from journal import demo as journal_demo
 from journal import demo_journal
 from journal.models import (
@@ -208,7 +208,7 @@ class CityBuilder:
             with self.phase("journals"):
                 self.write_journals()
             with self.phase("courses"):
-                self.say("Courses: %d, materials: %d" % courses_demo.seed_courses(self))
+                self.write_courses()
             with self.phase("foreign keys"):
                 restore_foreign_keys(dropped)
             commit_started = time.monotonic()
@@ -540,6 +540,11 @@ class CityBuilder:
         self.say(f"Journal up to {until:%d.%m.%Y}: works: {counts.tasks}, marks: "
                  f"{counts.marks}, absences: {counts.attendance}, homework: "
                  f"{counts.homework}, finals: {counts.finals}")
+
+    def write_courses(self):
+        """Courses with sections and materials in the first schools (courses/demo.py)."""
+        courses, materials = courses_demo.seed_courses(self)
+        self.say(f"Courses: {courses}, materials: {materials}")
 
     def write_pupil_groups(self, families):
         """Medical details, characteristics and exam subjects of every pupil."""
