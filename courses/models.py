@@ -197,6 +197,11 @@ class CourseSection(Orderable):
     def text_html(self):
         return clean_html(self.text)
 
+    def topic_titles(self):
+        """The attached topics' titles, once each (every class's plan has its own
+        rows of the same topics)."""
+        return list(dict.fromkeys(topic.title for topic in self.topics.all()))
+
 
 class MaterialKind(models.TextChoices):
     TEXT = "text", _("Text")
