@@ -167,10 +167,13 @@ def render_sections(sections):
             if material.kind in (MaterialKind.LINK, MaterialKind.VIDEO) and href != section_url:
                 external = ' rel="noopener noreferrer" target="_blank"'
             note = ""
+            # Translated outside the f-strings: xgettext does not look inside one.
             if material.kind == MaterialKind.VIDEO:
-                note = f' <span class="muted">({escape(_("video"))}, {escape(material.host)})</span>'
+                note = escape(_("video")) + ", " + escape(material.host)
             elif material.kind == MaterialKind.FILE:
-                note = f' <span class="muted">({escape(_("file"))})</span>'
+                note = escape(_("file"))
+            if note:
+                note = f' <span class="muted">({note})</span>'
             links.append(f'<li><a href="{href}"{external} data-material="{material.pk}">'
                          f"{text}</a>{note}</li>")
         materials = f"<ul>{''.join(links)}</ul>" if links else ""

@@ -22,8 +22,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.fields import RichTextField
@@ -70,6 +70,11 @@ def is_video_host(url):
 
 
 class CourseQuerySet(ScopedQuerySet):
+    def visible_to(self, user, perm=None):
+        """The matrix's rows as ``pk IN (...)``: the search backend filters a search by
+        indexed fields only, and a teacher's scope follows the author's person."""
+        return self.filter(pk__in=super().visible_to(user, perm).values("pk"))
+
     def for_classes(self, pairs):
         """Courses of the (institution, grade) pairs."""
         condition = Q(pk__in=[])
@@ -113,6 +118,7 @@ class Course(RevisionMixin, index.Indexed, ClusterableModel):
         index.FilterField("grade"),
         index.FilterField("shared"),
         index.FilterField("author"),
+        index.FilterField("id"),
     ]
 
     class Meta:
@@ -140,7 +146,11 @@ class Course(RevisionMixin, index.Indexed, ClusterableModel):
 
     @property
     def search_snippet(self):
-        return Truncator(self.description).chars(200)
+        """Plain text of what every reader of the course may read, the department's
+        limited readers included (R-TEN-3): subject, grade and school."""
+        return pgettext("course", "%(subject)s, grade %(grade)s, %(school)s") % {
+            "subject": self.subject.name, "grade": self.grade,
+            "school": self.institution.short_name}
 
     @property
     def section_count(self):
@@ -196,6 +206,11 @@ class CourseSection(Orderable):
 
     def text_html(self):
         return clean_html(self.text)
+
+    def topic_titles(self):
+        """The attached topics' titles, once each (every class's plan has its own
+        rows of the same topics)."""
+        return list(dict.fromkeys(topic.title for topic in self.topics.all()))
 
 
 class MaterialKind(models.TextChoices):

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext_lazy, pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
@@ -49,7 +50,7 @@ class CourseViewSet(ScopedModelViewSet):
     index_view_class = CourseIndexView
     base_form_class = CourseForm
     list_display = ["title", "subject", "grade", "institution", "author", "shared",
-                    "section_count"]
+                    Column("section_count", label=_("Sections"))]
     list_export = ["title", "subject", "grade", "institution", "author", "shared"]
     list_select_related = ["subject", "institution", "author__person"]
     filterset_class = CourseFilterSet

@@ -361,7 +361,9 @@ def private_file_fields():
 def secure_file_headers(response):
     """The headers every served file carries, whoever built the response."""
     response["X-Content-Type-Options"] = "nosniff"
-    response[CSP.HEADER_ENFORCE] = build_policy(FILE_CSP)
+    # The plain name: a WSGI server (wsgiref, the development and live test servers)
+    # refuses a header name that is an enum member rather than a str.
+    response[CSP.HEADER_ENFORCE.value] = build_policy(FILE_CSP)
     return response
 
 

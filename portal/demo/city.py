@@ -219,7 +219,7 @@ class CityBuilder:
             with self.phase("notifications"):
                 notifications_demo.write_notifications(self)
             with self.phase("courses"):
-                self.say("Courses: {}, materials: {}".format(*courses_demo.seed_courses(self)))
+                self.write_courses()
             with self.phase("portfolios"):
                 portfolio_demo.build(self)
             with self.phase("documents and links"):
@@ -559,6 +559,11 @@ class CityBuilder:
         self.say(f"Journal up to {until:%d.%m.%Y}: works: {counts.tasks}, marks: "
                  f"{counts.marks}, absences: {counts.attendance}, homework: "
                  f"{counts.homework}, finals: {counts.finals}")
+
+    def write_courses(self):
+        """Courses with sections and materials in the first schools (courses/demo.py)."""
+        courses, materials = courses_demo.seed_courses(self)
+        self.say(f"Courses: {courses}, materials: {materials}")
 
     def write_pupil_groups(self, families):
         """Medical details, characteristics and exam subjects of every pupil."""
