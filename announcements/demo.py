@@ -9,6 +9,7 @@ dozen pages, a second or two.
 """
 
 import datetime
+import random
 
 from django.utils import timezone
 
@@ -100,7 +101,14 @@ def publish(index, audience, title, body, extra, author, publisher, published_on
 
 
 def editor(builder, username, institution):
-    person = builder.new_person()
+    # The editors' names come from a generator of their own: the builder's is where the
+    # journal left it, and a city rebuilt without its journal must hold the same people.
+    shared = builder.random
+    builder.random = random.Random(f"{username}-{builder.random_seed}")
+    try:
+        person = builder.new_person()
+    finally:
+        builder.random = shared
     person.save()
     RoleAssignment.objects.create(person=person, role=Role.EDITOR, institution=institution,
                                   valid_from=builder.roles_from)
@@ -171,4 +179,9 @@ def reset():
 
     names = [*Institution.objects.values_list("short_name", flat=True),
              *Department.objects.values_list("short_name", flat=True)]
-    Collection.objects.filter(depth=2, name__in=names, documents__isnull=True).delete()
+    from wagtail.documents import get_document_model
+
+    # Collections still holding documents stay (Wagtail's documents point at their
+    # collection without a reverse name).
+    Collection.objects.filter(depth=2, name__in=names).exclude(
+        pk__in=get_document_model().objects.values("collection")).delete()

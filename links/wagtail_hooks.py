@@ -104,13 +104,15 @@ class BrokenLinksReport(ViewSet):
     menu_label = _("Broken links")
     icon = "warning"
 
+    # No views of its own: the menu item opens the links listing with its filter.
+    menu_url = format_lazy("{}?is_broken=true", reverse_lazy("links_link:index"))
+
     def get_urlpatterns(self):
         return []
 
     def get_menu_item(self, order=None):
         return PermissionMenuItem(
-            self.menu_label,
-            format_lazy("{}?is_broken=true", reverse_lazy("links_link:index")),
+            self.menu_label, self.menu_url,
             "links.change_link", icon_name=self.icon, order=self.get_menu_item_order(order))
 
 

@@ -74,7 +74,7 @@ class Notification(models.Model):
 
 class Channel(models.TextChoices):
     PORTAL = "portal", _("In the portal")
-    EMAIL = "email", _("E-mail")
+    EMAIL = "email", _("Email")
     PUSH = "push", _("Push on this device")
 
 

@@ -160,6 +160,7 @@ class CityBuilder:
         # whole year).
         self.journal_until = journal_until
         self.random = random.Random(seed)
+        self.random_seed = seed
         # The pupils' arrival dates draw from a stream of their own, so that they leave
         # the rest of the city as the seed gives it.
         self.arrivals = random.Random(f"arrivals-{seed}")

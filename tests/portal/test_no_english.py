@@ -183,10 +183,14 @@ def routes(patterns=None, prefix=""):
 # Addresses that do something rather than show a page, or that are not HTML; and two
 # screens of Wagtail's for superusers that the portal does not use (its access is its
 # own matrix): groups, whose permissions Django names in English in the database, and
-# workflows, whose form labels its page field by its Python name ("Page").
+# workflows, whose form labels its page field by its Python name ("Page"); and two of
+# Wagtail's page reports: site history (superusers only), which words a scheduled
+# publication in English, and aging pages, which shows "None" for pages the demo
+# published without a user.
 SKIPPED = re.compile(r"logout|/i18n/|setlang|\.xlsx|\.csv|jsi18n|javascript|sprite|"
                      r"favicon|/documents/|/api/|export=|robots|sitemap|/login/$|preview|"
-                     r"/media/|/static/|failwhale|/admin/groups/|/admin/workflows/")
+                     r"/media/|/static/|failwhale|/admin/groups/|/admin/workflows/|"
+                     r"/admin/reports/site-history/|/admin/reports/aging-pages/")
 
 
 def sample_urls():

@@ -76,9 +76,16 @@ def test_an_anonymous_visitor_sees_the_public_items_only(client, own, achievemen
     assert own.person.birth_date.strftime("%d.%m.%Y") not in page
     assert str(own.pupil.school_class) not in page.split("<main", 1)[1].split("</main>")[0]
     assert own.about not in page
-    school = client.get(reverse("portfolio:school_achievements",
-                                args=[own.institution_id])).content.decode()
-    assert public.title in school and private.title not in school
+    # Narrowed to the public item's level and year (the page holds 20): other pupils'
+    # public achievements may share a title with this one's private item, so rows are
+    # told apart by id.
+    school = client.get(reverse("portfolio:school_achievements", args=[own.institution_id]),
+                        {"level": public.level, "year": public.date.year}).content.decode()
+    assert f'data-achievement="{public.pk}"' in school
+    for level_year in ({}, {"level": private.level, "year": private.date.year}):
+        school = client.get(reverse("portfolio:school_achievements",
+                                    args=[own.institution_id]), level_year).content.decode()
+        assert f'data-achievement="{private.pk}"' not in school
     public_proof = AchievementFile.objects.get(achievement=public)
     private_proof = AchievementFile.objects.get(achievement=private)
     assert client.get(file_url(public_proof)).status_code == 200
