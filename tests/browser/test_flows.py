@@ -67,7 +67,7 @@ def test_a_parent_sees_only_their_own_children(page: Page):
     assert len(strangers) == 2
 
     log_in(page, "school1.parent", "/family/")
-    cards = page.locator("main .card h2")
+    cards = page.locator("main .child-card h2")
     expect(cards).to_have_count(2)
     assert sorted(cards.all_inner_texts()) == names
     page.screenshot(path="/tmp/family.png", full_page=True)
