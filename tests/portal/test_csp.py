@@ -97,6 +97,8 @@ def test_the_policy_is_strict():
         **settings.SECURE_CSP, "style-src-elem": None}
 
 
+# Headers do not depend on the database: the crawl runs on SQLite only.
+@pytest.mark.slow_once
 @pytest.mark.parametrize("username", [None, "admin", "school1.teacher", "school1.parent"])
 def test_every_page_of_the_crawl_carries_the_policy(username):
     client = Client()

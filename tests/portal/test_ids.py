@@ -138,6 +138,9 @@ def urls_with(parts, value):
     return "/" + url
 
 
+# The crawls of ids run on PostgreSQL only: there an id past bigint is a DataError of
+# the server, the case the id converter exists for; SQLite answers the same pages alike.
+@pytest.mark.slow_once(database="postgresql")
 @pytest.mark.parametrize("username", ["admin", "school1.admin"])
 def test_no_address_answers_500_to_a_huge_negative_or_zero_id(demo_user, username):
     client = Client(raise_request_exception=False)
@@ -294,6 +297,7 @@ def test_every_endpoint_of_the_journal_and_the_timetable_is_tried():
     assert set(World().endpoints()) == journal_and_timetable_urls()
 
 
+@pytest.mark.slow_once(database="postgresql")
 def test_no_field_of_the_journal_and_the_timetable_answers_500(demo_user):
     world = World()
     client = Client(raise_request_exception=False)
@@ -359,6 +363,7 @@ def listing_filters(client):
     return found
 
 
+@pytest.mark.slow_once(database="postgresql")
 def test_every_admin_filter_takes_huge_negative_and_garbage_numbers(demo_user):
     client = Client(raise_request_exception=False)
     client.force_login(demo_user("admin"))

@@ -344,6 +344,9 @@ def portal_urls(rows):
 # The walking tests ---------------------------------------------------------------
 
 
+# What a page prints does not depend on the database (the searches and filters, which
+# do, are tried on both below): the crawl runs on SQLite only.
+@pytest.mark.slow_once
 def test_the_department_finds_no_sentinel_on_any_page(client_for, rows):
     """Every page of the portal and every view, export and extra page of the admin."""
     client = client_for("dept")

@@ -99,6 +99,8 @@ def missing_no_store(client, user, paths):
     return failures
 
 
+# Headers do not depend on the database: the crawls run on SQLite only.
+@pytest.mark.slow_once
 def test_every_url_pattern_answers_a_signed_in_user_with_no_store():
     paths = every_pattern_path()
     assert len(paths) > 500  # the walk reaches Wagtail's admin too
@@ -110,6 +112,7 @@ def test_every_url_pattern_answers_a_signed_in_user_with_no_store():
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.slow_once
 @pytest.mark.parametrize("username", ["school1.admin", "school1.parent"])
 def test_every_page_of_the_crawl_is_private_and_not_stored(username):
     """The crawl of test_no_leaks with the real ids of the demo city: the pages as they
