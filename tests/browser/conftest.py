@@ -6,8 +6,8 @@ these tests use a *transactional* database, and Django empties every table after
 transactional test. ``serialized_rollback=True`` (see ``pytestmark`` in the test
 modules) restores what the migrations made (Wagtail's page tree with the portal's home
 page, the default site, content types) before each test, and ``demo_city`` below
-rebuilds the seeded city on top of it (``--if-empty`` keeps the first test on the city
-that ``tests/conftest.py`` built for the session).
+puts the seeded city back on top of it (on SQLite from a copy of the city the first test
+found, which ``tests/conftest.py`` built for the session).
 
 One trap on the way (see ``playwright`` below): Playwright's sync API marks its asyncio
 loop as running in the main thread between calls, and Django keeps database connections
@@ -169,24 +169,21 @@ def cookies_outlive_the_pinned_clock(settings):
 
 # The seeded city as the first browser test found it, copied page by page with SQLite's
 # backup API: restoring it takes a fraction of a second where building it again after
-# each test's flush took about 20 (35 tests: ten minutes of the suite).
+# each test's flush took about 20 (35 tests: ten minutes of the suite). On another
+# database the city is built again.
 SNAPSHOT = {}
 
 
 def restore_the_city():
     connection = connections["default"]
-    if connection.vendor != "sqlite":
-        call_command("seed_demo", *TEST_CITY, "--if-empty", verbosity=0,
-                     stdout=io.StringIO())
+    if connection.vendor == "sqlite" and "city" in SNAPSHOT:
+        SNAPSHOT["city"].backup(connection.connection)
         return
-    connection.ensure_connection()
-    if "city" not in SNAPSHOT:
-        call_command("seed_demo", *TEST_CITY, "--if-empty", verbosity=0,
-                     stdout=io.StringIO())
+    call_command("seed_demo", *TEST_CITY, "--if-empty", verbosity=0, stdout=io.StringIO())
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
         SNAPSHOT["city"] = sqlite3.connect(":memory:", check_same_thread=False)
         connection.connection.backup(SNAPSHOT["city"])
-    else:
-        SNAPSHOT["city"].backup(connection.connection)
 
 
 @pytest.fixture(autouse=True)
