@@ -87,6 +87,10 @@ def class_detail(request, pk):
         "subjects": subjects,
         "subgroups": subgroups,
         "may_transfer": user.has_perm("curriculum.change_classmembership", probe),
+        # The graduating classes' exams and certificates (attestation, above this app:
+        # asked by the permission's name).
+        "may_read_attestation": school_class.grade in (9, 11) and user.has_perm(
+            "attestation.view_attestation", school_class),
         "may_manage_subgroups": user.has_perm(
             "curriculum.change_subgroupmembership",
             SubgroupMembership(institution_id=school_class.institution_id)),

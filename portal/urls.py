@@ -35,6 +35,7 @@ urlpatterns = [
     # Issue 13: the search, the documents register, the link catalog.
     path("search/", search_views.results, name="search"),
     path("", include("documents.urls")),
+    path("", include("attestation.urls")),
     path("", include("links.urls")),
     # Wagtail's documents, through Wagtail's view only (its names and routes), with the
     # headers of every served file (portal/uploads.py).

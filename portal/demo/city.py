@@ -18,6 +18,7 @@ from django.db import transaction
 from wagtail.models import ModelLogEntry
 
 from announcements import demo as announcements_demo
+from attestation import demo as attestation_demo
 from courses import demo as courses_demo
 from curriculum import actions as curriculum_actions
 from curriculum.days_off import public_days_off
@@ -226,6 +227,8 @@ class CityBuilder:
             with self.phase("documents and links"):
                 documents_demo.build(self)
                 links_demo.build(self)
+            with self.phase("final attestation"):
+                attestation_demo.build(self)
             with self.phase("foreign keys"):
                 restore_foreign_keys(dropped)
             # Rows written in bulk were indexed by no signal: the search index, last.
@@ -724,8 +727,9 @@ def reset():
 
     # The pages first: a school's page protects its institution.
     announcements_demo.reset()
+    attestation_demo.reset()
     Revision.objects.filter(
-        base_content_type__app_label__in=["records", "curriculum", "journal",
+        base_content_type__app_label__in=["records", "curriculum", "journal", "attestation",
                                           "portfolio"]).delete()
     portfolio_demo.reset()
     for model in (Notification, Preference, PushSubscription):

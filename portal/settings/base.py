@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "portfolio",
     "courses",
     "documents",
+    "attestation",
     "links",
     "notifications",
     "django_tasks_db",

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Lowest first. ``portal`` here is its core (access, uploads, ...), which the models of
 # every app import; the portal's pages, demo city and URLs stand above everything and
 # are not layered.
-LAYERS = ["portal", "records", "curriculum", "schedule", "courses", "journal"]
+LAYERS = ["portal", "records", "curriculum", "schedule", "courses", "journal", "attestation"]
 LEVEL = {app: level for level, app in enumerate(LAYERS)}
 DOMAIN_APPS = LAYERS[1:]
 
