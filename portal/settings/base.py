@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "portfolio",
     "courses",
     "documents",
+    "movement",
     "links",
     "notifications",
     "django_tasks_db",
