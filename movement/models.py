@@ -115,6 +115,15 @@ class Order(models.Model):
         return _("Order No. %(number)s of %(date)s") % {
             "number": self.number, "date": f"{self.date:%d.%m.%Y}"}
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise BookIsImmutable(_("A written order cannot be changed."))
+        self.year = self.date.year
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise BookIsImmutable(_("A written order cannot be deleted."))
+
     def clean(self):
         self.number = (self.number or "").strip()
         if not self.number:
@@ -127,15 +136,6 @@ class Order(models.Model):
                 raise ValidationError({"number": _(
                     "The school already has an order No. %(number)s in %(year)s.")
                     % {"number": self.number, "year": self.year}})
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise BookIsImmutable(_("A written order cannot be changed."))
-        self.year = self.date.year
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise BookIsImmutable(_("A written order cannot be deleted."))
 
 
 class MovementQuerySet(ImmutableQuerySet):
