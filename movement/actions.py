@@ -230,6 +230,7 @@ def accept_arrival(arrival, to_class, on, order, user):
         log(pupil, "wagtail.create", user=user)
     enrol(pupil, to_class, on, order, user, reason=_("Arrived from %(school)s") % {
         "school": arrival.from_institution.short_name})
+    pupil.refresh_from_db()
     arrival.state, arrival.pupil = ArrivalState.ACCEPTED, pupil
     arrival.decided_at, arrival.decided_by = timezone.now(), user
     arrival.save(update_fields=["state", "pupil", "decided_at", "decided_by"])
