@@ -8,7 +8,7 @@ from curriculum.forms import PupilChoiceField, date_field
 from portal.access import today
 from records.models import Institution
 
-from .models import DestinationKind, MovementKind
+from .models import DestinationKind
 
 
 class OrderFields(forms.Form):
@@ -110,8 +110,12 @@ class AcceptForm(NotInFuture, OrderFields):
         self.fields["to_class"].queryset = classes
 
 
-class BookFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("movement"), required=False,
-                             choices=[("", "—"), *MovementKind.choices])
+class ReportForm(forms.Form):
     starts_on = date_field(label=_("from"), required=False)
     ends_on = date_field(label=_("to"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["starts_on"] > data["ends_on"]:
+            raise ValidationError(_("The end date is before the start date."))
+        return data

@@ -10,10 +10,10 @@ from wagtail.models import ModelLogEntry
 
 from curriculum.factories import TeachingAssignmentFactory
 from curriculum.models import ClassMembership, SchoolClass, Subgroup, SubgroupMembership
-from portal.access import today
-from records.factories import StaffFactory
 from movement.actions import TRANSFERRED
 from movement.models import Movement, MovementKind
+from portal.access import today
+from records.factories import StaffFactory
 from records.models import Pupil
 
 pytestmark = pytest.mark.django_db
