@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from curriculum.models import ClassMembership
+from curriculum.models import ClassMembership, SubgroupMembership
 from journal.models import FinalMark
 from portal.history import ensure_baseline, record_change
 from records.models import Pupil
@@ -130,6 +130,11 @@ def transfer(pupil, to_class, on, order, user, reason=""):
     movement = _write(pupil, MovementKind.TRANSFER, on, order, user, from_class=from_class,
                       to_class=to_class, reason=reason)
     _open_membership(pupil, to_class, on)
+    if from_class is not None:
+        # The groups of the old class end with it.
+        SubgroupMembership.objects.filter(pupil=pupil, subgroup__school_class=from_class,
+                                          ends_on__isnull=True).update(
+            ends_on=on - datetime.timedelta(days=1))
     _card(pupil, user, TRANSFERRED, school_class=to_class)
     return movement
 
@@ -161,6 +166,7 @@ def leave(pupil, on, order, user, destination_kind, destination_institution=None
                       destination_institution=destination_institution,
                       destination=destination, reason=reason)
     ClassMembership.objects.filter(pupil=pupil, ends_on__isnull=True).update(ends_on=on)
+    SubgroupMembership.objects.filter(pupil=pupil, ends_on__isnull=True).update(ends_on=on)
     _card(pupil, user, ACTION.format(kind=MovementKind.LEAVING), left_on=on)
     if destination_institution is not None:
         Arrival.objects.create(

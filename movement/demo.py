@@ -4,8 +4,9 @@ are logged like the secretary's), a few transfers between the parallel classes o
 school 2, a leaver of each school and one pupil moving from school 1 to school 2, whom
 school 2 accepts.
 
-Called by ``portal.demo.city.CityBuilder`` after the journals, so the mover's transcript
-holds their finals. Deterministic: the choices follow the pupils' order, the only
+Called by ``portal.demo.city.CityBuilder`` before the journals, which follow the class
+memberships the movements end and open; ``after_journals`` then gives the arrival the
+mover's finals. Deterministic: the choices follow the pupils' order, the only
 random draws come from a stream of their own.
 """
 
@@ -122,6 +123,13 @@ def build(builder):
     arrival = Arrival.objects.get(leaving=movement)
     enrolment = order(school2, "1-п", OrderKind.ENROLMENT, "О зачислении обучающихся")
     actions.accept_arrival(arrival, classes(school2, 6)[0], on, enrolment, secretary[2])
+
+
+def after_journals(builder):
+    """The transcript of the pupils who moved, from the finals the journals wrote."""
+    for arrival in Arrival.objects.select_related("leaving__pupil__institution"):
+        Arrival.objects.filter(pk=arrival.pk).update(
+            transcript=actions.transcript_of(arrival.leaving.pupil))
 
 
 def reset():

@@ -214,11 +214,13 @@ class CityBuilder:
             with self.phase("load approved"):
                 self.approve_loads()
             # After the logins: the journal's rows name the demo teachers who entered them.
-            with self.phase("journals"):
-                self.write_journals()
-            # After the journals: a pupil moving to another school takes their finals.
+            # Before the journals, which follow the class memberships the movements end
+            # and open; after them, the pupil who moved takes their finals along.
             with self.phase("movement book"):
                 movement_demo.build(self)
+            with self.phase("journals"):
+                self.write_journals()
+                movement_demo.after_journals(self)
             with self.phase("pages and announcements"):
                 announcements_demo.build(self)
             with self.phase("notifications"):
