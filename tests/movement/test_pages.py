@@ -29,11 +29,11 @@ def test_the_secretaries_enrol_transfer_and_move_a_pupil_to_school_2(client_for,
     class_5b = SchoolClass.objects.get(institution=school(1), grade=5, letter="Б",
                                        academic_year__is_current=True)
     response = client.post(reverse("movement:enrol", args=[school(1).pk]), {
-        "surname": "Новикова", "name": "Дарья", "patronymic": "Олеговна",
+        "surname": "Зверобоева", "name": "Дарья", "patronymic": "Олеговна",
         "birth_date": "2015-02-03", "sex": "f", "to_class": class_5a.pk,
         "on": today().isoformat(), **order("501-у")})
     assert response.status_code == 302, response.context["form"].errors
-    pupil = Pupil.objects.get(person__surname="Новикова", institution=school(1))
+    pupil = Pupil.objects.get(person__surname="Зверобоева", institution=school(1))
     assert pupil.school_class == class_5a and pupil.enrolled_on == today()
     response = client.post(reverse("journal:transfer", args=[class_5a.pk]), {
         "pupil": pupil.pk, "to_class": class_5b.pk, "on": today().isoformat(),
@@ -47,13 +47,13 @@ def test_the_secretaries_enrol_transfer_and_move_a_pupil_to_school_2(client_for,
     assert response.status_code == 302, response.context["form"].errors
     arrival = Arrival.objects.get(person=pupil.person)
     book = client.get(reverse("movement:book", args=[school(1).pk]))
-    assert "Новикова" in book.content.decode()
+    assert "Зверобоева" in book.content.decode()
     # School 1 never sees the arrival; school 2's secretary does, and accepts.
     assert client.get(reverse("movement:arrival", args=[arrival.pk])).status_code == 404
     assert client.get(reverse("movement:arrivals", args=[school(2).pk])).status_code == 403
     other = client_for("school2.secretary")
     listing = other.get(reverse("movement:arrivals", args=[school(2).pk]))
-    assert "Новикова" in listing.content.decode()
+    assert "Зверобоева" in listing.content.decode()
     class_2 = SchoolClass.objects.filter(institution=school(2), grade=5,
                                          academic_year__is_current=True).first()
     response = other.post(reverse("movement:arrival", args=[arrival.pk]), {
