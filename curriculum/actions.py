@@ -1,21 +1,16 @@
 """Named changes to the curriculum and the class lists that also write the audit log."""
 
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from portal.history import ensure_baseline, record_change
-
-from .models import ClassMembership, SubgroupMembership, Tariffication
+from .models import SubgroupMembership, Tariffication
 from .planning import snapshot_of, year_assignments
 
 APPROVED = "curriculum.tariffication_approved"
 NEW_VERSION = "curriculum.tariffication_new_version"
-TRANSFERRED = "curriculum.pupil_transferred"
 
 
 @transaction.atomic
@@ -54,41 +49,6 @@ def start_tariffication_version(academic_year, user):
         version=(latest.version + 1) if latest else 1)
     log(version, NEW_VERSION, user=user, data={"version": version.version})
     return version
-
-
-@transaction.atomic
-def transfer_pupil(pupil, to_class, on, user):
-    """R-CLS-1: the pupil leaves their class the day before ``on`` and is in
-    ``to_class`` from ``on``. The memberships keep the dates; the pupil's card gets a
-    version, so its history shows the move."""
-    if to_class.institution_id != pupil.institution_id:
-        raise ValidationError(_("A pupil can only be transferred within their school."))
-    if to_class.pk == pupil.school_class_id:
-        raise ValidationError(_("The pupil is already in this class."))
-    year = to_class.academic_year
-    if not (year.starts_on <= on <= year.ends_on):
-        raise ValidationError(_("The date must lie within the academic year %(year)s.")
-                              % {"year": year})
-    memberships = ClassMembership.objects.select_for_update().filter(pupil=pupil)
-    if memberships.filter(starts_on__gte=on).exists():
-        raise ValidationError(_("The pupil's class already changes on or after this date; "
-                                "choose a later date."))
-    current = memberships.on(on).first()
-    if current is not None:
-        current.ends_on = on - datetime.timedelta(days=1)
-        current.save(update_fields=["ends_on"])
-    opened = ClassMembership(institution_id=pupil.institution_id, pupil=pupil,
-                             school_class=to_class, starts_on=on)
-    opened.full_clean()
-    opened.save()
-    ensure_baseline(pupil)
-    from_class = pupil.school_class
-    pupil.school_class = to_class
-    pupil.save(update_fields=["school_class"])
-    record_change(pupil, user, TRANSFERRED, data={
-        "from": str(from_class) if from_class else "", "to": str(to_class),
-        "on": on.isoformat()})
-    return opened
 
 
 @transaction.atomic

@@ -517,32 +517,13 @@ STEP_FORMS = {
 }
 
 
-# The class page (R-CLS-1): a transfer, and the pupils of a subgroup.
+# The class page (R-CLS-1): the pupils of a subgroup (a transfer is the movement
+# book's, movement/forms.py).
 
 
 class PupilChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.person.full_name
-
-
-class TransferForm(forms.Form):
-    pupil = PupilChoiceField(queryset=None, label=_("pupil"))
-    to_class = forms.ModelChoiceField(queryset=None, label=_("to the class"))
-    on = date_field(label=_("from the date"))
-
-    def __init__(self, *args, pupils, classes, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["pupil"].queryset = pupils
-        self.fields["to_class"].queryset = classes
-
-    def clean_on(self):
-        from portal.access import today
-
-        on = self.cleaned_data["on"]
-        # Pupil.school_class is the class of today: a transfer is entered once it applies.
-        if on > today():
-            raise ValidationError(_("A transfer is entered on or after its date."))
-        return on
 
 
 class SubgroupAddForm(forms.Form):

@@ -21,7 +21,7 @@ from portal.viewsets import (
 )
 
 from . import views_admin
-from .actions import APPROVED, NEW_VERSION, TRANSFERRED
+from .actions import APPROVED, NEW_VERSION
 from .filters import (
     ClassMembershipFilterSet,
     CurriculumLineFilterSet,
@@ -452,5 +452,3 @@ def register_curriculum_log_actions(actions):
                             _("Tariffication approved"))
     actions.register_action(NEW_VERSION, _("New tariffication version"),
                             _("New tariffication version started"))
-    actions.register_action(TRANSFERRED, _("Transferred to another class"),
-                            _("Transferred to another class"))

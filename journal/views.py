@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -8,7 +9,7 @@ from django.utils.translation import ngettext
 from django_tables2 import RequestConfig
 
 from curriculum import actions
-from curriculum.forms import SubgroupAddForm, SubgroupEndForm, TransferForm
+from curriculum.forms import SubgroupAddForm, SubgroupEndForm
 from curriculum.models import (
     ClassMembership,
     Period,
@@ -18,6 +19,10 @@ from curriculum.models import (
     TeachingAssignment,
 )
 from curriculum.planning import plan_hours_by_class
+from movement import actions as movement_actions
+from movement.forms import TransferForm
+from movement.models import Order, OrderKind
+from movement.rules import WRITE_ORDER
 from portal.access import today
 from records.models import Pupil
 from schedule.models import TimetableEntry
@@ -78,15 +83,14 @@ def class_detail(request, pk):
         .prefetch_related(members)
         .order_by("subject__name", "name")
     )
-    probe = ClassMembership(institution_id=school_class.institution_id,
-                            school_class_id=school_class.pk)
     return render(request, "journal/class_detail.html", {
         "school_class": school_class,
         "table": table,
         "teaching": teaching,
         "subjects": subjects,
         "subgroups": subgroups,
-        "may_transfer": user.has_perm("curriculum.change_classmembership", probe),
+        "may_transfer": user.has_perm(WRITE_ORDER,
+                                      Order(institution_id=school_class.institution_id)),
         # The graduating classes' exams and certificates (attestation, above this app:
         # asked by the permission's name).
         "may_read_attestation": school_class.grade in (9, 11) and user.has_perm(
@@ -102,12 +106,11 @@ def class_detail(request, pk):
 
 @login_required
 def transfer(request, pk):
-    """R-CLS-1: a pupil of this class moves to another class of the school on a date."""
+    """R-CLS-1, R-MOV-1: a pupil of this class moves to another class of the school on a
+    date, under the school's order, written into the movement book."""
     user = request.user
     school_class = visible_class(user, pk)
-    probe = ClassMembership(institution_id=school_class.institution_id,
-                            school_class_id=school_class.pk)
-    if not user.has_perm("curriculum.change_classmembership", probe):
+    if not user.has_perm(WRITE_ORDER, Order(institution_id=school_class.institution_id)):
         raise PermissionDenied
     pupils = (Pupil.objects.visible_to(user).of_class(school_class).current()
               .select_related("person"))
@@ -117,10 +120,15 @@ def transfer(request, pk):
                .exclude(pk=school_class.pk).order_by("grade", "letter"))
     form = TransferForm(request.POST or None, pupils=pupils, classes=classes)
     if request.method == "POST" and form.is_valid():
-        pupil = form.cleaned_data["pupil"]
-        to_class = form.cleaned_data["to_class"]
+        data = form.cleaned_data
+        pupil, to_class = data["pupil"], data["to_class"]
         try:
-            actions.transfer_pupil(pupil, to_class, form.cleaned_data["on"], user)
+            with transaction.atomic():
+                order = movement_actions.order_for(
+                    school_class.institution, data["order_number"], data["order_date"],
+                    OrderKind.MOVEMENT, user)
+                movement_actions.transfer(pupil, to_class, data["on"], order, user,
+                                          reason=data["reason"])
         except ValidationError as error:
             form.add_error(None, error)
         else:

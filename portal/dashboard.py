@@ -30,6 +30,7 @@ from journal import overview
 from journal.grid import grid_url
 from journal.models import Attendance, AttendanceKind
 from journal.rules import RECORD_ABSENCE, VIEW_JOURNAL
+from movement.rules import VIEW_BOOK
 from records.models import Institution, Pupil
 from schedule.models import Lesson
 
@@ -252,7 +253,9 @@ def work_lists(user, context):
             "classes": [(c, c.without, reverse("records_issue_credentials", args=[c.pk]))
                         for c in classes],
             "links": [(_("Pupils"), reverse("records_pupil:index")),
-                      (_("Import pupils"), reverse("records_import"))]})
+                      (_("Import pupils"), reverse("records_import")),
+                      *([(_("Movement book"), reverse("movement:start"))]
+                        if user.has_perm(VIEW_BOOK) else [])]})
     return lists
 
 

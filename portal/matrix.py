@@ -36,6 +36,11 @@ PERMISSION_LABELS = {
     "journal.fill_journal": _("fill in the journal"),
     "journal.record_absence": _("record the absent pupils of a class"),
     "journal.review_journals": _("review the journals"),
+    # Issue 14: the movement book.
+    "movement.view_book": _("view the movement book of the school"),
+    "movement.write_order": _("write the orders of the movement book"),
+    "movement.view_report": _("view the movement report (counts by kind)"),
+    "movement.accept_arrival": _("accept or decline pupils arriving from another school"),
     "portfolio.approve_public": _("approve making a child's portfolio item public"),
     "portfolio.keep_portfolio": _("keep the portfolio"),
     "records.issue_credentials": _("issue logins"),

@@ -37,6 +37,8 @@ urlpatterns = [
     path("", include("documents.urls")),
     path("", include("attestation.urls")),
     path("", include("links.urls")),
+    # Issue 14: the movement book.
+    path("", include("movement.urls")),
     # Wagtail's documents, through Wagtail's view only (its names and routes), with the
     # headers of every served file (portal/uploads.py).
     path("documents/<id:document_id>/<path:document_filename>",

@@ -89,10 +89,34 @@ class StaffFactory(factory.django.DjangoModelFactory):
 class PupilFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Pupil
+        skip_postgeneration_save = True
 
     institution = factory.SubFactory(InstitutionFactory)
     person = factory.SubFactory(PersonFactory, birth_date=datetime.date(2015, 5, 1))
     school_class = None
+
+    @factory.post_generation
+    def enrolment(obj, create, extracted, **kwargs):
+        """Every pupil's first movement is their enrolment (R-MOV-2): a pupil made here
+        is enrolled in the book on ``enrolled_on``, or on the first day of their class's
+        year. ``PupilFactory(enrolment=False)`` makes a record with no book."""
+        if not create or extracted is False:
+            return
+        from movement.models import Movement, MovementKind, Order, OrderKind
+
+        if obj.enrolled_on is None:
+            obj.enrolled_on = (obj.school_class.academic_year.starts_on
+                               if obj.school_class_id else datetime.date(2020, 9, 1))
+            Pupil.objects.filter(pk=obj.pk).update(enrolled_on=obj.enrolled_on)
+        on = obj.enrolled_on
+        order = Order.objects.filter(institution_id=obj.institution_id, year=on.year,
+                                     number="1-у").first()
+        if order is None:
+            order = Order(institution_id=obj.institution_id, number="1-у", date=on,
+                          kind=OrderKind.ENROLMENT)
+            order.save()
+        Movement(institution_id=obj.institution_id, pupil=obj, kind=MovementKind.ENROLMENT,
+                 date=on, order=order, to_class=obj.school_class).save()
 
 
 class ParentFactory(factory.django.DjangoModelFactory):

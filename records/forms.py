@@ -99,8 +99,7 @@ class PupilForm(PersonRecordForm):
     """R-PPL-4: who changes the card as a whole also keeps the pupil list; a class teacher
     edits the pupil details of their class and sees the list fields locked."""
 
-    list_fields = ["institution", *PERSON_FIELDS, "school_class", "personal_file_number",
-                   "enrolled_on", "left_on"]
+    list_fields = ["institution", *PERSON_FIELDS, "personal_file_number"]
 
     def lock_fields(self):
         if self.for_user is not None and self.instance.pk and not self.may_change_list():
@@ -133,6 +132,11 @@ class ImportForm(forms.Form):
     institution = forms.ModelChoiceField(queryset=Institution.objects.none(),
                                          label=_("School"))
     file = TableFileField(label=_("File (.xlsx or .csv)"))
+    # The pupils the file enrols enter the movement book by this order (R-MOV-2).
+    order_number = forms.CharField(label=_("enrolment order number"), max_length=30)
+    order_date = forms.DateField(label=_("enrolment order date"),
+                                 widget=forms.DateInput(attrs={"type": "date"},
+                                                        format="%Y-%m-%d"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

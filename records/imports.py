@@ -5,6 +5,11 @@ written; a file with any bad row changes nothing and is reported row by row. Imp
 the same file twice creates nothing new: a pupil is found again by name and birth date,
 a parent by name among the pupil's parents. Only the minimum fields of R-PPL-6 are
 imported, so no consent is needed for them.
+
+A pupil not yet enrolled is enrolled into their class by the import's order (its number
+and date are asked with the file) and so enters the movement book (R-MOV-2); a pupil
+the book already has in another class is an error of the row: a transfer is an order
+of its own, on the class page.
 """
 
 import datetime
@@ -15,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from curriculum.models import SchoolClass
+from movement import actions as movement_actions
+from movement.models import Movement, MovementKind, OrderKind
 from portal import tabular
 from portal.history import ensure_baseline, record_change
 from portal.tabular import ImportFileError, decode_csv  # noqa: F401 (schedule.imports)
@@ -92,6 +99,7 @@ class Row:
     file_number: str
     parents: list = field(default_factory=list)
     pupil: Pupil | None = None  # the existing record this row updates
+    enrol: bool = True  # the row enrols the pupil by the import's order
 
     @property
     def key(self):
@@ -150,6 +158,8 @@ def build_plan(content, filename, institution):
         (p.person.search_name, p.person.birth_date): p
         for p in Pupil.objects.of_institution(institution).select_related("person")
     }
+    enrolled = set(Movement.objects.filter(institution=institution).effective().filter(
+        kind=MovementKind.ENROLMENT).values_list("pupil_id", flat=True))
     rows, errors, seen = [], [], {}
     width = len(expected)
     for line, cells in enumerate(table[1:], start=2):
@@ -203,14 +213,24 @@ def build_plan(content, filename, institution):
             continue
         seen[row.key] = line
         row.pupil = existing.get(row.key)
+        if row.pupil is not None and row.pupil.pk in enrolled and row.pupil.left_on is None \
+                and row.pupil.school_class_id != row.school_class.pk:
+            errors.append((line, _("the pupil is in class %(current)s: a transfer to "
+                                   "another class is made by an order on the class page")
+                           % {"current": row.pupil.school_class}))
+            continue
+        row.enrol = row.pupil is None or row.pupil.pk not in enrolled or \
+            row.pupil.left_on is not None
         rows.append(row)
     return Plan(rows, errors)
 
 
 @transaction.atomic
-def apply_plan(plan, institution, user):
-    """Writes a plan without errors, all or nothing."""
+def apply_plan(plan, institution, user, order_number, order_date):
+    """Writes a plan without errors, all or nothing; the pupils it enrols are enrolled
+    on ``order_date`` by the school's enrolment order No. ``order_number``."""
     assert not plan.errors
+    order = None
     for row in plan.rows:
         pupil = row.pupil
         if pupil is None:
@@ -222,7 +242,6 @@ def apply_plan(plan, institution, user):
         else:
             action = "wagtail.edit"
         values = {
-            "school_class": row.school_class,
             "residence_address": row.address or pupil.residence_address,
             "home_phone": row.phone or pupil.home_phone,
             "personal_file_number": row.file_number or pupil.personal_file_number,
@@ -236,6 +255,11 @@ def apply_plan(plan, institution, user):
             pupil.full_clean()
             pupil.save()
             record_change(pupil, user, action)
+        if row.enrol:
+            if order is None:
+                order = movement_actions.order_for(institution, order_number, order_date,
+                                                   OrderKind.ENROLMENT, user)
+            movement_actions.enrol(pupil, row.school_class, order_date, order, user)
         for item in row.parents:
             # The same parent on two rows (siblings) is one record: found among the
             # pupil's parents by name, or in the school by name and phone.

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from curriculum.models import ClassMembership, TeachingAssignment
 from journal.diary import family_glance
-from portal.access import REGISTRY, access, may_read, today
+from portal.access import REGISTRY, access, may_read, readable_fields, today
 from portal.uploads import file_response, private_file_fields
 
 from .models import Parent, Pupil
@@ -77,11 +77,24 @@ def pupil_detail(request, pk):
         "birth_date": (pupil.person.birth_date
                        if may_read(user, Pupil, "person__birth_date", pupil) else None),
         "class_history": classes,
+        **movement_history(user, pupil),
         "teachers": teachers,
         "parents": pupil_parents(user, pupil),
         "can_edit": user.has_perm("records.change_pupil", pupil)
         and user.has_perm("wagtailadmin.access_admin"),
     })
+
+
+def movement_history(user, pupil):
+    """R-PPL-2: the pupil's movements from the book, oldest first, for those who read
+    it; a reader of limited fields (the department) sees the kinds and dates only."""
+    from movement.models import Movement
+
+    rows = (Movement.objects.visible_to(user).filter(pupil=pupil)
+            .select_related("order", "from_class", "to_class", "destination_institution")
+            .order_by("date", "pk"))
+    return {"movements": rows,
+            "movements_limited": readable_fields(user, Movement) is not None}
 
 
 def pupil_parents(user, pupil):

@@ -1,9 +1,10 @@
 """Admin views of records beyond Wagtail's generic ones."""
 
 import base64
+import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -102,7 +103,7 @@ def import_pupils(request):
     context = {"headers": imports.headers()}
     if request.method == "POST" and "apply" in request.POST:
         stored = request.session.get(IMPORT_SESSION_KEY)
-        if not stored:
+        if not stored or "order_number" not in stored:
             messages.error(request, _("Upload the file again: the preview has expired."))
             return redirect("records_import")
         institution = get_object_or_404(
@@ -113,7 +114,12 @@ def import_pupils(request):
         if plan.errors:
             context.update(form=ImportForm(user=request.user), plan=plan)
             return TemplateResponse(request, "records/import.html", context)
-        imports.apply_plan(plan, institution, request.user)
+        try:
+            imports.apply_plan(plan, institution, request.user, stored["order_number"],
+                               datetime.date.fromisoformat(stored["order_date"]))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("records_import")
         del request.session[IMPORT_SESSION_KEY]
         messages.success(request, _("Imported: %(created)s new pupils, %(updated)s updated.")
                          % {"created": plan.created, "updated": plan.updated})
@@ -132,6 +138,8 @@ def import_pupils(request):
                 request.session[IMPORT_SESSION_KEY] = {
                     "institution": institution.pk, "filename": upload.name,
                     "content": base64.b64encode(content).decode("ascii"),
+                    "order_number": form.cleaned_data["order_number"].strip(),
+                    "order_date": form.cleaned_data["order_date"].isoformat(),
                 }
                 context["plan"] = plan
     else:

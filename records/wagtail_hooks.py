@@ -193,8 +193,9 @@ class PupilViewSet(PersonRecordViewSet):
     filterset_class = PupilFilterSet
     tabs = [
         (_("Main"), [FieldPanel("institution"), *PERSON_PANELS,
-                     *fields("school_class", "personal_file_number", "enrolled_on",
-                             "left_on")]),
+                     # The class and the dates are the movement book's (R-MOV-1):
+                     # written by its orders only, shown on the pupil's card.
+                     *fields("personal_file_number")]),
         (_("Documents"), [
             *fields("citizenship"),
             MultiFieldPanel([FieldRowPanel(fields(

@@ -42,6 +42,7 @@ from journal.models import (
     Task,
 )
 from links import demo as links_demo
+from movement import demo as movement_demo
 from notifications import demo as notifications_demo
 from notifications.models import Notification, Preference, PushSubscription
 from portal import search
@@ -214,8 +215,13 @@ class CityBuilder:
             with self.phase("load approved"):
                 self.approve_loads()
             # After the logins: the journal's rows name the demo teachers who entered them.
+            # Before the journals, which follow the class memberships the movements end
+            # and open; after them, the pupil who moved takes their finals along.
+            with self.phase("movement book"):
+                movement_demo.build(self)
             with self.phase("journals"):
                 self.write_journals()
+                movement_demo.after_journals(self)
             with self.phase("pages and announcements"):
                 announcements_demo.build(self)
             with self.phase("notifications"):
@@ -634,6 +640,8 @@ class CityBuilder:
                            (Role.MEDIC, "medic"), (Role.PSYCHOLOGIST, "psychologist")]:
             self.login(f"school1.{name}", self.staff_with_role(school1, role).person)
         self.login("school2.admin", self.staff_with_role(school2, Role.ADMIN).person)
+        # School 2's secretary accepts the pupil who moves from school 1 (movement/demo.py).
+        self.login("school2.secretary", self.staff_with_role(school2, Role.SECRETARY).person)
 
         # school1.teacher: the mathematics specialist, teaching several classes.
         self.login("school1.teacher", school1["specialists"]["Математика (5–6)"][0].person)
@@ -714,6 +722,7 @@ DEMO_ACCOUNTS = [
     ("school1.parent", "parent of two pupils of school 1, one in 5А"),
     ("school1.pupil", "pupil of 5А, child of school1.parent"),
     ("school2.admin", "school 2 administrator"),
+    ("school2.secretary", "school 2 secretary (accepts pupils arriving from school 1)"),
     ("school2.teacher", "school 2 subject teacher"),
     ("school2.parent", "parent of two pupils of school 2"),
     ("school2.pupil", "pupil of school 2, child of school2.parent"),
@@ -743,6 +752,7 @@ def reset():
     # rather than collected through the lessons they hang on.
     documents_demo.reset()
     links_demo.reset()
+    movement_demo.reset()
     HomeworkFile.objects.all().delete()  # one by one: each takes its stored file along
     delete_all([*demo_journal.SCHOOL_MODELS, Lesson.co_teachers.through, Lesson])
     for model in (*demo_journal.SCHOOL_MODELS, *schedule_demo.SCHOOL_MODELS):

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "courses",
     "documents",
     "attestation",
+    "movement",
     "links",
     "notifications",
     "django_tasks_db",

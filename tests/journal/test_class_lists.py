@@ -8,14 +8,19 @@ import pytest
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from curriculum.actions import TRANSFERRED
 from curriculum.factories import TeachingAssignmentFactory
 from curriculum.models import ClassMembership, SchoolClass, Subgroup, SubgroupMembership
+from movement.actions import TRANSFERRED
+from movement.models import Movement, MovementKind
 from portal.access import today
 from records.factories import StaffFactory
 from records.models import Pupil
 
 pytestmark = pytest.mark.django_db
+
+
+def order(number, on):
+    return {"order_number": number, "order_date": on.isoformat()}
 
 
 def class_5a():
@@ -81,8 +86,12 @@ def test_the_secretary_transfers_a_pupil_and_the_history_stays(client_for, engli
     on = today()
     client = client_for("school1.secretary")
     response = client.post(reverse("journal:transfer", args=[school_class.pk]), {
-        "pupil": pupil.pk, "to_class": target.pk, "on": on.isoformat()})
+        "pupil": pupil.pk, "to_class": target.pk, "on": on.isoformat(),
+        **order("77-д", on)})
     assert response.status_code == 302, response.content.decode()
+    movement = Movement.objects.get(pupil=pupil, kind=MovementKind.TRANSFER)
+    assert (movement.from_class, movement.to_class, movement.date) == (school_class, target, on)
+    assert movement.order.number == "77-д" and movement.order.date == on
     pupil.refresh_from_db()
     assert pupil.school_class == target
     memberships = list(ClassMembership.objects.filter(pupil=pupil).order_by("starts_on"))
@@ -104,12 +113,12 @@ def test_a_transfer_into_the_future_or_back_before_the_last_one_is_refused(clien
     client = client_for("school1.secretary")
     future = today() + datetime.timedelta(days=3)
     response = client.post(url, {"pupil": pupil.pk, "to_class": other_class(school_class).pk,
-                                 "on": future.isoformat()})
+                                 "on": future.isoformat(), **order("78-д", today())})
     assert response.status_code == 200
     assert "on or after its date" in response.content.decode()
     first = ClassMembership.objects.filter(pupil=pupil).order_by("starts_on").first()
     response = client.post(url, {"pupil": pupil.pk, "to_class": other_class(school_class).pk,
-                                 "on": first.starts_on.isoformat()})
+                                 "on": first.starts_on.isoformat(), **order("79-д", today())})
     assert response.status_code == 200
     pupil.refresh_from_db()
     assert pupil.school_class == school_class
@@ -121,7 +130,7 @@ def test_a_pupil_of_another_school_or_class_cannot_be_picked(client_for):
     response = client_for("school1.secretary").post(
         reverse("journal:transfer", args=[school_class.pk]),
         {"pupil": stranger.pk, "to_class": other_class(school_class).pk,
-         "on": today().isoformat()})
+         "on": today().isoformat(), **order("80-д", today())})
     assert response.status_code == 200
     stranger.refresh_from_db()
     assert stranger.school_class.institution != school_class.institution

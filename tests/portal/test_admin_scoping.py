@@ -39,7 +39,8 @@ def test_the_secretary_adds_a_pupil_with_the_person(client_for):
     response = client.post(reverse("records_pupil:add"), pupil_form(school_class))
     assert response.status_code == 302, response.context["form"].errors
     pupil = Pupil.objects.get(person__surname="Ласточкина")
-    assert pupil.school_class == school_class
+    # The class is the movement book's: the record waits for its enrolment order.
+    assert pupil.school_class is None
     assert pupil.person.search_name == "ласточкина алиса игоревна"
 
 
@@ -57,7 +58,7 @@ def test_choices_offer_only_visible_rows(client_for):
     client = client_for("school1.secretary")
     form = client.get(reverse("records_pupil:add")).context["form"]
     assert set(form.fields["institution"].queryset) == {school(1)}
-    assert {c.institution_id for c in form.fields["school_class"].queryset} == {school(1).pk}
+    assert "school_class" not in form.fields  # written by the movement book only
 
 
 def test_a_school_admin_cannot_grant_a_department_role(client_for):
@@ -104,7 +105,9 @@ def test_the_csv_export_holds_only_the_users_school(client_for):
     response = client.get(reverse("records_pupil:index"), {"export": "csv"})
     assert response.status_code == 200
     body = b"".join(response.streaming_content).decode("utf-8")
-    other = Pupil.objects.filter(institution=school(2)).select_related("person")
+    # Not the pupil who moved from school 1 to school 2: school 1 keeps their record.
+    other = (Pupil.objects.filter(institution=school(2))
+             .exclude(person__pupil_records__institution=school(1)).select_related("person"))
     assert not any(p.person.full_name in body for p in other)
     own = Pupil.objects.filter(institution=school(1)).select_related("person").first()
     assert own.person.full_name in body

@@ -226,7 +226,8 @@ class World:
         return {
             "journal:class": ([cls.pk], None, {}),
             "journal:transfer": ([cls.pk], {"pupil": pupil.pk, "to_class": self.other_class.pk,
-                                            "on": self.day()}, {}),
+                                            "on": self.day(), "order_number": "1-д",
+                                            "order_date": self.day(), "reason": ""}, {}),
             "journal:class_attendance": ([cls.pk], {
                 "day_absence": "1", "pupil": pupil.pk, "day": self.day(), "kind": "absent",
                 "excuse": "1", "pupils": pupil.pk, "first_day": self.day(),

@@ -1,6 +1,6 @@
 """The layering of the apps (docs/architecture.md, "Layers"): records ← curriculum ←
-schedule ← courses ← journal. An app's models, and every module they import, import only apps
-below them (the portal's core counts as the lowest layer); elsewhere in an app, an
+schedule ← courses ← journal ← movement. An app's models, and every module they import,
+import only apps below them (the portal's core counts as the lowest layer); elsewhere in an app, an
 import of a higher app is allowed only where it is listed below, with its reason.
 
 The tests read the source (ast), so they need no database and see lazy imports inside
@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # Lowest first. ``portal`` here is its core (access, uploads, ...), which the models of
 # every app import; the portal's pages, demo city and URLs stand above everything and
 # are not layered.
-LAYERS = ["portal", "records", "curriculum", "schedule", "courses", "journal", "attestation"]
+LAYERS = ["portal", "records", "curriculum", "schedule", "courses", "journal", "movement",
+          "attestation"]
 LEVEL = {app: level for level, app in enumerate(LAYERS)}
 DOMAIN_APPS = LAYERS[1:]
 
@@ -38,6 +39,24 @@ ALLOWED_UPWARD = {
         "the family's start page and a pupil's own page show the child's day from the diary",
     ("records.views_admin", "curriculum.models"):
         "the credentials sheet is chosen by class",
+    # The movement book (R-MOV-1, R-MOV-2) is the only writer of a pupil's class and
+    # dates: the tools of the lower apps that enrol or move a pupil go through it.
+    ("records.imports", "movement.actions"):
+        "an imported pupil is enrolled by the import's order, into the book",
+    ("records.imports", "movement.models"):
+        "the import's enrolment order is of the enrolment kind",
+    ("records.factories", "movement.models"):
+        "a test's pupil in a class is enrolled in the book, as every pupil is",
+    ("records.views", "movement.models"):
+        "a pupil's card shows the pupil's movement history from the book (R-PPL-2)",
+    ("journal.views", "movement.actions"):
+        "the class page's transfer is a movement with its order",
+    ("journal.views", "movement.forms"):
+        "the class page's transfer form asks for the order",
+    ("journal.views", "movement.models"):
+        "the class page's transfer writes an order of the movement kind",
+    ("journal.views", "movement.rules"):
+        "who may transfer is who may write the school's orders",
 }
 
 

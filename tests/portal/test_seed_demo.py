@@ -28,10 +28,14 @@ def snapshot():
 
 
 def test_the_small_city_has_the_promised_shape():
+    from movement.models import Arrival
+
     assert Institution.objects.count() == 2
     for institution in Institution.objects.all():
         assert SchoolClass.objects.filter(institution=institution).count() == 10
-        assert Pupil.objects.filter(institution=institution).count() == 250
+        # 25 a class, and the pupil school 2 accepted from school 1 (movement/demo.py).
+        arrived = Arrival.objects.filter(institution=institution, pupil__isnull=False).count()
+        assert Pupil.objects.filter(institution=institution).count() == 250 + arrived
         assert Staff.objects.filter(institution=institution).count() >= 20
     assert Parent.objects.count() > Pupil.objects.count()
     assert TeachingAssignment.objects.exists()

@@ -200,7 +200,8 @@ def import_views():
     plan = ThematicPlan.objects.filter(institution=school1()).first()
     return {
         "pupils": (PupilImportForm, "school1.secretary", reverse("records_import"),
-                   {"institution": school1().pk}),
+                   {"institution": school1().pk, "order_number": "1-у",
+                    "order_date": "2026-09-01"}),
         "topics": (TopicImportForm, "school1.deputy",
                    reverse("schedule_thematicplan_import", args=[plan.pk]), {}),
         "timetable": (TimetableImportForm, "school1.deputy", reverse("schedule_import"), {}),

@@ -35,7 +35,8 @@ def test_without_consent_the_form_locks_personal_fields_and_says_why(client_for)
     assert form.fields["passport_number"].disabled
     assert "согласи" in str(form.fields["passport_number"].help_text)
     assert not form.fields["home_phone"].disabled  # minimum field (R-PPL-6)
-    assert not form.fields["school_class"].disabled
+    # The class and the dates are the movement book's: no form edits them (R-MOV-1).
+    assert "school_class" not in form.fields
 
 
 def test_a_locked_field_keeps_nothing_even_if_posted(client_for):

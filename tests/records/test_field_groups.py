@@ -107,9 +107,11 @@ def test_the_class_teacher_edits_pupil_details_but_not_the_pupil_list(client_for
     pupil = led_pupil(demo_user)
     url = reverse("records_pupil:edit", args=[pupil.pk])
     form = client.get(url).context["form"]
-    for name in ("school_class", "personal_file_number", "surname", "enrolled_on"):
+    for name in ("personal_file_number", "surname"):
         assert form.fields[name].disabled, name
-    assert "секретар" in str(form.fields["school_class"].help_text)
+    assert "секретар" in str(form.fields["personal_file_number"].help_text)
+    # The class and the dates are the movement book's, written by its orders only.
+    assert not {"school_class", "enrolled_on", "left_on"} & set(form.fields)
     assert not form.fields["extra_contacts"].disabled
     data = form_data(form, extra_contacts="Бабушка: +7 914 000-00-00",
                      school_class="", personal_file_number="ПОДМЕНА", surname="Подменный")
@@ -128,11 +130,15 @@ def test_the_secretary_edits_the_pupil_list(client_for, demo_user):
     pupil = led_pupil(demo_user)
     url = reverse("records_pupil:edit", args=[pupil.pk])
     form = client.get(url).context["form"]
-    assert not form.fields["school_class"].disabled
-    response = client.post(url, form_data(form, personal_file_number="Л-77"))
+    assert not form.fields["personal_file_number"].disabled
+    assert "school_class" not in form.fields
+    before = pupil.school_class_id
+    response = client.post(url, form_data(form, personal_file_number="Л-77",
+                                          school_class=""))
     assert response.status_code == 302
     pupil.refresh_from_db()
     assert pupil.personal_file_number == "Л-77"
+    assert pupil.school_class_id == before
 
 
 def test_a_class_teacher_edits_only_their_own_class(client_for, demo_user):

@@ -45,7 +45,9 @@ def csv_cp1251(data_rows):
 
 
 def upload(client, file):
-    return client.post(reverse("records_import"), {"institution": school1().pk, "file": file})
+    return client.post(reverse("records_import"), {
+        "institution": school1().pk, "file": file, "order_number": "12-у",
+        "order_date": "2026-09-01"})
 
 
 def test_a_file_with_one_bad_row_changes_nothing_and_names_the_row(client_for):
