@@ -36,6 +36,8 @@ urlpatterns = [
     path("search/", search_views.results, name="search"),
     path("", include("documents.urls")),
     path("", include("links.urls")),
+    # Issue 14: personal data requests (R-PD-4, R-PD-5).
+    path("", include("subject_requests.urls")),
     # Wagtail's documents, through Wagtail's view only (its names and routes), with the
     # headers of every served file (portal/uploads.py).
     path("documents/<id:document_id>/<path:document_filename>",

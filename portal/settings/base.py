@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "documents",
     "links",
     "notifications",
+    "subject_requests",
     "django_tasks_db",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
