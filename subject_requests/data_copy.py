@@ -101,8 +101,9 @@ def build(request):
                   if isinstance(f, models.ForeignKey) and f.name != "pupil"]):
             records.append({"key": key, "title": str(model._meta.verbose_name),
                             "fields": _fields(row, skip={"pupil"}), "withheld": []})
-    consents = [{"given_on": c.given_on, "given_by": c.given_by, "scope": c.scope,
-                 "withdrawn_on": c.withdrawn_on}
+    # Who signed a minor's consent is their parent: the copy says when it was given and
+    # withdrawn and to what, not by whom.
+    consents = [{"given_on": c.given_on, "scope": c.scope, "withdrawn_on": c.withdrawn_on}
                 for c in Consent.objects.filter(**scope).order_by("given_on", "pk")]
     return {
         "request": {"id": request.pk, "kind": request.get_kind_display(),
