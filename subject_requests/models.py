@@ -38,7 +38,7 @@ WITH_COPY = frozenset({RequestKind.ACCESS, RequestKind.COPY})
 
 class RequestState(models.TextChoices):
     RECEIVED = "received", _("received")
-    IN_PROGRESS = "in_progress", _("in progress")
+    IN_PROGRESS = "in_progress", _("being handled")
     ANSWERED = "answered", _("answered")
     REFUSED = "refused", _("refused")
 
