@@ -8,6 +8,7 @@ nothing of either parent's contacts, nothing of A's teachers. The father cannot 
 request for B, who is not his child.
 """
 
+import io
 import json
 
 import pytest
@@ -66,12 +67,12 @@ def answered_copy(client_for, family, user, school1, filer="school1.parent"):
     pdf = client.get(reverse("subject_requests:copy_pdf", args=[row.pk]))
     assert data.status_code == pdf.status_code == 200
     text = "\n".join(page.extract_text() for page in PdfReader(
-        __import__("io").BytesIO(pdf.content)).pages)
+        io.BytesIO(pdf.content)).pages)
     return row, data.content.decode(), json.loads(data.content), text
 
 
 def forbidden(family):
-    a, b, teacher = family["a"], family["b"], family["teacher"]
+    b, teacher = family["b"], family["teacher"]
     return [
         b.person.full_name, B_OWN, b.person.birth_date.isoformat(),
         b.person.birth_date.strftime("%d.%m.%Y"),
