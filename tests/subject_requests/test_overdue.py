@@ -58,14 +58,14 @@ def test_the_command_enqueues_for_the_worker(overdue):
 
 def test_the_secretarys_dashboard_lists_the_overdue_requests(client_for, overdue):
     lists = client_for("school1.secretary").get("/dashboard/").context["work_lists"]
-    item = next(w for w in lists if w["title"] == "Personal data requests")
+    item = next(w for w in lists if w["title"] == "Запросы по персональным данным")
     assert item["count"] == 1
     assert (item["links"][1][1]) == reverse("subject_requests:register") + "?overdue=on"
 
 
 def test_school_2s_administrator_counts_no_overdue_request_of_school_1(client_for, overdue):
     lists = client_for("school2.admin").get("/dashboard/").context["work_lists"]
-    assert next(w for w in lists if w["title"] == "Personal data requests")["count"] == 0
+    assert next(w for w in lists if w["title"] == "Запросы по персональным данным")["count"] == 0
 
 
 @pytest.mark.parametrize("username", ["school1.parent", "school1.pupil", "school1.teacher"])
