@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 from wagtail.log_actions import log
+from wagtail.models import ModelLogEntry
 
 from portal.access import access, today
 from portal.pdf import render_pdf
@@ -83,9 +84,13 @@ def detail(request, pk):
     keeps = user.has_perm(ANSWER.name, row)
     may_copy = not limited and row.has_copy and (
         keeps or row.state == RequestState.ANSWERED)
+    # The request's history (R-PD-2) for those who keep the register.
+    history = (ModelLogEntry.objects.for_instance(row).select_related("user__person")
+               .order_by("timestamp", "pk") if keeps else [])
     return render(request, "subject_requests/detail.html", {
         "row": row, "limited": limited, "keeps": keeps, "may_copy": may_copy,
         "answer_form": AnswerForm(row) if keeps and row.is_open else None,
+        "history": history,
     })
 
 

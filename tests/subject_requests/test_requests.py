@@ -217,6 +217,26 @@ def test_the_department_reads_overdue_requests_only_and_limited(client_for, over
     assert client.get(url("request", other)).status_code == 404
 
 
+def test_my_requests_cost_the_same_queries_with_many_more(
+        client_for, school1, django_assert_max_num_queries, user):
+    client = client_for("school1.pupil")
+    client.get(url("mine"))
+    SubjectRequestFactory.create_batch(30, institution=school1,
+                                       subject=user("school1.pupil").person)
+    with django_assert_max_num_queries(10):
+        response = client.get(url("mine"))
+    assert len(response.context["page"].object_list) >= 31
+
+
+def test_the_keeper_reads_the_history_the_filer_does_not(client_for, school1):
+    answered = SubjectRequest.objects.get(institution=school1, state=RequestState.ANSWERED)
+    keeper = client_for("school1.secretary").get(url("request", answered))
+    assert len(keeper.context["history"]) == 3
+    assert "data-history" in keeper.content.decode()
+    filer = client_for(answered.filed_by.username).get(url("request", answered))
+    assert "data-history" not in filer.content.decode()
+
+
 def test_the_filer_reads_their_request_and_its_answer(client_for, school1):
     answered = SubjectRequest.objects.get(institution=school1, state=RequestState.ANSWERED)
     client = client_for(answered.filed_by.username)
