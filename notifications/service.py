@@ -26,6 +26,7 @@ class Kind(models.TextChoices):
     HOMEWORK = "homework", _("Homework")
     FORUM = "forum", _("Forum replies")
     MAIL = "mail", _("Mail")
+    DATA_REQUEST = "data_request", _("Personal data requests")
 
 
 # Delivery tasks take the ids of this many notifications each: a school-wide

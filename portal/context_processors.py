@@ -36,6 +36,9 @@ def navigation(request):
     # The journal: its teachers, class teachers and the school's leadership (R-JRN-5).
     if user.has_perm("journal.view_journal"):
         items.append({"url": reverse("journal:index"), "label": _("Journal")})
+    # Personal data requests (R-PD-4): anyone the school knows asks about their data.
+    if context.person_id is not None:
+        items.append({"url": reverse("subject_requests:mine"), "label": _("Data requests")})
     if works_in_admin:
         items.append({"url": reverse("wagtailadmin_home"), "label": _("Administration")})
     # Pages link a pupil's diary only for those who may open it.

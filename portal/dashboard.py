@@ -33,8 +33,10 @@ from journal.rules import RECORD_ABSENCE, VIEW_JOURNAL
 from movement.rules import VIEW_BOOK
 from records.models import Institution, Pupil
 from schedule.models import Lesson
+from subject_requests.models import SubjectRequest
+from subject_requests.rules import KEEPERS as REQUEST_KEEPERS
 
-from .access import Role, access
+from .access import Role, access, today
 
 # How far back the department's table looks at how fully the journals are kept.
 FILL_DAYS = 28
@@ -256,6 +258,17 @@ def work_lists(user, context):
                       (_("Import pupils"), reverse("records_import")),
                       *([(_("Movement book"), reverse("movement:start"))]
                         if user.has_perm(VIEW_BOOK) else [])]})
+    keeps_requests = school_ids_with(context, REQUEST_KEEPERS)
+    if keeps_requests:
+        # The personal data requests past their deadline (R-PD-4): one query.
+        register = reverse("subject_requests:register")
+        lists.append({
+            "title": _("Personal data requests"),
+            "count": SubjectRequest.objects.filter(institution__in=keeps_requests)
+            .overdue(today()).count(),
+            "text": _("overdue requests"),
+            "links": [(_("Register of requests"), register),
+                      (_("Overdue requests"), f"{register}?overdue=on")]})
     return lists
 
 

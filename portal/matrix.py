@@ -45,6 +45,9 @@ PERMISSION_LABELS = {
     "portfolio.keep_portfolio": _("keep the portfolio"),
     "records.issue_credentials": _("issue logins"),
     "records.suspend_access": _("suspend and restore the login"),
+    # Issue 14: personal data requests.
+    "subject_requests.view_register": _("read the register of personal data requests"),
+    "subject_requests.answer_subjectrequest": _("take and answer personal data requests"),
 }
 
 

@@ -39,6 +39,8 @@ urlpatterns = [
     path("", include("links.urls")),
     # Issue 14: the movement book.
     path("", include("movement.urls")),
+    # Issue 14: personal data requests (R-PD-4, R-PD-5).
+    path("", include("subject_requests.urls")),
     # Wagtail's documents, through Wagtail's view only (its names and routes), with the
     # headers of every served file (portal/uploads.py).
     path("documents/<id:document_id>/<path:document_filename>",

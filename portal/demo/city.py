@@ -71,6 +71,7 @@ from records.models import (
 )
 from schedule import demo as schedule_demo
 from schedule.models import Lesson
+from subject_requests import demo as subject_requests_demo
 
 from .details import Details
 from .loading import analyze, delete_all, drop_foreign_keys, restore_foreign_keys
@@ -235,6 +236,8 @@ class CityBuilder:
                 links_demo.build(self)
             with self.phase("final attestation"):
                 attestation_demo.build(self)
+            with self.phase("personal data requests"):
+                subject_requests_demo.build(self)
             with self.phase("foreign keys"):
                 restore_foreign_keys(dropped)
             # Rows written in bulk were indexed by no signal: the search index, last.
@@ -737,6 +740,8 @@ def reset():
     # The pages first: a school's page protects its institution.
     announcements_demo.reset()
     attestation_demo.reset()
+    # The requests protect their people and schools.
+    subject_requests_demo.reset()
     Revision.objects.filter(
         base_content_type__app_label__in=["records", "curriculum", "journal", "attestation",
                                           "portfolio"]).delete()

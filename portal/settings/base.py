@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "movement",
     "links",
     "notifications",
+    "subject_requests",
     "django_tasks_db",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

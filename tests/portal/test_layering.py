@@ -15,8 +15,10 @@ ROOT = Path(__file__).resolve().parents[2]
 # Lowest first. ``portal`` here is its core (access, uploads, ...), which the models of
 # every app import; the portal's pages, demo city and URLs stand above everything and
 # are not layered.
+# ``subject_requests`` (R-PD-4) stands on the journal: a pupil's copy of their data
+# holds their marks and attendance.
 LAYERS = ["portal", "records", "curriculum", "schedule", "courses", "journal", "movement",
-          "attestation"]
+          "attestation", "subject_requests"]
 LEVEL = {app: level for level, app in enumerate(LAYERS)}
 DOMAIN_APPS = LAYERS[1:]
 
