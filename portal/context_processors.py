@@ -36,6 +36,9 @@ def navigation(request):
     # The journal: its teachers, class teachers and the school's leadership (R-JRN-5).
     if user.has_perm("journal.view_journal"):
         items.append({"url": reverse("journal:index"), "label": _("Journal")})
+    # Generated documents (R-DOC-1): those who issue them and read their register.
+    if user.has_perm("documents.view_issueddocument"):
+        items.append({"url": reverse("documents:issued"), "label": _("Issued documents")})
     if works_in_admin:
         items.append({"url": reverse("wagtailadmin_home"), "label": _("Administration")})
     # Pages link a pupil's diary only for those who may open it.

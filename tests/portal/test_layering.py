@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parents[2]
 # Lowest first. ``portal`` here is its core (access, uploads, ...), which the models of
 # every app import; the portal's pages, demo city and URLs stand above everything and
 # are not layered.
-LAYERS = ["portal", "records", "curriculum", "schedule", "courses", "journal"]
+# ``documents`` stands on top: its generated documents (R-DOC-1) read the pupils' cards,
+# the classes and the journal's finals (the transcript), and no app below reads it.
+LAYERS = ["portal", "records", "curriculum", "schedule", "courses", "journal", "documents"]
 LEVEL = {app: level for level, app in enumerate(LAYERS)}
 DOMAIN_APPS = LAYERS[1:]
 
