@@ -205,7 +205,7 @@ def test_the_secretary_issues_from_the_pupils_card(client_for, pupil, school1):
     assert response.status_code == 302 and document.destination == "бассейн «Дельфин»"
     register = client.get(response["Location"])
     assert document.full_number in register.content.decode()
-    assert "выдана" in register.content.decode()
+    assert "Выдан документ" in register.content.decode()
 
 
 def test_the_class_page_issues_the_class_list_for_its_class_teacher(client_for, pupil):
