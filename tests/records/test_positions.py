@@ -90,11 +90,13 @@ def test_the_staff_admin_form_offers_the_departments_and_the_schools_positions(c
                                      institution=school)
     foreign = DirectoryEntry.objects.get(kind=POSITION, name="Администратор СГО",
                                          institution=other)
+    retired = DirectoryEntryFactory(kind=POSITION, name="Пионервожатый", is_active=False)
     staff = Staff.objects.filter(institution=school).first()
     response = client.get(reverse("records_staff:edit", args=[staff.pk]))
     assert response.status_code == 200
     field = response.context["form"].fields["position"]
     choices = set(field.queryset)
     assert own in choices and department("Учитель") in choices
-    assert foreign not in choices
+    assert foreign not in choices and retired not in choices
+    assert staff.position in choices
     assert not [entry for entry in choices if entry.kind != POSITION]
