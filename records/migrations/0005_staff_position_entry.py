@@ -10,6 +10,13 @@ class Migration(migrations.Migration):
     dependencies = [("records", "0004_alter_consent_person_alter_parent_person_and_more")]
 
     operations = [
+        # A default for the text, so that going back past 0007 can add it again.
+        migrations.AlterField(
+            model_name="staff",
+            name="position",
+            field=models.CharField(max_length=200, blank=True, default="",
+                                   verbose_name="main position"),
+        ),
         migrations.AddField(
             model_name="staff",
             name="position_entry",
