@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.history import record_change
 from portal.viewsets import ScopedAdminForm
 from records.models import Person, Staff
+from records.positions import position_for
 
 from .models import (
     AcademicYear,
@@ -176,7 +177,8 @@ class StaffRow(RowForm):
 
 class BaseStaffStep(RowsStep):
     def existing(self):
-        return Staff.objects.of_institution(self.institution).current().select_related("person")
+        return (Staff.objects.of_institution(self.institution).current()
+                .select_related("person", "position"))
 
     def may_add(self):
         # Staff records are kept by those the records matrix allows; the wizard does not
@@ -206,8 +208,11 @@ class BaseStaffStep(RowsStep):
             person = Person.objects.create(surname=row["surname"].strip(),
                                            name=row["name"].strip(),
                                            patronymic=row["patronymic"].strip())
+            # R-INST-4: the typed position is the directory's value of that name (a new
+            # one becomes the school's own value).
             staff = Staff.objects.create(institution=self.institution, person=person,
-                                         position=row["position"].strip())
+                                         position=position_for(self.institution,
+                                                               row["position"]))
             record_change(staff, self.user, "wagtail.create")
 
 

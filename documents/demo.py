@@ -1,5 +1,7 @@
 """The demo city's documents registers: a dozen documents per school over two years,
-public, staff and administration ones, each with a small generated PDF."""
+public, staff and administration ones, each with a small generated PDF; and a few
+generated documents in the registers of issued documents (R-DOC-1), issued through
+``documents.actions.issue`` as a secretary and a director would."""
 
 import datetime
 import io
@@ -83,10 +85,63 @@ def build(builder):
                                      date=date, title=title, access_level=level, file=name))
     Document.objects.bulk_create(rows, batch_size=500)
     builder.say(f"Documents registers: {len(rows)} documents")
+    issued = issue_documents(builder)
+    builder.say(f"Issued documents: {issued}")
+
+
+def issue_documents(builder):
+    """School 1's secretary issues a certificate of study and a personal file sheet of
+    the demo pupil, the list of 5А and the transcript of a pupil of 9th grade; school
+    2's director a certificate of its demo pupil. Deterministic: the same pupils by
+    name order, no random draw."""
+    from curriculum.models import SchoolClass
+    from records.models import Pupil, User
+
+    from .actions import issue
+    from .models import IssuedKind
+
+    count = 0
+    users = {u.username: u for u in User.objects.filter(
+        username__in=["school1.secretary", "school1.pupil", "school2.pupil"])}
+    school1 = builder.schools[0]["institution"]
+    secretary = users.get("school1.secretary")
+    pupil = Pupil.objects.filter(person__user=users.get("school1.pupil"),
+                                 institution=school1).first()
+    if secretary and pupil:
+        issue(secretary, IssuedKind.CERTIFICATE, pupil=pupil,
+              destination="ГБУ «Центр социальной поддержки населения»", on=builder.today)
+        issue(secretary, IssuedKind.PERSONAL_FILE, pupil=pupil, on=builder.today)
+        count += 2
+        if pupil.school_class_id:
+            issue(secretary, IssuedKind.CLASS_LIST, school_class=pupil.school_class,
+                  on=builder.today)
+            count += 1
+    ninth = SchoolClass.objects.filter(institution=school1, grade=9).order_by("letter").first()
+    leaver = ninth and Pupil.objects.of_class(ninth).current().order_by(
+        "person__search_name").first()
+    if secretary and leaver:
+        issue(secretary, IssuedKind.TRANSCRIPT, pupil=leaver, on=builder.today)
+        count += 1
+    if len(builder.schools) > 1:
+        school2 = builder.schools[1]["institution"]
+        director = User.objects.filter(person__staff_records__institution=school2,
+                                       person__staff_records__position__name="Директор"
+                                       ).first()
+        other = Pupil.objects.filter(person__user=users.get("school2.pupil"),
+                                     institution=school2).first()
+        if director and other:
+            issue(director, IssuedKind.CERTIFICATE, pupil=other, on=builder.today)
+            count += 1
+    return count
 
 
 def reset():
     """Deletes the registers with their stored files."""
+    from .models import IssuedDocument
+
+    for issued in IssuedDocument.objects.exclude(file=""):
+        issued.file.delete(save=False)
+    IssuedDocument.objects.all().delete()
     for document in Document.objects.exclude(file=""):
         document.file.delete(save=False)
     Document.objects.all().delete()

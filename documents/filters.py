@@ -4,7 +4,7 @@ from wagtail.admin.filters import WagtailFilterSet
 
 from portal.filters import WholeNumberFilter
 
-from .models import AccessLevel, Document, DocumentKind
+from .models import AccessLevel, Document, DocumentKind, IssuedDocument, IssuedKind
 
 
 class DocumentFilterSet(WagtailFilterSet):
@@ -17,3 +17,22 @@ class DocumentFilterSet(WagtailFilterSet):
     class Meta:
         model = Document
         fields = ["year", "kind", "access_level"]
+
+
+class IssuedDocumentFilter(django_filters.FilterSet):
+    """The register of issued documents on the portal: by school, kind, year, and the
+    name of whom it is about."""
+
+    institution = django_filters.ModelChoiceFilter(queryset=None, label=_("institution"))
+    kind = django_filters.ChoiceFilter(choices=IssuedKind.choices, label=_("kind"))
+    year = WholeNumberFilter(field_name="year", label=_("year"), min_value=1990,
+                             max_value=2100)
+    subject = django_filters.CharFilter(lookup_expr="icontains", label=_("about"))
+
+    class Meta:
+        model = IssuedDocument
+        fields = ["institution", "kind", "year", "subject"]
+
+    def __init__(self, *args, institutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["institution"].queryset = institutions

@@ -4,6 +4,7 @@ regulations, plans, each with its number, date, file and access level."""
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
@@ -100,3 +101,78 @@ class Document(index.Indexed, models.Model):
         parts.append(self.date.strftime("%d.%m.%Y"))
         parts.append(self.institution.short_name)
         return " · ".join(str(part) for part in parts)
+
+
+# Generated documents (R-DOC-1, outgoing part) ------------------------------------------
+
+
+class IssuedKind(models.TextChoices):
+    CERTIFICATE = "certificate", _("certificate of study")
+    PERSONAL_FILE = "personal_file", _("personal file sheet")
+    CLASS_LIST = "class_list", _("class list")
+    TRANSCRIPT = "transcript", _("transcript of finals")
+
+
+# What is issued about one pupil; a class list is issued about a class.
+PUPIL_KINDS = (IssuedKind.CERTIFICATE, IssuedKind.PERSONAL_FILE, IssuedKind.TRANSCRIPT)
+
+
+class IssuedDocumentQuerySet(ScopedQuerySet):
+    pass
+
+
+class IssuedDocument(models.Model):
+    """One generated document in the school's register of issued documents: its number,
+    sequential per school and calendar year with no gaps (``documents.actions.issue``
+    takes the next one under a lock of the school's row, the unique constraint catches
+    a race), what it is about, who issued it and when, and the PDF as issued. Rows are
+    never edited or deleted: the register is the school's record of what left it."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT,
+                                    related_name="issued_documents",
+                                    verbose_name=_("institution"))
+    kind = models.CharField(_("kind"), max_length=20, choices=IssuedKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveIntegerField(_("number"))
+    issued_on = models.DateField(_("issued on"))
+    pupil = models.ForeignKey("records.Pupil", on_delete=models.PROTECT, null=True,
+                              blank=True, related_name="issued_documents",
+                              verbose_name=_("pupil"))
+    school_class = models.ForeignKey("curriculum.SchoolClass", on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="issued_documents",
+                                     verbose_name=_("class"))
+    # Whom or what it is about as it read on the day (a pupil's name, a class), so the
+    # register reads the same after a rename or a move.
+    subject = models.CharField(_("about"), max_length=300)
+    destination = models.CharField(_("for presentation at"), max_length=300, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                  null=True, blank=True, related_name="+",
+                                  verbose_name=_("issued by"))
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    file = PrivateFileField(_("file"), upload_to="documents/issued/", kinds=("pdf",),
+                            blank=True)
+
+    objects = IssuedDocumentQuerySet.as_manager()
+    access_paths = {"institution": "institution_id", "class": "school_class_id",
+                    "pupil": "pupil_id"}
+
+    class Meta:
+        verbose_name = _("issued document")
+        verbose_name_plural = _("issued documents")
+        ordering = ["-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "year", "number"],
+                                    name="issued_document_number_once_a_year"),
+        ]
+
+    def __str__(self):
+        return _("%(kind)s № %(number)s") % {"kind": capfirst(self.get_kind_display()),
+                                            "number": self.full_number}
+
+    @property
+    def full_number(self):
+        """«12/2026»: the number in the register and its year."""
+        return f"{self.number}/{self.year}"
+
+    def get_file_url(self):
+        return reverse("documents:issued_file", args=[self.pk]) if self.file else ""

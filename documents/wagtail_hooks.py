@@ -67,3 +67,9 @@ class DocumentViewSet(ScopedModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_documents_viewset():
     return DocumentViewSet("register_documents")
+
+
+@hooks.register("register_log_actions")
+def register_issued_log_actions(actions):
+    actions.register_action("documents.issued", _("Document issued"),
+                            _("Document issued"))

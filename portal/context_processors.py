@@ -39,6 +39,9 @@ def navigation(request):
     # Personal data requests (R-PD-4): anyone the school knows asks about their data.
     if context.person_id is not None:
         items.append({"url": reverse("subject_requests:mine"), "label": _("Data requests")})
+    # Generated documents (R-DOC-1): those who issue them and read their register.
+    if user.has_perm("documents.view_issueddocument"):
+        items.append({"url": reverse("documents:issued"), "label": _("Issued documents")})
     if works_in_admin:
         items.append({"url": reverse("wagtailadmin_home"), "label": _("Administration")})
     # Pages link a pupil's diary only for those who may open it.

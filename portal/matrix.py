@@ -22,6 +22,10 @@ PERMISSION_LABELS = {
     "documents.view_staff_document": _("view the documents for staff"),
     "documents.view_administration_document": _("view the documents for the "
                                                 "administration"),
+    # Issue 14: generated documents.
+    "documents.issue_document": _("issue documents about a pupil (certificate of study, "
+                                  "personal file sheet, transcript of finals)"),
+    "documents.issue_class_list": _("issue a class list"),
     "links.view_link": _("view links (public ones: everyone; the others: signed-in users)"),
     "links.view_linkcategory": _("view link categories (everyone)"),
     "links.add_school_link": _("add a school's links"),

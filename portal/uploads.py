@@ -367,14 +367,15 @@ def secure_file_headers(response):
     return response
 
 
-def file_response(file):
+def file_response(file, attachment=False):
     """The one response for a private file (a ``PrivateFieldFile``). Raises
-    FileNotFoundError when the stored file is gone."""
+    FileNotFoundError when the stored file is gone. ``attachment`` makes even a PDF or
+    an image a download (a generated document is saved, not shown)."""
     kind = kind_of_stored(file.name, file.field.kinds)
     response = FileResponse(
         file.open("rb"),
         content_type=kind.content_type if kind else "application/octet-stream",
-        as_attachment=not (kind and kind.inline),
+        as_attachment=attachment or not (kind and kind.inline),
         filename=download_name(file.name),
     )
     response["Cache-Control"] = "private, no-store"

@@ -83,7 +83,9 @@ class StaffFactory(factory.django.DjangoModelFactory):
 
     institution = factory.SubFactory(InstitutionFactory)
     person = factory.SubFactory(PersonFactory)
-    position = "Учитель"
+    # The department's «Учитель» of the positions directory (records/0003).
+    position = factory.LazyFunction(lambda: DirectoryEntry.objects.get_or_create(
+        kind=DirectoryKind.POSITION, name="Учитель", institution=None)[0])
 
 
 class PupilFactory(factory.django.DjangoModelFactory):

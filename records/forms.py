@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +8,7 @@ from portal.tabular import TableFileField
 from portal.viewsets import ScopedAdminForm
 
 from .models import Institution, Person, Pupil, Sex, has_consent
+from .positions import positions_of
 
 PERSON_FIELDS = ["surname", "name", "patronymic", "birth_date", "sex"]
 
@@ -27,9 +29,20 @@ class PersonRecordForm(ScopedAdminForm):
         if self.instance.person_id:
             for field in PERSON_FIELDS:
                 self.initial.setdefault(field, getattr(self.instance.person, field))
+        self.limit_positions()
         self.lock_fields_without_consent()
         self.lock_fields()
         self.keep_locked_values()
+
+    def limit_positions(self):
+        """R-INST-4: a staff card's position is one of the department's values or the
+        school's own in use (and the card's present value, if it was retired)."""
+        field = self.fields.get("position")
+        if field is None or not getattr(self.instance, "institution_id", None):
+            return
+        allowed = positions_of(self.instance.institution_id).values("pk")
+        field.queryset = field.queryset.filter(
+            Q(pk__in=allowed) | Q(pk=self.instance.position_id or 0))
 
     def lock_fields(self):
         """Disable the fields this user may not change (subclasses)."""

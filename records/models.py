@@ -463,7 +463,11 @@ class Staff(PersonalData):
         Person, on_delete=models.PROTECT, related_name="staff_records",
         verbose_name=_("surname and name")
     )
-    position = models.CharField(_("main position"), max_length=200)
+    # R-INST-4: a value of the positions directory, the department's or the school's own.
+    position = models.ForeignKey(
+        DirectoryEntry, on_delete=models.PROTECT, null=True, blank=False, related_name="+",
+        limit_choices_to={"kind": DirectoryKind.POSITION}, verbose_name=_("main position"),
+    )
     personnel_number = models.CharField(_("personnel number"), max_length=50, blank=True)
     hired_on = models.DateField(_("hire date"), null=True, blank=True)
     hire_order = models.CharField(_("hire order number"), max_length=50, blank=True)
@@ -522,7 +526,18 @@ class Staff(PersonalData):
         ]
 
     def __str__(self):
-        return f"{self.person.full_name} ({self.position})"
+        if self.position_id:
+            return f"{self.person.full_name} ({self.position})"
+        return self.person.full_name
+
+    def clean(self):
+        position = self.position if self.position_id else None
+        if position is not None and (
+                position.kind != DirectoryKind.POSITION
+                or position.institution_id not in (None, self.institution_id)):
+            raise ValidationError({"position": _(
+                "Choose a position of the department's list or of this school's own.")})
+        super().clean()
 
 
 class StaffAttestation(Orderable):

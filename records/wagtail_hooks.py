@@ -149,7 +149,7 @@ class StaffViewSet(PersonRecordViewSet):
     menu_readers = OFFICE_ROLES
     list_display = ["person", "position", "institution", "hired_on"]
     list_export = ["person", "position", "institution", "personnel_number", "hired_on"]
-    list_select_related = ["person", "institution"]
+    list_select_related = ["person", "institution", "position"]
     filterset_class = StaffFilterSet
     tabs = [
         (_("Main"), [FieldPanel("institution"), *PERSON_PANELS,

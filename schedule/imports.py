@@ -479,7 +479,7 @@ class Directory:
                                                        academic_year=year))
         self.subjects = list(Subject.objects.filter(institution=institution))
         self.teachers = list(Staff.objects.filter(institution=institution).current()
-                             .select_related("person").order_by("person__search_name"))
+                             .select_related("person", "position").order_by("person__search_name"))
         self.rooms = list(Room.objects.filter(institution=institution).order_by("name"))
         self.subgroups = list(Subgroup.objects.filter(institution=institution,
                                                       school_class__academic_year=year)

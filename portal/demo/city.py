@@ -52,6 +52,8 @@ from portfolio import demo as portfolio_demo
 from records.models import (
     Consent,
     Department,
+    DirectoryEntry,
+    DirectoryKind,
     Guardianship,
     Institution,
     InstitutionDocument,
@@ -301,6 +303,20 @@ class CityBuilder:
             "director_name", "deputy_academic_name", "deputy_administrative_name"])
         self.write_people()
 
+    def position(self, institution, name):
+        """The positions directory's value of ``name`` (R-INST-4): the department's,
+        else the school's own, made once (the demo's «Администратор СГО» is a school's
+        own value, as a real school adds what the department's list lacks)."""
+        if not hasattr(self, "positions"):
+            self.positions = {e.name: e for e in DirectoryEntry.objects.filter(
+                kind=DirectoryKind.POSITION, institution__isnull=True)}
+        entry = self.positions.get(name) or self.positions.get((institution.pk, name))
+        if entry is None:
+            entry = DirectoryEntry.objects.create(kind=DirectoryKind.POSITION, name=name,
+                                                  institution=institution, sort_order=100)
+            self.positions[(institution.pk, name)] = entry
+        return entry
+
     def build_school(self, institution):
         """Plans a school's rows in memory; write_people() inserts them in bulk."""
         rnd = self.random
@@ -312,7 +328,8 @@ class CityBuilder:
 
         def hire(position, roles, sex=None):
             person = self.new_person(sex=sex)
-            staff = Staff(institution=institution, person=person, position=position,
+            staff = Staff(institution=institution, person=person,
+                          position=self.position(institution, position),
                           personnel_number=f"{institution.pk:02d}{len(school['staff']) + 1:04d}",
                           hired_on=datetime.date(rnd.randint(1995, self.year_start.year - 1),
                                                  rnd.choice([8, 9]), 1))
@@ -330,7 +347,7 @@ class CityBuilder:
         for role, position in ADMINISTRATION:
             hire(position, [role])
         hire("Заместитель директора по АХР", [])
-        management = {s.position: s.person.full_name for s in school["staff"]}
+        management = {s.position.name: s.person.full_name for s in school["staff"]}
         institution.director_name = management["Директор"]
         institution.deputy_academic_name = management["Заместитель директора по УВР"]
         institution.deputy_administrative_name = management["Заместитель директора по АХР"]
@@ -347,11 +364,10 @@ class CityBuilder:
                                        grade=grade, letter=letter))
         specialists = {}
         for subject in SPECIALIST_SUBJECTS:
-            specialists[subject] = [hire(f"Учитель ({SUBJECT_NAME.get(subject, subject)})",
-                                         [Role.SUBJECT_TEACHER])]
+            specialists[subject] = [hire("Учитель", [Role.SUBJECT_TEACHER])]
         for i in range(self.size.extra_teachers):
             subject = list(SPECIALIST_SUBJECTS)[i % len(SPECIALIST_SUBJECTS)]
-            specialists[subject].append(hire(f"Учитель ({SUBJECT_NAME.get(subject, subject)})",
+            specialists[subject].append(hire("Учитель",
                                              [Role.SUBJECT_TEACHER]))
         # Enough teachers for the plan's hours (English from grade 5 in two groups).
         for subject, grades in SPECIALIST_SUBJECTS.items():
@@ -360,7 +376,7 @@ class CityBuilder:
                 for grade, _letter in self.size.classes if grade in grades)
             while len(specialists[subject]) * MAX_LOAD < needed:
                 specialists[subject].append(hire(
-                    f"Учитель ({SUBJECT_NAME.get(subject, subject)})", [Role.SUBJECT_TEACHER]))
+                    "Учитель", [Role.SUBJECT_TEACHER]))
         self.choose_class_teachers(school, class_teachers, specialists, hire)
         school.update(classes=classes, class_teachers=class_teachers, specialists=specialists)
         # Settings, periods and a completed setup wizard (journal/demo.py).
@@ -383,7 +399,7 @@ class CityBuilder:
                 teacher = order.pop(0)
                 school["roles"].append((teacher.person, Role.CLASS_TEACHER))
             else:
-                teacher = hire("Учитель (Русский язык)",
+                teacher = hire("Учитель",
                                [Role.CLASS_TEACHER, Role.SUBJECT_TEACHER])
                 specialists["Русский язык (5–11)"].append(teacher)
             class_teachers[i] = teacher

@@ -108,10 +108,11 @@ class Details:
             f"«Обновлённые ФГОС», 72 ч, {rnd.randint(2022, 2026) + self.shift}" if teaches else "")
         staff.distance_courses = "«Цифровая грамотность педагога», 36 ч" \
             if rnd.random() < 0.3 else ""
-        category = 1 if teaches else (0 if "Директор" in staff.position
-                                      or "Заместитель" in staff.position else 2)
+        position = staff.position.name
+        category = 1 if teaches else (0 if "Директор" in position
+                                      or "Заместитель" in position else 2)
         staff.category = self.values[DirectoryKind.STAFF_CATEGORY][category]
-        staff.unit = "Начальная школа" if "начальных" in staff.position else \
+        staff.unit = "Начальная школа" if "начальных" in position else \
             ("Администрация" if category == 0 else "Основная и средняя школа")
         staff.pc_at_home = rnd.random() < 0.9
         staff.on_maternity_leave = False
@@ -164,7 +165,7 @@ class Details:
         attested = datetime.date(rnd.randint(2021, 2026) + self.shift,
                                  rnd.choice([3, 5, 11, 12]), 20)
         rows = [StaffAttestation(
-            staff=staff, sort_order=0, attested_on=attested, position=staff.position,
+            staff=staff, sort_order=0, attested_on=attested, position=staff.position.name,
             category=staff.category, result="Соответствует категории",
             order_number=f"№ 01-10/{rnd.randint(100, 999)}",
             valid_until=attested.replace(year=attested.year + 5))]

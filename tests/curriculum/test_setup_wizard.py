@@ -21,7 +21,7 @@ from curriculum.models import (
 )
 from portal.access import Role
 from records.factories import InstitutionFactory, PersonFactory, RoleAssignmentFactory, UserFactory
-from records.models import Staff
+from records.models import DirectoryEntry, Staff
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -296,7 +296,8 @@ def test_the_classes_step_refuses_a_class_twice_and_a_teacher_leading_two(
         {"grade": "6", "letter": "А", "class_teacher": str(teacher.pk)}))
     assert any("already leads class 5А" in e for e in errors_of(response))
     other = Staff.objects.create(institution=InstitutionFactory(), person=PersonFactory(),
-                                 position="Учитель")
+                                 position=DirectoryEntry.objects.get(
+                                     kind="position", name="Учитель", institution=None))
     response = client.post(step_url(school, "classes"), rows(
         {"grade": "5", "letter": "А", "class_teacher": str(other.pk)}))
     assert errors_of(response)

@@ -130,7 +130,7 @@ def test_every_schools_load_was_approved_by_its_director_before_the_year_and_log
         assert approved_on == year.starts_on - datetime.timedelta(days=4) <= TODAY
         director = Staff.objects.get(person__user=version.approved_by,
                                      institution=year.institution)
-        assert director.position == "Директор"
+        assert director.position.name == "Директор"
         assert len(version.snapshot) == year_assignments(year).count()
         entry = ModelLogEntry.objects.get(action=APPROVED, object_id=str(version.pk))
         assert entry.user == version.approved_by and entry.timestamp == version.approved_at

@@ -16,9 +16,11 @@ ROOT = Path(__file__).resolve().parents[2]
 # every app import; the portal's pages, demo city and URLs stand above everything and
 # are not layered.
 # ``subject_requests`` (R-PD-4) stands on the journal: a pupil's copy of their data
-# holds their marks and attendance.
+# holds their marks and attendance. ``documents`` stands on top: its generated documents
+# (R-DOC-1) read the pupils' cards, the classes and the journal's finals (the
+# transcript), and no app below reads it.
 LAYERS = ["portal", "records", "curriculum", "schedule", "courses", "journal", "movement",
-          "attestation", "subject_requests"]
+          "attestation", "subject_requests", "documents"]
 LEVEL = {app: level for level, app in enumerate(LAYERS)}
 DOMAIN_APPS = LAYERS[1:]
 

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from curriculum.models import AcademicYear, SchoolClass, Subject, TeachingAssignment
+from documents.models import IssuedDocument
 from portal.demo.city import DEMO_ACCOUNTS
 from records.models import (
     Consent,
@@ -66,6 +67,11 @@ def every_url():
                  reverse("journal:diary", args=[pupil.pk]),
                  reverse("journal:diary_period", args=[pupil.pk]),
                  reverse("journal_periods:index")]
+        # Generated documents (R-DOC-1): the register, the issue page, a PDF.
+        urls += [reverse("documents:issued"), reverse("documents:issue", args=[pupil.pk])]
+        issued = IssuedDocument.objects.filter(institution=institution).first()
+        if issued:
+            urls.append(reverse("documents:issued_file", args=[issued.pk]))
         for model in ADMIN_MODELS:
             row = model.objects.filter(**{model.access_paths["institution"]: institution.pk})
             urls += admin_urls(model, row.first() or DirectoryEntry.objects.first())
