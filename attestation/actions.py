@@ -10,7 +10,7 @@ from curriculum.models import ClassMembership
 from portal.history import ensure_baseline, record_change
 
 from . import certificate
-from .models import GRADUATING_GRADES, CertificateMark
+from .models import GRADUATING_GRADES, CertificateMark, ExamForm
 
 EXAM_SAVED = "attestation.exam_saved"
 EXAM_DELETED = "attestation.exam_deleted"
@@ -34,10 +34,25 @@ def save_exam(exam, user):
     created = exam.pk is None
     exam.full_clean()
     exam.save()
+    _on_the_card(exam, user)
     log(exam, EXAM_SAVED, user=user, data={
         "created": created, "form": exam.form, "subject": exam.subject_id,
         "mark": exam.mark, "test_score": exam.test_score})
     return exam
+
+
+def _on_the_card(exam, user):
+    """The pupil's card lists the ЕГЭ subjects (a field of the order's card, «предметы
+    для ЕГЭ»): an ЕГЭ registered here is put on the card, so the two never differ."""
+    if exam.form != ExamForm.EGE:
+        return
+    pupil = exam.pupil
+    if pupil.exam_subjects.filter(pk=exam.subject_id).exists():
+        return
+    ensure_baseline(pupil)
+    pupil.exam_subjects.add(exam.subject)
+    pupil.save()
+    record_change(pupil, user)
 
 
 @transaction.atomic

@@ -16,6 +16,10 @@ ACTION_LABELS = {
 # whole name (a reader sees names, never codes such as journal.close_period).
 PERMISSION_LABELS = {
     "curriculum.approve_tariffication": _("approve the teacher load"),
+    "attestation.view_attestation": _("view a graduating class's exams and certificate "
+                                      "marks"),
+    "attestation.manage_attestation": _("enter the exams and compute the certificate "
+                                        "marks"),
     # Issue 13: the documents register by access level, the link catalog by owner.
     "documents.view_document": _("view documents (public ones: everyone; others by the "
                                  "rows below)"),

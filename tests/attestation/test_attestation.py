@@ -263,3 +263,18 @@ def test_the_class_page_links_the_attestation_for_its_readers(client_for):
     five = SchoolClass.objects.current().filter(institution=school(1), grade=5).first()
     assert "/attestation/" not in client_for("school1.deputy").get(
         reverse("journal:class", args=[five.pk])).content.decode()
+
+
+def test_an_ege_registered_here_is_put_on_the_pupils_card(demo_user):
+    nine = class_9()
+    pupil = graduate(nine)
+    physics = subject(nine, "Физика")
+    ExamResult.objects.filter(pupil=pupil, subject=physics).delete()
+    pupil.exam_subjects.clear()
+    pupil.save()
+    exam = ExamResult(institution_id=pupil.institution_id, academic_year=nine.academic_year,
+                      pupil=pupil, subject=physics, form=ExamForm.EGE, test_score=81)
+    actions.save_exam(exam, demo_user("school1.deputy"))
+    pupil.refresh_from_db()
+    assert list(pupil.exam_subjects.all()) == [physics]
+    assert pupil.revisions.exists()
