@@ -304,3 +304,14 @@ def test_the_pdf_downloads_as_an_attachment_with_nosniff(client_for, school1):
         other = client_for(username).get(
             reverse("documents:issued_file", args=[document.pk]))
         assert other.status_code == 404, username
+
+
+def test_the_matrix_gives_the_department_and_families_nothing_of_it():
+    from portal.access import DEPARTMENT_ROLES, REGISTRY, Role
+
+    for name in ("documents.issue_document", "documents.issue_class_list",
+                 "documents.view_issueddocument"):
+        roles = set(REGISTRY[name].cells)
+        assert not roles & DEPARTMENT_ROLES, name
+        assert not roles & {Role.PARENT, Role.PUPIL, Role.SUBJECT_TEACHER}, name
+    assert Role.CLASS_TEACHER not in REGISTRY["documents.issue_document"].cells

@@ -33,6 +33,7 @@ from curriculum.factories import (
     TarifficationFactory,
     TeachingAssignmentFactory,
 )
+from documents.factories import IssuedDocumentFactory
 from journal.factories import (
     AttendanceFactory,
     FinalMarkFactory,
@@ -157,6 +158,10 @@ class World:
                      None)
             self.add(PupilFileFactory(record=pupil), institution, school_class, pupil,
                      pupil.person)
+            # R-DOC-1: a document issued about the pupil, in their class.
+            self.add(IssuedDocumentFactory(institution=institution, pupil=pupil,
+                                           school_class=school_class),
+                     institution, school_class, pupil, None)
         for institution in (None, a, b):
             self.add(DirectoryEntryFactory(institution=institution), institution, None, None,
                      None)
