@@ -45,18 +45,40 @@ def _mark_field(verbose_name, **options):
         validators=[MinValueValidator(2), MaxValueValidator(5)], **options)
 
 
-class ExamResult(models.Model):
-    """One state exam of one graduate: chosen first, its result entered later."""
+class GraduateSubjectRow(models.Model):
+    """A graduate's row for one subject of one year: an exam, a certificate mark."""
 
     institution = models.ForeignKey("records.Institution", on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("institution"))
     academic_year = models.ForeignKey(AcademicYear, on_delete=models.CASCADE,
-                                      related_name="exam_results",
+                                      related_name="%(class)s_rows",
                                       verbose_name=_("academic year"))
     pupil = models.ForeignKey("records.Pupil", on_delete=models.CASCADE,
-                              related_name="exam_results", verbose_name=_("pupil"))
+                              related_name="%(class)s_rows", verbose_name=_("pupil"))
     subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="+",
                                 verbose_name=_("subject"))
+
+    objects = AttestationQuerySet.as_manager()
+    access_paths = {"institution": "institution_id", "class": "pupil__school_class_id",
+                    "pupil": "pupil_id", "person": "pupil__person_id"}
+
+    class Meta:
+        abstract = True
+        ordering = ["pupil__person__search_name", "subject__name"]
+
+    def clean(self):
+        errors = {}
+        if self.pupil_id and self.pupil.institution_id != self.institution_id:
+            errors["pupil"] = _("The pupil belongs to another school.")
+        if self.subject_id and self.subject.institution_id != self.institution_id:
+            errors["subject"] = _("The subject belongs to another school.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ExamResult(GraduateSubjectRow):
+    """One state exam of one graduate: chosen first, its result entered later."""
+
     form = models.CharField(_("exam form"), max_length=3, choices=ExamForm.choices)
     taken_on = models.DateField(_("exam date"), null=True, blank=True)
     primary_score = models.PositiveSmallIntegerField(
@@ -67,14 +89,9 @@ class ExamResult(models.Model):
     mark = _mark_field(_("exam mark"),
                        help_text=_("The ОГЭ's or ГВЭ's mark on the five-point scale."))
 
-    objects = AttestationQuerySet.as_manager()
-    access_paths = {"institution": "institution_id", "class": "pupil__school_class_id",
-                    "pupil": "pupil_id", "person": "pupil__person_id"}
-
-    class Meta:
+    class Meta(GraduateSubjectRow.Meta):
         verbose_name = _("state exam")
         verbose_name_plural = _("state exams")
-        ordering = ["pupil__person__search_name", "subject__name"]
         constraints = [
             models.UniqueConstraint(fields=["pupil", "academic_year", "subject"],
                                     name="exam_result_one_per_subject"),
@@ -85,10 +102,10 @@ class ExamResult(models.Model):
 
     def clean(self):
         errors = {}
-        if self.pupil_id and self.pupil.institution_id != self.institution_id:
-            errors["pupil"] = _("The pupil belongs to another school.")
-        if self.subject_id and self.subject.institution_id != self.institution_id:
-            errors["subject"] = _("The subject belongs to another school.")
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors.update(error.error_dict)
         if self.form == ExamForm.EGE and self.mark is not None:
             errors["mark"] = _("The ЕГЭ is scored, not marked: enter its test score.")
         if self.form != ExamForm.EGE and self.test_score is not None:
@@ -97,18 +114,9 @@ class ExamResult(models.Model):
             raise ValidationError(errors)
 
 
-class CertificateMark(RevisionMixin, models.Model):
+class CertificateMark(RevisionMixin, GraduateSubjectRow):
     """The final mark of a subject on a graduate's certificate."""
 
-    institution = models.ForeignKey("records.Institution", on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("institution"))
-    academic_year = models.ForeignKey(AcademicYear, on_delete=models.CASCADE,
-                                      related_name="certificate_marks",
-                                      verbose_name=_("academic year"))
-    pupil = models.ForeignKey("records.Pupil", on_delete=models.CASCADE,
-                              related_name="certificate_marks", verbose_name=_("pupil"))
-    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("subject"))
     value = _mark_field(_("final mark"))
     # What the rule gave, and from which marks; kept beside a mark changed by hand, so
     # the difference shows.
@@ -118,14 +126,9 @@ class CertificateMark(RevisionMixin, models.Model):
     by_hand = models.BooleanField(_("changed by hand"), default=False, editable=False)
     reason = models.TextField(_("reason for the change"), blank=True)
 
-    objects = AttestationQuerySet.as_manager()
-    access_paths = {"institution": "institution_id", "class": "pupil__school_class_id",
-                    "pupil": "pupil_id", "person": "pupil__person_id"}
-
-    class Meta:
+    class Meta(GraduateSubjectRow.Meta):
         verbose_name = _("certificate mark")
         verbose_name_plural = _("certificate marks")
-        ordering = ["pupil__person__search_name", "subject__name"]
         constraints = [
             models.UniqueConstraint(fields=["pupil", "academic_year", "subject"],
                                     name="certificate_mark_one_per_subject"),
