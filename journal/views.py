@@ -19,7 +19,8 @@ from curriculum.models import (
     TeachingAssignment,
 )
 from curriculum.planning import plan_hours_by_class
-from movement import actions as movement_actions
+from movement.actions import order_for
+from movement.actions import transfer as transfer_by_order
 from movement.forms import TransferForm
 from movement.models import Order, OrderKind
 from movement.rules import WRITE_ORDER
@@ -124,11 +125,11 @@ def transfer(request, pk):
         pupil, to_class = data["pupil"], data["to_class"]
         try:
             with transaction.atomic():
-                order = movement_actions.order_for(
+                order = order_for(
                     school_class.institution, data["order_number"], data["order_date"],
                     OrderKind.MOVEMENT, user)
-                movement_actions.transfer(pupil, to_class, data["on"], order, user,
-                                          reason=data["reason"])
+                transfer_by_order(pupil, to_class, data["on"], order, user,
+                                  reason=data["reason"])
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -203,6 +203,11 @@ def cancel(movement, order, user, on=None, reason=""):
         if previous is not None and movement.kind != MovementKind.ENROLMENT:
             previous.ends_on = None
             previous.save(update_fields=["ends_on"])
+        if movement.from_class_id is not None:
+            # The groups of the old class, which the transfer ended, go on.
+            SubgroupMembership.objects.filter(
+                pupil=pupil, subgroup__school_class_id=movement.from_class_id,
+                ends_on=movement.date - datetime.timedelta(days=1)).update(ends_on=None)
         values = {"school_class": movement.from_class}
         if movement.kind == MovementKind.ENROLMENT:
             values.update(enrolled_on=None)
@@ -211,6 +216,8 @@ def cancel(movement, order, user, on=None, reason=""):
         if reopened is not None:
             reopened.ends_on = None
             reopened.save(update_fields=["ends_on"])
+        SubgroupMembership.objects.filter(pupil=pupil, ends_on=movement.date).update(
+            ends_on=None)
         values = {"left_on": None}
         if arrival is not None:
             arrival.state = ArrivalState.WITHDRAWN

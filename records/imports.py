@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from curriculum.models import SchoolClass
-from movement import actions as movement_actions
+from movement.actions import enrol, order_for
 from movement.models import Movement, MovementKind, OrderKind
 from portal import tabular
 from portal.history import ensure_baseline, record_change
@@ -257,9 +257,9 @@ def apply_plan(plan, institution, user, order_number, order_date):
             record_change(pupil, user, action)
         if row.enrol:
             if order is None:
-                order = movement_actions.order_for(institution, order_number, order_date,
-                                                   OrderKind.ENROLMENT, user)
-            movement_actions.enrol(pupil, row.school_class, order_date, order, user)
+                order = order_for(institution, order_number, order_date,
+                                  OrderKind.ENROLMENT, user)
+            enrol(pupil, row.school_class, order_date, order, user)
         for item in row.parents:
             # The same parent on two rows (siblings) is one record: found among the
             # pupil's parents by name, or in the school by name and phone.

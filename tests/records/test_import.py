@@ -76,6 +76,12 @@ def test_a_good_file_is_previewed_then_applied_and_twice_creates_nothing(client_
     assert set(mother.children.all()) == set(Pupil.objects.filter(person__surname__in=[
         "Ласточкина", "Ласточкин"], institution=school1()))
     assert Guardianship.objects.get(parent=mother, pupil=alisa).relation == "mother"
+    # R-MOV-2: the import enrols by its order, the pupil's first movement in the book.
+    from movement.models import Movement, MovementKind
+
+    enrolment = Movement.objects.get(pupil=alisa)
+    assert enrolment.kind == MovementKind.ENROLMENT and str(enrolment.to_class) == "5Б"
+    assert (enrolment.order.number, enrolment.order.date.isoformat()) == ("12-у", "2026-09-01")
     counts = (Pupil.objects.count(), Parent.objects.count(), Guardianship.objects.count())
     upload(client, xlsx(rows()))
     client.post(reverse("records_import"), {"apply": "1"})
