@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from records import imports
 from records.models import Parent, Pupil
 from tests.browser.test_flows import log_in, submit_login
+from tests.dates import TODAY
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -38,6 +39,9 @@ def class_list(tmp_path, bad):
 def upload(page: Page, path):
     page.goto("/admin/records/import/")
     page.locator("input[name='file']").set_input_files(str(path))
+    # The imported pupils are enrolled by an order (R-MOV-2): its number and date.
+    page.locator("input[name='order_number']").fill("12-у")
+    page.locator("input[name='order_date']").fill(TODAY.isoformat())
     with page.expect_navigation():
         page.get_by_role("button", name="Проверить файл").click()
 
