@@ -19,6 +19,10 @@ from portal.access import (
 
 from .models import Arrival, Movement, Order
 
+# The year rollover (R-MOV-4) moves the whole school: the director and the deputy for
+# academic work, who sign the promotion order.
+ROLLOVER_KEEPERS = [Role.DIRECTOR, Role.DEPUTY_ACADEMIC]
+
 OFFICE = [Role.ADMIN, Role.DIRECTOR, Role.DEPUTY_ACADEMIC, Role.DEPUTY_EDUCATIONAL,
           Role.SECRETARY]
 WRITERS = [Role.DIRECTOR, Role.DEPUTY_ACADEMIC, Role.DEPUTY_EDUCATIONAL, Role.SECRETARY]
@@ -27,6 +31,7 @@ VIEW_BOOK = "movement.view_book"
 WRITE_ORDER = "movement.write_order"
 VIEW_REPORT = "movement.view_report"
 ACCEPT_ARRIVAL = "movement.accept_arrival"
+ROLL_OVER = "movement.roll_over_year"
 
 grant("movement.view_movement", Movement, {
     **cells(OFFICE, INSTITUTION),
@@ -47,3 +52,4 @@ grant(VIEW_REPORT, Movement, {
 })
 grant("movement.view_arrival", Arrival, cells(OFFICE, INSTITUTION))
 grant(ACCEPT_ARRIVAL, Arrival, cells(WRITERS, INSTITUTION))
+grant(ROLL_OVER, Order, cells(ROLLOVER_KEEPERS, INSTITUTION))

@@ -11,6 +11,8 @@ urlpatterns = [
     path("schools/<id:institution_id>/movement/enrol/", views.enrol, name="enrol"),
     path("schools/<id:institution_id>/movement/leave/", views.leave, name="leave"),
     path("schools/<id:institution_id>/movement/leavers/", views.lists, name="lists"),
+    path("schools/<id:institution_id>/movement/rollover/", views.year_rollover,
+         name="rollover"),
     path("schools/<id:institution_id>/arrivals/", views.arrivals, name="arrivals"),
     path("arrivals/<id:pk>/", views.arrival, name="arrival"),
 ]

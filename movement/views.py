@@ -15,14 +15,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from curriculum.models import SchoolClass
+from curriculum.models import AcademicYear, SchoolClass
 from portal.access import access, today
 from portal.exports import csv_response, xlsx_response
-from records.models import Institution, Person, Pupil, normalize_name
+from records.models import Institution, Person, Pupil, Staff, normalize_name
 
-from . import actions
+from . import actions, rollover
 from .filters import BookFilterSet
-from .forms import AcceptForm, CancelForm, EnrolForm, LeaveForm, ReportForm
+from .forms import AcceptForm, CancelForm, EnrolForm, LeaveForm, ReportForm, RolloverForm
 from .models import (
     Arrival,
     ArrivalState,
@@ -31,7 +31,7 @@ from .models import (
     Order,
     OrderKind,
 )
-from .rules import ACCEPT_ARRIVAL, VIEW_BOOK, VIEW_REPORT, WRITE_ORDER
+from .rules import ACCEPT_ARRIVAL, ROLL_OVER, VIEW_BOOK, VIEW_REPORT, WRITE_ORDER
 from .tables import BookTable
 
 PER_PAGE = 50
@@ -94,6 +94,7 @@ def book(request, institution_id):
         "institution": institution, "table": table, "filter": filters,
         "may_write": user.has_perm(WRITE_ORDER, probe),
         "may_accept": user.has_perm(ACCEPT_ARRIVAL, Arrival(institution_id=institution.pk)),
+        "may_roll_over": user.has_perm(ROLL_OVER, probe),
     })
 
 
@@ -325,4 +326,49 @@ def report(request):
     return render(request, "movement/report.html", {
         "form": form, "kinds": kinds, "rows": rows, "totals": totals,
         "starts_on": starts_on, "ends_on": ends_on,
+    })
+
+
+@login_required
+def year_rollover(request, institution_id):
+    """R-MOV-4: the preview of the school's year rollover, editable, and its apply."""
+    user = request.user
+    institution = school_for(request, institution_id, ROLL_OVER, Order)
+    year = AcademicYear.objects.filter(institution=institution, is_current=True).first()
+    if year is None:
+        messages.error(request, _("The school has no current academic year."))
+        return redirect("movement:book", institution_id=institution.pk)
+    plan = rollover.preview(year)
+    staff = (Staff.objects.filter(institution=institution).current()
+             .select_related("person").order_by("person__surname", "person__name"))
+    form = RolloverForm(request.POST or None, plan=plan, staff=staff)
+    if request.method == "POST" and form.is_valid():
+        plan = form.edited()
+        promotion, graduation = form.orders()
+        try:
+            new = rollover.apply(plan, user, promotion, graduation)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            counts = plan.counts()
+            messages.success(request, _(
+                "The school is in %(name)s: %(promoted)s promoted, %(repeat)s repeat the "
+                "year, %(graduates)s graduated.") % {
+                "name": new.name,
+                "promoted": counts[rollover.PROMOTE] + counts[rollover.CONDITIONAL],
+                "repeat": counts[rollover.REPEAT] + counts[rollover.NOT_GRADUATED],
+                "graduates": counts[rollover.GRADUATE]})
+            return redirect("movement:book", institution_id=institution.pk)
+    classes = [{"plan": row, "letter": form[f"letter_{row.school_class.pk}"]
+                if not row.graduates else None,
+                "teacher": form[f"teacher_{row.school_class.pk}"]
+                if not row.graduates else None,
+                "pupils": [(p, form[f"decision_{p.pupil.pk}"]) for p in row.pupils]}
+               for row in plan.classes]
+    periods = [(row, form[f"period_{row.period.pk}_starts"],
+                form[f"period_{row.period.pk}_ends"]) for row in plan.periods]
+    return render(request, "movement/rollover.html", {
+        "institution": institution, "year": year, "plan": plan, "form": form,
+        "classes": classes, "periods": periods, "counts": plan.counts(),
+        "flagged": sum(1 for row in plan.pupils() if row.flagged),
     })

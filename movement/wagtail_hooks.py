@@ -21,5 +21,7 @@ def register_movement_log_actions(actions):
         actions.register_action(ACTION.format(kind=kind), label, label)
     actions.register_action(ARRIVAL_ACCEPTED, _("Arriving pupil accepted"),
                             _("Arriving pupil accepted"))
+    actions.register_action("movement.rollover", _("Year rolled over"),
+                            _("Year rolled over"))
     actions.register_action(ARRIVAL_DECLINED, _("Arriving pupil declined"),
                             _("Arriving pupil declined"))

@@ -49,6 +49,7 @@ PERMISSION_LABELS = {
     "movement.write_order": _("write the orders of the movement book"),
     "movement.view_report": _("view the movement report (counts by kind)"),
     "movement.accept_arrival": _("accept or decline pupils arriving from another school"),
+    "movement.roll_over_year": _("roll the school over into the next academic year"),
     "portfolio.approve_public": _("approve making a child's portfolio item public"),
     "portfolio.keep_portfolio": _("keep the portfolio"),
     "records.issue_credentials": _("issue logins"),
