@@ -91,10 +91,16 @@ def close_period(user, period, confirm_missing=False):
     if missing and not confirm_missing:
         raise ValidationError(_("%(count)s finals are missing: confirm to close the period "
                                 "all the same.") % {"count": missing})
+    mark_closed(period, user, missing_finals=missing)
+    return missing
+
+
+def mark_closed(period, user, **data):
+    """The closing itself, on a period locked by the caller: here and the year
+    rollover's (movement/rollover.py), which closes the old year's periods."""
     period.closed_at, period.closed_by = timezone.now(), user
     period.save(update_fields=["closed_at", "closed_by"])
-    log(period, "journal.period_closed", user=user, data={"missing_finals": missing})
-    return missing
+    log(period, "journal.period_closed", user=user, data=data)
 
 
 @transaction.atomic

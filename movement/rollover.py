@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from wagtail.log_actions import log
@@ -49,6 +48,7 @@ from curriculum.models import (
     period_set_errors,
 )
 from journal.cells import school_settings
+from journal.finals import mark_closed
 from journal.models import FinalKind, FinalMark
 from portal.history import ensure_baseline, record_change
 from records.models import InstitutionKind, Pupil
@@ -274,7 +274,6 @@ def apply(plan, user, promotion_order, graduation_order=None, progress=None):
     if not old.is_current:
         raise ValidationError(_("Only the current academic year can be rolled over."))
     institution = plan.institution
-    now = timezone.now()
 
     new = AcademicYear.objects.create(institution=institution, name=plan.name,
                                       starts_on=plan.starts_on, ends_on=plan.ends_on)
@@ -349,7 +348,6 @@ def apply(plan, user, promotion_order, graduation_order=None, progress=None):
                            hours_per_week=a.hours_per_week,
                            subgroup=new_subgroups.get(a.subgroup_id))
         for a in TeachingAssignment.objects.filter(school_class__in=list(class_map))
-        .select_related("school_class")
         if (class_map[a.school_class_id].grade, None, a.subject_id) in in_plan
         or (class_map[a.school_class_id].grade, class_map[a.school_class_id].profile_id,
             a.subject_id) in in_plan])
@@ -443,9 +441,7 @@ def apply(plan, user, promotion_order, graduation_order=None, progress=None):
     # The old year is read-only from now on: its periods are closed.
     for period in Period.objects.select_for_update().filter(academic_year=old,
                                                            closed_at__isnull=True):
-        period.closed_at, period.closed_by = now, user
-        period.save(update_fields=["closed_at", "closed_by"])
-        log(period, "journal.period_closed", user=user, data={"rollover": new.name})
+        mark_closed(period, user, rollover=new.name)
     old.is_current = False
     old.save(update_fields=["is_current"])
     new.is_current = True

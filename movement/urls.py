@@ -13,6 +13,8 @@ urlpatterns = [
     path("schools/<id:institution_id>/movement/leavers/", views.lists, name="lists"),
     path("schools/<id:institution_id>/movement/rollover/", views.year_rollover,
          name="rollover"),
+    path("schools/<id:institution_id>/movement/rollover/progress/", views.rollover_progress,
+         name="rollover_progress"),
     path("schools/<id:institution_id>/arrivals/", views.arrivals, name="arrivals"),
     path("arrivals/<id:pk>/", views.arrival, name="arrival"),
 ]

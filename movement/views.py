@@ -12,15 +12,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from curriculum.models import AcademicYear, SchoolClass
 from portal.access import access, today
 from portal.exports import csv_response, xlsx_response
-from records.models import Institution, Person, Pupil, Staff, normalize_name
+from records.models import Institution, Person, Pupil, normalize_name
 
-from . import actions, rollover
+from . import actions, rollover, tasks
 from .filters import BookFilterSet
 from .forms import AcceptForm, CancelForm, EnrolForm, LeaveForm, ReportForm, RolloverForm
 from .models import (
@@ -339,26 +341,20 @@ def year_rollover(request, institution_id):
         messages.error(request, _("The school has no current academic year."))
         return redirect("movement:book", institution_id=institution.pk)
     plan = rollover.preview(year)
-    staff = (Staff.objects.filter(institution=institution).current()
-             .select_related("person").order_by("person__surname", "person__name"))
-    form = RolloverForm(request.POST or None, plan=plan, staff=staff)
+    form = RolloverForm(request.POST or None, plan=plan, staff=tasks.rollover_staff(institution))
+    running = tasks.is_running(tasks.status_of(institution.pk))
+    if request.method == "POST" and running:
+        messages.error(request, _("The school's rollover is already running."))
+        return redirect("movement:rollover_progress", institution_id=institution.pk)
     if request.method == "POST" and form.is_valid():
-        plan = form.edited()
-        promotion, graduation = form.orders()
-        try:
-            new = rollover.apply(plan, user, promotion, graduation)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            counts = plan.counts()
-            messages.success(request, _(
-                "The school is in %(name)s: %(promoted)s promoted, %(repeat)s repeat the "
-                "year, %(graduates)s graduated.") % {
-                "name": new.name,
-                "promoted": counts[rollover.PROMOTE] + counts[rollover.CONDITIONAL],
-                "repeat": counts[rollover.REPEAT] + counts[rollover.NOT_GRADUATED],
-                "graduates": counts[rollover.GRADUATE]})
-            return redirect("movement:book", institution_id=institution.pk)
+        # What can be checked before the worker takes it is checked here, so the deputy
+        # mends the preview on its own page; the worker applies it all or nothing.
+        problems = rollover.check(form.edited())
+        for message in problems:
+            form.add_error(None, message)
+        if not problems:
+            tasks.start(year, user, request.POST.dict(), get_language())
+            return redirect("movement:rollover_progress", institution_id=institution.pk)
     classes = [{"plan": row, "letter": form[f"letter_{row.school_class.pk}"]
                 if not row.graduates else None,
                 "teacher": form[f"teacher_{row.school_class.pk}"]
@@ -370,5 +366,20 @@ def year_rollover(request, institution_id):
     return render(request, "movement/rollover.html", {
         "institution": institution, "year": year, "plan": plan, "form": form,
         "classes": classes, "periods": periods, "counts": plan.counts(),
-        "flagged": sum(1 for row in plan.pupils() if row.flagged),
+        "flagged": sum(1 for row in plan.pupils() if row.flagged), "running": running,
+    })
+
+
+@login_required
+def rollover_progress(request, institution_id):
+    """How far the school's rollover has come; the page reloads itself until it is done."""
+    institution = school_for(request, institution_id, ROLL_OVER, Order)
+    status = tasks.status_of(institution.pk)
+    if status is None:
+        return redirect("movement:rollover", institution_id=institution.pk)
+    running = tasks.is_running(status)
+    return render(request, "movement/rollover_progress.html", {
+        "institution": institution, "status": status, "running": running,
+        "lost": status["state"] in (tasks.QUEUED, tasks.RUNNING) and not running,
+        "seconds": int((timezone.now() - status["started"]).total_seconds()),
     })

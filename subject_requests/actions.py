@@ -8,6 +8,8 @@ through the one notification service.
     refuse(request, user, text)                    → refused
     correct(request, user, text)                   → answered; the person is told
                                                      their data was corrected
+    erase(request, user, text)                     → answered; what the school keeps
+                                                     only by consent is erased
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +29,7 @@ TAKEN = "subject_requests.taken"
 ANSWERED = "subject_requests.answered"
 REFUSED = "subject_requests.refused"
 CORRECTED = "subject_requests.corrected"
+ERASED = "subject_requests.erased"
 
 
 def _keepers_may(request, user):
@@ -124,4 +127,27 @@ def correct(request, user, text):
     request = _close(request, user, text, RequestState.ANSWERED, CORRECTED)
     _tell_the_filer_and_the_subject(
         request, _("Your personal data has been corrected"), request.answer)
+    return request
+
+
+@transaction.atomic
+def erase(request, user, text):
+    """An erasure request done where the law allows (152-ФЗ art. 21 part 5): the school
+    keeps what the education law obliges it to keep (the minimum of each card, the
+    journal, the movement book, the finals) and erases all it kept by the person's
+    consent, as a withdrawal of the consent does (``records.actions.withdraw_consent``:
+    the cards' other fields, their older versions, files, health and psychological
+    records). The answer says what stays and why; the person is told at once."""
+    from records.actions import withdraw_consent
+    from records.models import Consent
+
+    if request.kind != RequestKind.ERASURE:
+        raise ValidationError(_("Only an erasure request is answered by an erasure."))
+    request = _close(request, user, text, RequestState.ANSWERED, ERASED)
+    for consent in Consent.objects.active().filter(person_id=request.subject_id,
+                                                   institution_id=request.institution_id):
+        withdraw_consent(consent, user)
+    _tell_the_filer_and_the_subject(
+        request, _("Your personal data has been erased where the law allows"),
+        request.answer)
     return request

@@ -63,10 +63,11 @@ class FileRequestForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    ANSWER, REFUSE, CORRECT = "answer", "refuse", "correct"
+    ANSWER, REFUSE, CORRECT, ERASE = "answer", "refuse", "correct", "erase"
     outcome = forms.ChoiceField(label=_("Outcome"), widget=forms.RadioSelect, choices=[
         (ANSWER, _("Answer the request")),
         (CORRECT, _("The data is corrected")),
+        (ERASE, _("Erase what the school keeps only by consent")),
         (REFUSE, _("Refuse, with the reason")),
     ])
     answer = forms.CharField(label=_("Answer"), max_length=TEXT_LIMIT,
@@ -75,6 +76,9 @@ class AnswerForm(forms.Form):
     def __init__(self, request_row, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["outcome"]
-        if request_row.kind != RequestKind.CORRECTION:
-            field.choices = [c for c in field.choices if c[0] != self.CORRECT]
-        field.initial = self.CORRECT if request_row.kind == RequestKind.CORRECTION else self.ANSWER
+        # Each kind's own outcome is offered to it only, and chosen first.
+        own = {RequestKind.CORRECTION: self.CORRECT, RequestKind.ERASURE: self.ERASE}
+        mine = own.get(request_row.kind)
+        field.choices = [c for c in field.choices
+                         if c[0] not in own.values() or c[0] == mine]
+        field.initial = mine or self.ANSWER

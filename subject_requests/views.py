@@ -118,7 +118,7 @@ def answer(request, pk):
     if request.method == "POST" and form.is_valid():
         outcome = form.cleaned_data["outcome"]
         action = {form.ANSWER: actions.answer, form.REFUSE: actions.refuse,
-                  form.CORRECT: actions.correct}[outcome]
+                  form.CORRECT: actions.correct, form.ERASE: actions.erase}[outcome]
         try:
             action(row, request.user, form.cleaned_data["answer"])
         except ValidationError as error:

@@ -16,6 +16,7 @@ def register_request_log_actions(log_actions):
         (actions.ANSWERED, _("Request answered")),
         (actions.REFUSED, _("Request refused")),
         (actions.CORRECTED, _("Data corrected at the request")),
+        (actions.ERASED, _("Data erased at the request")),
         (views.COPY_ISSUED, _("Copy of personal data issued")),
     ]:
         log_actions.register_action(action, label, label)

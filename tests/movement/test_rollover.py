@@ -17,6 +17,24 @@ from records.models import Institution, Pupil
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def no_runs_kept():
+    """The runs' progress lives in the cache, which a test's transaction does not roll
+    back (Redis on the PostgreSQL run): none before or after a test."""
+    from django.core.cache import cache
+
+    from movement import tasks
+
+    keys = [tasks.status_key(pk) for pk in Institution.objects.values_list("pk", flat=True)]
+    cache.delete_many(keys)
+    yield
+    cache.delete_many(keys)
+
+
+def progress_url(n=1):
+    return reverse("movement:rollover_progress", args=[school(n).pk])
+
+
 def school(n):
     return Institution.objects.get(short_name=f"СОШ № {n}")
 
@@ -78,7 +96,15 @@ def test_the_deputy_previews_and_applies_and_every_pupil_lands_where_the_preview
     response = client.post(url(), post_data(page.context["form"], **{
         f"decision_{failing.pk}": rollover.REPEAT}))
     assert response.status_code == 302, response.context["form"].errors
+    assert response.url == progress_url()
     expected[failing.pk] = (5, "А")
+    # The task worker has applied it (at once, in tests); the progress page says so
+    # with every step, and does not reload itself any longer.
+    progress = client.get(progress_url())
+    html = progress.content.decode()
+    assert progress.context["status"]["state"] == "done", progress.context["status"]
+    assert "data-rollover-done" in html and 'http-equiv="refresh"' not in html
+    assert "Movements written into the book" in html
 
     new = AcademicYear.objects.get(institution=school(1), is_current=True)
     assert new.name == plan.name and not AcademicYear.objects.get(pk=old.pk).is_current
@@ -133,9 +159,12 @@ def test_a_failure_in_the_middle_leaves_nothing(client_for, english, monkeypatch
             raise RuntimeError("the disk is full")
 
     monkeypatch.setattr(rollover, "record_change", fail_later)
-    with pytest.raises(RuntimeError):
-        client.post(url(), post_data(page.context["form"]))
+    response = client.post(url(), post_data(page.context["form"]))
+    assert response.status_code == 302
     assert len(calls) == 20
+    progress = client.get(progress_url())
+    assert progress.context["status"]["state"] == "failed"
+    assert "nothing was changed" in progress.content.decode()
     assert AcademicYear.objects.filter(institution=school(1)).get().pk == old.pk
     assert Movement.objects.count() == movements
     assert {p.pk: p.school_class_id for p in Pupil.objects.filter(institution=school(1))} \
@@ -187,6 +216,36 @@ def test_who_does_not_roll_over_school_1_gets_403(client_for, username):
     client = client_for(username)
     assert client.get(url()).status_code == 403
     assert client.post(url(), {}).status_code == 403
+    assert client.get(progress_url()).status_code == 403
+
+
+def test_a_running_rollover_is_not_started_twice_and_its_page_reloads(client_for, english):
+    from django.utils import timezone
+
+    from movement import tasks
+
+    client = client_for("school1.deputy")
+    old = AcademicYear.objects.get(institution=school(1), is_current=True)
+    page = client.get(url())
+    tasks._save(school(1).pk, {"state": tasks.RUNNING, "started": timezone.now(),
+                               "lines": ["The year 2027/2028: periods and the plan copied."],
+                               "errors": [], "message": "", "year_id": old.pk})
+    assert "data-rollover-running" in client.get(url()).content.decode()
+    response = client.post(url(), post_data(page.context["form"]))
+    assert response.status_code == 302 and response.url == progress_url()
+    assert AcademicYear.objects.get(pk=old.pk).is_current
+    html = client.get(progress_url()).content.decode()
+    assert 'http-equiv="refresh"' in html and "periods and the plan copied" in html
+    # A run the worker lost an hour ago lets the school start again.
+    tasks._save(school(1).pk, {**tasks.status_of(school(1).pk),
+                               "started": timezone.now() - tasks.STALE})
+    assert "may have been stopped" in client.get(progress_url()).content.decode()
+    assert "data-rollover-running" not in client.get(url()).content.decode()
+
+
+def test_without_a_run_the_progress_page_leads_to_the_preview(client_for):
+    response = client_for("school1.deputy").get(progress_url())
+    assert response.status_code == 302 and response.url == url()
 
 
 def test_unknown_schools_answer_404(client_for):

@@ -42,14 +42,15 @@ from records.models import (
 )
 from schedule.models import Lesson, Room, ThematicPlan, TimetableChange
 
+from .test_ids import project_apps
 from .test_no_leaks import every_url
 
 pytestmark = pytest.mark.django_db
 
 LIMITED_MODELS = (Staff, Pupil, Parent)
 # The project's own apps, whose admin pages the crawl opens.
-PROJECT_APPS = {"portal", "records", "curriculum", "journal", "schedule", "sgo_pages",
-                "announcements", "forum", "portfolio"}
+# The project's own apps, read from the disk: a new app's hooks are crawled too.
+PROJECT_APPS = project_apps()
 # What every reader sees of a row: its id and its name.
 ALWAYS = {"pk", "id", "__str__"}
 # What the department reads of a person, whoever's record leads to them: the name.
@@ -289,10 +290,29 @@ def portal_patterns():
     for entry in get_resolver().url_patterns:
         if isinstance(entry, URLPattern) and entry.name in ("start", "dashboard"):
             found.append((entry.name, entry))
-        elif isinstance(entry, URLResolver) and entry.namespace in (
-                "records", "journal", "schedule"):
+        elif isinstance(entry, URLResolver) and entry.namespace in PORTAL_NAMESPACES:
             found += [(f"{entry.namespace}:{p.name}", p) for p in entry.url_patterns]
     return found
+
+
+# Every app's own pages: a new app's pages are crawled when its namespace is added here
+# (test_every_namespace_of_the_portal_is_crawled fails until it is).
+PORTAL_NAMESPACES = ("records", "journal", "schedule", "movement", "subject_requests",
+                     "documents", "attestation", "portfolio", "courses", "notifications",
+                     "announcements", "links")
+
+
+def test_every_namespace_of_the_portal_is_crawled():
+    ours = {entry.namespace for entry in get_resolver().url_patterns
+            if isinstance(entry, URLResolver) and entry.namespace
+            and entry.urlconf_module.__name__.split(".")[0] in PROJECT_APPS}
+    assert ours <= set(PORTAL_NAMESPACES), ours - set(PORTAL_NAMESPACES)
+
+
+def first_pk(model, **lookup):
+    """The first row's pk, or an id of none (the page answers 404: still crawled)."""
+    return model.objects.filter(**lookup).order_by("pk").values_list("pk", flat=True).first() \
+        or 2 ** 31
 
 
 def portal_urls(rows):
@@ -327,6 +347,7 @@ def portal_urls(rows):
         "schedule:delete_change": [{"pk": change.entry.school_class_id if change else 1,
                                     "change_pk": change.pk if change else 1}],
     }
+    by_name.update(other_apps_kwargs(rows))
     urls = []
     for name, pattern in portal_patterns():
         names = kwarg_names(pattern)
@@ -339,6 +360,80 @@ def portal_urls(rows):
         urls.append(reverse("schedule:calendar", args=["class", school_class.pk])
                     + f"?mode={mode}")
     return urls
+
+
+def other_apps_kwargs(rows):
+    """The parameters of the pages of the apps after the records, the journal and the
+    timetable, about the rows holding sentinels where a page is about a pupil."""
+    from attestation.models import CertificateMark, ExamResult
+    from courses.models import Course
+    from documents.models import Document, IssuedDocument
+    from movement.models import Arrival, Movement
+    from notifications.models import Notification
+    from portfolio.models import (
+        Achievement,
+        AchievementFile,
+        Material,
+        Portfolio,
+        Project,
+        ProjectParticipant,
+    )
+    from subject_requests.models import SubjectRequest
+
+    school, pupil, school_class = rows["school"], rows["pupil"], rows["class"]
+    portfolio = first_pk(Portfolio, pupil=pupil)
+    achievement = first_pk(Achievement, portfolio__institution=school)
+    material = first_pk(Material, portfolio__institution=school)
+    project = first_pk(Project, institution=school)
+    participant = ProjectParticipant.objects.filter(project__institution=school).first()
+    exam = first_pk(ExamResult, institution=school)
+    request_pk = first_pk(SubjectRequest, institution=school, subject=pupil.person) \
+        if SubjectRequest.objects.filter(subject=pupil.person).exists() \
+        else first_pk(SubjectRequest, institution=school)
+    school_kwargs = [{"institution_id": school.pk}]
+    return {
+        "announcements:personal_rss": [{"token": "zq"}],
+        "announcements:personal_atom": [{"token": "zq"}],
+        "notifications:open": [{"pk": first_pk(Notification)}],
+        "notifications:read": [{"pk": first_pk(Notification)}],
+        "courses:pupil": [{"pupil_pk": pupil.pk}],
+        "courses:course": [{"pk": first_pk(Course, institution=school)}],
+        "portfolio:pupil": [{"pupil_pk": pupil.pk}],
+        "portfolio:class": [{"class_pk": school_class.pk}],
+        **{f"portfolio:{name}": [{"pk": portfolio}] for name in (
+            "detail", "public", "edit", "achievement_add", "material_add")},
+        **{f"portfolio:{name}": [{"pk": achievement}] for name in (
+            "achievement", "achievement_edit", "achievement_delete", "achievement_approve")},
+        **{f"portfolio:{name}": [{"pk": material}] for name in (
+            "material_edit", "material_delete", "material_approve")},
+        "portfolio:proof_delete": [{"pk": first_pk(AchievementFile)}],
+        "portfolio:project": [{"pk": project}],
+        "portfolio:project_edit": [{"pk": project}],
+        "portfolio:project_part_add": [{"pk": project, "part": "participant"}],
+        "portfolio:project_part_delete": [{"pk": project, "part": "participant",
+                                           "part_pk": participant.pk if participant
+                                           else 2 ** 31}],
+        "portfolio:participant_name": [{"pk": participant.pk if participant else 2 ** 31}],
+        "portfolio:school_achievements": [{"institution_pk": school.pk}],
+        "portfolio:file": [{"name": "zq/none.pdf"}],
+        "documents:register": school_kwargs,
+        "documents:document": [{"pk": first_pk(Document)}],
+        "documents:file": [{"pk": first_pk(Document)}],
+        "documents:issued_file": [{"pk": first_pk(IssuedDocument, institution=school)}],
+        "documents:issue": [{"pupil_id": pupil.pk}],
+        "documents:issue_class_list": [{"class_id": school_class.pk}],
+        **{f"attestation:{name}": [{"pk": school_class.pk}] for name in (
+            "class", "compute", "add_exam")},
+        "attestation:edit_exam": [{"pk": exam}],
+        "attestation:delete_exam": [{"pk": exam}],
+        "attestation:mark": [{"pk": first_pk(CertificateMark, institution=school)}],
+        "movement:cancel": [{"pk": first_pk(Movement, pupil=pupil)}],
+        **{f"movement:{name}": school_kwargs for name in (
+            "book", "enrol", "leave", "lists", "rollover", "rollover_progress", "arrivals")},
+        "movement:arrival": [{"pk": first_pk(Arrival)}],
+        **{f"subject_requests:{name}": [{"pk": request_pk}] for name in (
+            "request", "take", "answer", "copy_pdf", "copy_json")},
+    }
 
 
 # The walking tests ---------------------------------------------------------------

@@ -15,6 +15,7 @@ import datetime
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
@@ -303,6 +304,53 @@ def test_only_a_correction_request_is_answered_by_a_correction(client_for, overd
     assert response.status_code == 200
     overdue.refresh_from_db()
     assert overdue.state == RequestState.RECEIVED
+
+
+def test_an_erasure_erases_what_only_consent_kept_and_keeps_the_minimum(
+        client_for, school1, user):
+    """A parent asks to erase their data: the school erases what it kept by their
+    consent (the card's other fields, its older versions) and keeps the minimum the law
+    obliges it to keep; the consent is withdrawn, the parent is told."""
+    from records.models import Consent, Parent
+
+    parent_user = user("school1.parent")
+    card = Parent.objects.get(person=parent_user.person, institution=school1)
+    assert card.filled_personal_fields(), "the demo parent's card has consent-based data"
+    kept = {name: getattr(card, name) for name in card.minimum_fields}
+    row = actions.file(parent_user, parent_user.person, school1, RequestKind.ERASURE,
+                       "Прошу удалить мои персональные данные, кроме обязательных.")
+    client = client_for("school1.secretary")
+    page = client.get(url("answer", row))
+    outcomes = [value for value, _label in page.context["form"].fields["outcome"].choices]
+    assert "erase" in outcomes and "correct" not in outcomes
+    response = client.post(url("answer", row), {
+        "outcome": "erase", "answer": "Удалены сведения, обрабатывавшиеся по согласию."})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    card.refresh_from_db()
+    assert row.state == RequestState.ANSWERED
+    assert log_actions(row)[-1] == actions.ERASED
+    assert not card.filled_personal_fields()
+    assert {name: getattr(card, name) for name in card.minimum_fields} == kept
+    assert not Consent.objects.active().filter(person=parent_user.person,
+                                               institution=school1).exists()
+    assert Notification.objects.filter(kind=Kind.DATA_REQUEST, user=parent_user,
+                                       source_key__startswith=f"subject_requests."
+                                       f"subjectrequest:{row.pk}:").exists()
+
+
+def test_only_an_erasure_request_is_answered_by_an_erasure(client_for, overdue, user):
+    from records.models import Consent
+
+    consents = Consent.objects.active().count()
+    response = client_for("school1.secretary").post(url("answer", overdue), {
+        "outcome": "erase", "answer": "Удалено."})
+    assert response.status_code == 200
+    overdue.refresh_from_db()
+    assert overdue.state == RequestState.RECEIVED
+    assert Consent.objects.active().count() == consents
+    with pytest.raises(ValidationError):
+        actions.erase(overdue, user("school1.secretary"), "Удалено.")
 
 
 def test_a_refusal_says_why(client_for, overdue):
