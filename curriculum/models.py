@@ -113,7 +113,9 @@ class SchoolClass(models.Model):
     class Meta:
         verbose_name = _("class")
         verbose_name_plural = _("classes")
-        ordering = ["institution__short_name", "grade", "letter"]
+        # A school's years, the latest first: after a rollover the old year's 5А comes
+        # after this year's classes, not beside its 5А.
+        ordering = ["institution__short_name", "-academic_year__starts_on", "grade", "letter"]
         constraints = [
             models.UniqueConstraint(
                 fields=["academic_year", "grade", "letter"], name="class_unique_in_year"

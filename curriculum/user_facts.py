@@ -13,14 +13,17 @@ LED, TAUGHT = "led", "taught"
 
 @user_fact("classes")
 def led_and_taught_classes(person_id, leads_in, teaches_in):
-    """(led class pks, taught class pks) in one query: the classes whose class teacher
-    the person is, in the schools where they hold a class teacher's role, and the
-    classes of their teaching assignments in the schools where they are a subject
-    teacher."""
+    """(led class pks, taught class pks) in one query: the classes of the current year
+    whose class teacher the person is, in the schools where they hold a class teacher's
+    role (a class of a year rolled over, its graduates too, is led by nobody any
+    more), and the classes of their teaching assignments in the schools where they are
+    a subject teacher (an old year's too: its journals stay readable to their
+    teachers)."""
     parts = []
     if leads_in:
         parts.append(SchoolClass.objects.filter(
-            class_teacher__person_id=person_id, institution_id__in=leads_in)
+            class_teacher__person_id=person_id, institution_id__in=leads_in,
+            academic_year__is_current=True)
             .annotate(kind=Value(LED, output_field=CharField())).order_by()
             .values_list("pk", "kind"))
     if teaches_in:

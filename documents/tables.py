@@ -28,7 +28,7 @@ class IssuedDocumentTable(ReadableTable):
         fields = ()
         sequence = ("number", "issued_on", "kind", "subject", "destination", "institution",
                     "issued_by", "file")
-        attrs = {"class": "table"}
+        attrs = {"class": "table stack"}
         empty_text = _("No documents issued.")
 
     def render_issued_by(self, value):

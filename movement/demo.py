@@ -1,8 +1,10 @@
-"""The movement book of the demo city (issue 14, item 9): every pupil's enrolment by an
-order of their school, written in bulk; then, through the book's own actions (so they
-are logged like the secretary's), a few transfers between the parallel classes of
-school 2, a leaver of each school and one pupil moving from school 1 to school 2, whom
-school 2 accepts.
+"""The movement book of the demo city (issue 14, item 9): the finished previous year
+each school rolled over into this one (its classes, year finals, graduates, and the
+promotion and graduation orders in the book); every pupil's enrolment by an order of
+their school, written in bulk; then, through the book's own actions (so they are logged
+like the secretary's), a few transfers between the parallel classes of school 2, a
+leaver of each school and one pupil moving from school 1 to school 2, whom school 2
+accepts.
 
 Called by ``portal.demo.city.CityBuilder`` before the journals, which follow the class
 memberships the movements end and open; ``after_journals`` then gives the arrival the
@@ -18,6 +20,7 @@ from curriculum.models import SchoolClass
 from records.models import Guardianship, Pupil, User
 
 from . import actions
+from .demo_rollover import previous_year
 from .models import (
     Arrival,
     DestinationKind,
@@ -48,16 +51,19 @@ def enrolment_orders(pupils):
     return orders
 
 
-def write_enrolments(pupils):
-    """Every pupil's enrolment, in bulk; R-MOV-2 checked on the rows written."""
+def write_enrolments(pupils, into=None, later=()):
+    """Every pupil's enrolment, in bulk, into their class or the one ``into`` names
+    ({pupil pk: class pk}: the previous year's); R-MOV-2 checked on the rows written
+    with the ``later`` movements of the same pupils."""
+    into = into or {}
     orders = enrolment_orders(pupils)
     Order.objects.bulk_create(orders.values(), batch_size=BATCH)
     movements = [
         Movement(institution_id=p.institution_id, pupil_id=p.pk, kind=MovementKind.ENROLMENT,
                  date=p.enrolled_on, order=orders[p.institution_id, p.enrolled_on],
-                 to_class_id=p.school_class_id)
+                 to_class_id=into.get(p.pk, p.school_class_id))
         for p in pupils]
-    check_first_movements(movements)
+    check_first_movements([*movements, *later])
     Movement.objects.bulk_create(movements, batch_size=BATCH)
     return len(movements)
 
@@ -79,7 +85,10 @@ def plain_pupils(school_class):
 
 
 def build(builder):
-    write_enrolments(builder.pupils)
+    previous = previous_year(builder)
+    write_enrolments(builder.pupils + previous.graduates, into=previous.enrolled_into,
+                     later=previous.movements)
+    Movement.objects.bulk_create(previous.movements, batch_size=BATCH)
     school1, school2 = builder.schools[0], builder.schools[1]
     on = school_day_before(builder.today, builder.year_start)
     if on is None:  # a city built before its year began: enrolments only

@@ -261,6 +261,28 @@ def check(plan):
     return errors
 
 
+MOVEMENT_KINDS = {PROMOTE: MovementKind.PROMOTION, CONDITIONAL: MovementKind.PROMOTION,
+                  REPEAT: MovementKind.REPEAT, NOT_GRADUATED: MovementKind.REPEAT,
+                  GRADUATE: MovementKind.GRADUATION}
+
+
+def rollover_movement(pupil, decision, from_class_id, to_class, failing, new, promotion,
+                      graduation, user):
+    """The book's row of one pupil's ``decision`` (unsaved): a graduation under the
+    graduation order on its date, else a move into ``to_class`` under the promotion
+    order on the first day of the ``new`` year; a conditional promotion names the
+    subjects of the academic debt. Here and in the demo city's previous year."""
+    kind = MOVEMENT_KINDS[decision]
+    graduated = kind == MovementKind.GRADUATION
+    return Movement(
+        institution_id=pupil.institution_id, pupil=pupil, kind=kind,
+        date=graduation.date if graduated else new.starts_on,
+        order=graduation if graduated else promotion, from_class_id=from_class_id,
+        to_class=None if graduated else to_class,
+        reason=_("Academic debt: %(subjects)s") % {"subjects": ", ".join(failing)}
+        if decision == CONDITIONAL else "", created_by=user)
+
+
 @transaction.atomic
 def apply(plan, user, promotion_order, graduation_order=None, progress=None):
     """Do what the edited ``plan`` says, all or nothing. ``promotion_order`` and
@@ -376,21 +398,9 @@ def apply(plan, user, promotion_order, graduation_order=None, progress=None):
             raise ValidationError(_("Enter the graduation order's number and date."))
         graduation = actions.order_for(institution, graduation_order[0], graduation_order[1],
                                        OrderKind.GRADUATION, user)
-    kinds = {PROMOTE: MovementKind.PROMOTION, CONDITIONAL: MovementKind.PROMOTION,
-             REPEAT: MovementKind.REPEAT, NOT_GRADUATED: MovementKind.REPEAT,
-             GRADUATE: MovementKind.GRADUATION}
-    movements = []
-    for row in moving:
-        kind = kinds[row.decision]
-        graduated = kind == MovementKind.GRADUATION
-        movements.append(Movement(
-            institution=institution, pupil=row.pupil, kind=kind,
-            date=graduation.date if graduated else new.starts_on,
-            order=graduation if graduated else promotion,
-            from_class_id=row.pupil.school_class_id,
-            to_class=None if graduated else destination[row.pupil.pk],
-            reason=_("Academic debt: %(subjects)s") % {"subjects": ", ".join(row.failing)}
-            if row.decision == CONDITIONAL else "", created_by=user))
+    movements = [rollover_movement(row.pupil, row.decision, row.pupil.school_class_id,
+                                   destination.get(row.pupil.pk), row.failing, new,
+                                   promotion, graduation, user) for row in moving]
     Movement.objects.bulk_create(movements, batch_size=500)
     progress(_("Movements written into the book: %(count)s.") % {"count": len(movements)})
 
@@ -433,7 +443,7 @@ def apply(plan, user, promotion_order, graduation_order=None, progress=None):
         else:
             pupil.school_class = destination[pupil.pk]
             pupil.save(update_fields=["school_class"])
-            record_change(pupil, user, actions.ACTION.format(kind=kinds[row.decision]))
+            record_change(pupil, user, actions.ACTION.format(kind=MOVEMENT_KINDS[row.decision]))
         if number % 200 == 0:
             progress(_("Pupils' cards: %(done)s of %(total)s.") % {
                 "done": number, "total": len(moving)})

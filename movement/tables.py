@@ -25,7 +25,7 @@ class BookTable(ReadableTable):
         model = Movement
         fields = ()
         sequence = ("date", "kind", "pupil", "from_class", "to_class", "order", "details")
-        attrs = {"class": "table", "data-book": ""}
+        attrs = {"class": "table stack", "data-book": ""}
         order_by = ("-date",)
 
     def render_details(self, record):

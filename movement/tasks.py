@@ -46,13 +46,22 @@ def _save(institution_id, status):
     cache.set(status_key(institution_id), status, timeout=KEPT)
 
 
+def lock_key(institution_id):
+    return f"movement:rollover:{institution_id}:lock"
+
+
 def start(year, user, data, language):
-    """Queues the rollover of ``year`` as edited in ``data`` (the preview form's POST).
-    The caller has checked the form and the plan; the task checks them again on the
-    data as it is when it runs."""
+    """Queues the rollover of ``year`` as edited in ``data`` (the preview form's POST);
+    False when the school's rollover is queued or running already (two deputies
+    pressing at once: the cache's atomic ``add`` lets one through). The caller has
+    checked the form and the plan; the task checks them again on the data as it is
+    when it runs."""
+    if not cache.add(lock_key(year.institution_id), 1, timeout=int(STALE.total_seconds())):
+        return False
     _save(year.institution_id, {"state": QUEUED, "started": timezone.now(), "lines": [],
                                 "errors": [], "message": "", "year_id": year.pk})
     roll_over_task.enqueue(year.pk, user.pk, data, language)
+    return True
 
 
 def rollover_staff(institution):
@@ -76,9 +85,6 @@ def done_message(new, counts):
 
 @task()
 def roll_over_task(year_id, user_id, data, language):
-    from . import rollover
-    from .forms import RolloverForm
-
     year = AcademicYear.objects.select_related("institution").get(pk=year_id)
     status = status_of(year.institution_id) or {"lines": [], "errors": []}
     status.update(state=RUNNING, started=status.get("started") or timezone.now(),
@@ -88,6 +94,16 @@ def roll_over_task(year_id, user_id, data, language):
     def say(message):
         status["lines"].append(message)
         _save(year.institution_id, status)
+
+    try:
+        return _roll_over(year, user_id, data, language, status, say)
+    finally:
+        cache.delete(lock_key(year.institution_id))
+
+
+def _roll_over(year, user_id, data, language, status, say):
+    from . import rollover
+    from .forms import RolloverForm
 
     with translation.override(language):
         try:

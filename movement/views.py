@@ -353,7 +353,8 @@ def year_rollover(request, institution_id):
         for message in problems:
             form.add_error(None, message)
         if not problems:
-            tasks.start(year, user, request.POST.dict(), get_language())
+            if not tasks.start(year, user, request.POST.dict(), get_language()):
+                messages.error(request, _("The school's rollover is already running."))
             return redirect("movement:rollover_progress", institution_id=institution.pk)
     classes = [{"plan": row, "letter": form[f"letter_{row.school_class.pk}"]
                 if not row.graduates else None,

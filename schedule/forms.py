@@ -100,7 +100,10 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         allowed = [i.pk for i in importing_institutions(user)]
         self.fields["institution"].queryset = Institution.objects.filter(pk__in=allowed)
-        years = AcademicYear.objects.filter(institution_id__in=allowed).select_related(
+        # A year that has ended is closed (its periods refuse every change): the current
+        # year and the next are offered.
+        years = AcademicYear.objects.filter(institution_id__in=allowed,
+                                            ends_on__gte=today()).select_related(
             "institution").order_by("-is_current", "-starts_on")
         self.fields["academic_year"].queryset = years
         self.fields["academic_year"].label_from_instance = (

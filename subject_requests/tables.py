@@ -29,7 +29,7 @@ class RegisterTable(ReadableTable):
         fields = ()
         sequence = ("number", "received_on", "institution", "subject", "kind", "deadline",
                     "state")
-        attrs = {"class": "table", "data-register": ""}
+        attrs = {"class": "table stack", "data-register": ""}
         row_attrs = {"class": lambda record: "overdue" if record.is_overdue else "",
                      "data-overdue": lambda record: "1" if record.is_overdue else None}
         order_by = ("deadline",)

@@ -182,8 +182,8 @@ class CityBuilder:
 
     # People ---------------------------------------------------------------------------
 
-    def new_person(self, sex=None, surname=None, father=None, age=None):
-        rnd = self.random
+    def new_person(self, sex=None, surname=None, father=None, age=None, rnd=None):
+        rnd = rnd or self.random
         sex = sex or rnd.choice([Sex.MALE, Sex.FEMALE])
         surname = surname or rnd.choice(SURNAMES)
         father = father or rnd.choice(MALE_NAMES)

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 @pytest.mark.browser
 def test_issuing_downloads_the_sheet_and_the_page_counts_again(page: Page, csp_violations):
-    school_class = SchoolClass.objects.get(institution__short_name="СОШ № 1", grade=5,
+    school_class = SchoolClass.objects.get(academic_year__is_current=True,
+                                           institution__short_name="СОШ № 1", grade=5,
                                            letter="Б")
     log_in(page, "school1.secretary", "/dashboard/")
     page.goto(f"/admin/records/credentials/{school_class.pk}/")

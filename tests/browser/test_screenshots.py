@@ -24,7 +24,8 @@ WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}
 PAGES = {
     None: [("home", "/"), ("login", "/accounts/login/")],
     "school1.parent": [("parent-start", "/start/"), ("parent-diary", "/diary/"),
-                       ("parent-diary-period", "link:a[href$='/period/']")],
+                       ("parent-diary-period", "link:a[href$='/period/']"),
+                       ("parent-data-requests", "/data-requests/")],
     "school1.pupil": [("pupil-start", "/start/"), ("pupil-diary", "/diary/")],
     "school1.teacher": [("teacher-dashboard", "/start/"), ("teacher-journals", "/journal/"),
                         ("teacher-grid", "link:main a[href*='/journal/'][href$='/']"),
@@ -36,10 +37,14 @@ PAGES = {
                              ("classteacher-timetable-month", "/timetable/?mode=month")],
     "school1.deputy": [("deputy-dashboard", "/start/"),
                        ("deputy-journal", "/journal/"),
-                       ("deputy-timetable", "/timetable/")],
+                       ("deputy-timetable", "/timetable/"),
+                       ("deputy-movement-book", "/movement/"),
+                       ("deputy-rollover", "link:a[href$='/movement/rollover/']")],
     "school1.director": [("director-dashboard", "/start/")],
     "school1.secretary": [("admin-home", "/admin/"),
-                          ("admin-pupils", "/admin/records/pupil/")],
+                          ("admin-pupils", "/admin/records/pupil/"),
+                          ("secretary-data-requests", "/data-requests/register/"),
+                          ("secretary-issued-documents", "/issued/")],
     "dept": [("department-dashboard", "/start/")],
 }
 

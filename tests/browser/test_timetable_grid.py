@@ -24,7 +24,8 @@ SHOTS = ALL_SHOTS / "deputy-timetable-grid"
 
 
 def class_of(letter):
-    return SchoolClass.objects.get(institution__short_name="СОШ № 1", grade=5, letter=letter)
+    return SchoolClass.objects.get(academic_year__is_current=True,
+                                   institution__short_name="СОШ № 1", grade=5, letter=letter)
 
 
 def open_grid(page: Page, school_class):

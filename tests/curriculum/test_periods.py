@@ -109,7 +109,8 @@ def test_a_class_takes_its_grades_periods_or_else_the_schools_default_type(
 ):
     from curriculum.models import GradePeriodType, InstitutionSettings, SchoolClass
 
-    school_class = SchoolClass.objects.get(institution__short_name="СОШ № 1", grade=5,
+    school_class = SchoolClass.objects.get(academic_year__is_current=True,
+                                           institution__short_name="СОШ № 1", grade=5,
                                            letter="А")
     chosen = GradePeriodType.objects.filter(academic_year_id=school_class.academic_year_id,
                                             grade=school_class.grade)
@@ -137,7 +138,8 @@ def test_every_reader_of_many_classes_periods_takes_the_same_rule():
     from journal.finals import classes_of_period
     from journal.overview import class_periods, with_period_types
 
-    school_class = SchoolClass.objects.get(institution__short_name="СОШ № 1", grade=5,
+    school_class = SchoolClass.objects.get(academic_year__is_current=True,
+                                           institution__short_name="СОШ № 1", grade=5,
                                            letter="А")
     year = school_class.academic_year_id
     used = set(Period.objects.filter(academic_year_id=year)

@@ -27,7 +27,8 @@ def english(client):
 
 
 def class_5a(n=1):
-    return SchoolClass.objects.get(institution__short_name=f"СОШ № {n}", grade=5, letter="А")
+    return SchoolClass.objects.get(academic_year__is_current=True,
+                                   institution__short_name=f"СОШ № {n}", grade=5, letter="А")
 
 
 def last_school_day(school_class):

@@ -24,7 +24,8 @@ def order(number, on):
 
 
 def class_5a():
-    return SchoolClass.objects.get(class_teacher__person__user__username="school1.classteacher")
+    return SchoolClass.objects.get(academic_year__is_current=True,
+                                  class_teacher__person__user__username="school1.classteacher")
 
 
 def other_class(school_class):

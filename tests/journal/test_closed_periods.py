@@ -151,7 +151,8 @@ class Quarter:
 
 
 def class_5a():
-    return SchoolClass.objects.get(institution__short_name="СОШ № 1", grade=5, letter="А")
+    return SchoolClass.objects.get(academic_year__is_current=True,
+                                   institution__short_name="СОШ № 1", grade=5, letter="А")
 
 
 def open_quarter():

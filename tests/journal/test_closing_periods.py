@@ -24,7 +24,8 @@ def english(client):
 
 
 def first_quarter(n=1):
-    school_class = SchoolClass.objects.get(institution__short_name=f"СОШ № {n}", grade=5,
+    school_class = SchoolClass.objects.get(academic_year__is_current=True,
+                                           institution__short_name=f"СОШ № {n}", grade=5,
                                            letter="А")
     return Period.objects.for_class(school_class).get(number=1), school_class
 

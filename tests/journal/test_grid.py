@@ -315,7 +315,8 @@ def test_the_grid_loads_with_a_fixed_number_of_queries(client_for,
 
 
 def test_the_class_page_links_each_subject_to_its_journal(client_for):
-    school_class = SchoolClass.objects.get(institution__short_name="СОШ № 1", grade=5,
+    school_class = SchoolClass.objects.get(academic_year__is_current=True,
+                                           institution__short_name="СОШ № 1", grade=5,
                                            letter="А")
     lesson = teachers_lesson()
     page = client_for("school1.classteacher").get(

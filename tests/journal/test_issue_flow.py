@@ -26,7 +26,8 @@ def english(client):
 
 
 def test_teacher_fills_a_lesson_and_the_parent_reads_it_in_the_diary(client_for):
-    class_5a = SchoolClass.objects.get(institution__short_name="СОШ № 1", grade=5, letter="А")
+    class_5a = SchoolClass.objects.get(academic_year__is_current=True,
+                                       institution__short_name="СОШ № 1", grade=5, letter="А")
     teacher = User.objects.get(username="school1.teacher")
     lesson = (Lesson.objects.filter(school_class=class_5a, teacher__person__user=teacher,
                                     subgroup__isnull=True, is_cancelled=False,

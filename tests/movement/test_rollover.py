@@ -25,7 +25,8 @@ def no_runs_kept():
 
     from movement import tasks
 
-    keys = [tasks.status_key(pk) for pk in Institution.objects.values_list("pk", flat=True)]
+    keys = [key(pk) for pk in Institution.objects.values_list("pk", flat=True)
+            for key in (tasks.status_key, tasks.lock_key)]
     cache.delete_many(keys)
     yield
     cache.delete_many(keys)
@@ -125,7 +126,8 @@ def test_the_deputy_previews_and_applies_and_every_pupil_lands_where_the_preview
     assert Movement.objects.filter(institution=school(1), kind=MovementKind.PROMOTION,
                                    order__number="301-п").count() == sum(
         1 for value in expected.values() if value is not None) - 1
-    graduates = Movement.objects.filter(institution=school(1), kind=MovementKind.GRADUATION)
+    graduates = Movement.objects.filter(institution=school(1), kind=MovementKind.GRADUATION,
+                                        order__number="302-в")
     assert graduates.count() == sum(1 for value in expected.values() if value is None)
     assert all(c.grade < top for c in SchoolClass.objects.filter(academic_year=new))
     # The next year has the periods, the plan and the subgroups of the classes moved up.
@@ -135,12 +137,13 @@ def test_the_deputy_previews_and_applies_and_every_pupil_lands_where_the_preview
     assert Subgroup.objects.filter(school_class__academic_year=new).exists()
     # The old year stays readable and cannot be changed.
     assert not Period.objects.filter(academic_year=old, closed_at__isnull=True).exists()
-    final = FinalMark.objects.get(pupil=failing, kind=FinalKind.YEAR)
+    final = FinalMark.objects.get(pupil=failing, kind=FinalKind.YEAR, academic_year=old)
     final.value = "3"
     with pytest.raises(ValidationError):
         final.save()
     # School 2 is untouched; the page now previews the next year's rollover.
-    assert AcademicYear.objects.filter(institution=school(2)).count() == 1
+    assert not AcademicYear.objects.filter(institution=school(2),
+                                           starts_on__gt=old.starts_on).exists()
     assert client.get(url()).context["year"] == new
 
 
@@ -165,7 +168,8 @@ def test_a_failure_in_the_middle_leaves_nothing(client_for, english, monkeypatch
     progress = client.get(progress_url())
     assert progress.context["status"]["state"] == "failed"
     assert "nothing was changed" in progress.content.decode()
-    assert AcademicYear.objects.filter(institution=school(1)).get().pk == old.pk
+    assert AcademicYear.objects.filter(institution=school(1),
+                                       starts_on__gte=old.starts_on).get().pk == old.pk
     assert Movement.objects.count() == movements
     assert {p.pk: p.school_class_id for p in Pupil.objects.filter(institution=school(1))} \
         == before
@@ -243,6 +247,25 @@ def test_a_running_rollover_is_not_started_twice_and_its_page_reloads(client_for
     assert "data-rollover-running" not in client.get(url()).content.decode()
 
 
+def test_two_deputies_pressing_at_once_start_one_rollover(client_for, demo_user):
+    """The second start finds the first's lock (the cache's atomic add) and queues
+    nothing; the lock goes when the run ends."""
+    from django.core.cache import cache
+
+    from movement import tasks
+
+    year = AcademicYear.objects.get(institution=school(1), is_current=True)
+    cache.add(tasks.lock_key(school(1).pk), 1)
+    assert not tasks.start(year, demo_user("school1.deputy"), {}, "ru")
+    assert tasks.status_of(school(1).pk) is None
+    cache.delete(tasks.lock_key(school(1).pk))
+    assert tasks.start(year, demo_user("school1.deputy"), {}, "ru")
+    # The form was empty: the worker refused it, changed nothing and let go of the lock.
+    assert tasks.status_of(school(1).pk)["state"] == tasks.FAILED
+    assert cache.add(tasks.lock_key(school(1).pk), 1)
+    assert AcademicYear.objects.get(pk=year.pk).is_current
+
+
 def test_without_a_run_the_progress_page_leads_to_the_preview(client_for):
     response = client_for("school1.deputy").get(progress_url())
     assert response.status_code == 302 and response.url == url()
@@ -267,10 +290,11 @@ def test_the_command_rolls_a_school_over_with_progress(demo_user):
     from django.core.management import call_command
 
     out = io.StringIO()
+    old = AcademicYear.objects.get(institution=school(2), is_current=True)
     call_command("rollover", "--school", "СОШ № 2", "--user", "school2.admin",
                  "--order", "77-п", "--graduation-order", "78-в",
                  "--date", today().isoformat(), stdout=out)
     text = out.getvalue()
     assert "Movements written into the book" in text or "Записано в книгу" in text
-    assert AcademicYear.objects.filter(institution=school(2), is_current=True).get().name \
-        != AcademicYear.objects.filter(institution=school(2), is_current=False).get().name
+    new = AcademicYear.objects.get(institution=school(2), is_current=True)
+    assert new.starts_on > old.ends_on and new.name != old.name

@@ -76,7 +76,8 @@ def test_the_combined_queries_answer_as_the_separate_ones(django_assert_max_num_
         assert context.school_roles == {pupil.institution_id: {Role.PARENT}}
     assert context.child_pupil_ids == {pupil.pk} and not context.own_pupil_ids
 
-    school = SchoolClass.objects.get(institution__short_name="СОШ № 1", grade=5, letter="А")
+    school = SchoolClass.objects.get(academic_year__is_current=True,
+                                     institution__short_name="СОШ № 1", grade=5, letter="А")
     RoleAssignmentFactory(person=person, role=Role.SUBJECT_TEACHER,
                           institution=school.institution,
                           valid_to=today() - datetime.timedelta(days=1))

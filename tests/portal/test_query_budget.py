@@ -20,7 +20,8 @@ def count_queries(client, url):
 
 
 def class_5a():
-    return SchoolClass.objects.get(institution__short_name="СОШ № 1", grade=5, letter="А")
+    return SchoolClass.objects.get(academic_year__is_current=True,
+                                   institution__short_name="СОШ № 1", grade=5, letter="А")
 
 
 def add_pupils(school_class, n):

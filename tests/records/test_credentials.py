@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 def class_5b():
-    return SchoolClass.objects.get(institution__short_name="СОШ № 1", grade=5, letter="Б")
+    return SchoolClass.objects.get(academic_year__is_current=True,
+                                   institution__short_name="СОШ № 1", grade=5, letter="Б")
 
 
 def test_transliteration_of_russian_names():

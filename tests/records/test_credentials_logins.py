@@ -28,7 +28,8 @@ AMBIGUOUS = set("0O1lI")
 
 
 def class_5b():
-    return SchoolClass.objects.get(institution__short_name="СОШ № 1", grade=5, letter="Б")
+    return SchoolClass.objects.get(academic_year__is_current=True,
+                                   institution__short_name="СОШ № 1", grade=5, letter="Б")
 
 
 def test_a_login_is_the_surname_and_the_whole_first_name():

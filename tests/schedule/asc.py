@@ -133,7 +133,8 @@ def entries_of(institution):
 
 
 def class_5a(institution):
-    return SchoolClass.objects.get(institution=institution, grade=5, letter="А")
+    return SchoolClass.objects.get(academic_year__is_current=True,
+                                   institution=institution, grade=5, letter="А")
 
 
 def demo_export():

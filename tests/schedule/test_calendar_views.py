@@ -38,7 +38,8 @@ def school(n):
 
 
 def class_of(n, grade, letter):
-    return SchoolClass.objects.get(institution=school(n), grade=grade, letter=letter)
+    return SchoolClass.objects.get(academic_year__is_current=True,
+                                   institution=school(n), grade=grade, letter=letter)
 
 
 def url(kind, pk, **query):
