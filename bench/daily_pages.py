@@ -10,9 +10,7 @@ its demo user and prints the median time and the number of queries per page.
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -22,19 +20,17 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from bench.common import add_arguments, prepare, time_pages  # noqa: E402
 from curriculum.models import SchoolClass  # noqa: E402
-from records.models import Pupil, Staff, User  # noqa: E402
+from records.models import Pupil, Staff  # noqa: E402
 
 
 def pages():
-    class_5a = SchoolClass.objects.get(institution__short_name="СОШ № 1", grade=5, letter="А")
+    class_5a = SchoolClass.objects.get(institution__short_name="СОШ № 1", grade=5, letter="А",
+                                       academic_year__is_current=True)
     pupil = Pupil.objects.get(person__user__username="school1.pupil")
     teacher = Staff.objects.get(person__user__username="school1.teacher",
                                 institution=class_5a.institution)
@@ -60,34 +56,11 @@ def pages():
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--size", default="medium")
-    parser.add_argument("--repeat", type=int, default=15)
-    parser.add_argument("--keep", action="store_true", help="reuse the city already there")
+    add_arguments(parser)
     args = parser.parse_args()
-    settings.DEBUG = False
-    settings.ALLOWED_HOSTS = ["testserver"]
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
-    if not args.keep:
-        started = time.monotonic()
-        call_command("seed_demo", "--size", args.size, "--reset", stdout=open(os.devnull, "w"))
-        print(f"seed_demo --size {args.size}: {time.monotonic() - started:.1f} s")
+    prepare(args)
     print(f"{Pupil.objects.count()} pupils on {connection.vendor}")
-    print(f"{'page':<28} {'user':<22} {'median ms':>10} {'queries':>8}")
-    for username, label, url in pages():
-        client = Client()
-        client.force_login(User.objects.get(username=username))
-        client.get(url)  # warm up
-        times = []
-        for _ in range(args.repeat):
-            started = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, (url, response.status_code)
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url)
-        print(f"{label:<28} {username:<22} {statistics.median(times):>10.1f} "
-              f"{len(queries):>8}")
+    time_pages(pages(), args.repeat)
 
 
 if __name__ == "__main__":

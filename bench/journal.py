@@ -24,14 +24,14 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from bench.common import add_arguments  # noqa: E402
+from bench.common import prepare as prepare_city  # noqa: E402
 from curriculum.models import ClassMembership, MarkType, Period, SchoolClass  # noqa: E402
 from journal import cells  # noqa: E402
 from journal.models import Attendance, Mark  # noqa: E402
@@ -79,22 +79,11 @@ def timed(client, method, url, data=None, repeat=15, prepare=None):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--size", default="small")
-    parser.add_argument("--repeat", type=int, default=15)
-    parser.add_argument("--keep", action="store_true", help="reuse the city already there")
+    add_arguments(parser, size="small")
     parser.add_argument("--journal-until", help="passed to seed_demo (default: today)")
     args = parser.parse_args()
-    settings.DEBUG = False
-    settings.ALLOWED_HOSTS = ["testserver"]
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
-    if not args.keep:
-        started = time.monotonic()
-        extra = ["--journal-until", args.journal_until] if args.journal_until else []
-        call_command("seed_demo", "--size", args.size, "--reset", *extra,
-                     stdout=open(os.devnull, "w"))
-        print(f"seed_demo --size {args.size} {' '.join(extra)}: "
-              f"{time.monotonic() - started:.1f} s")
+    prepare_city(args, seed_options=["--journal-until", args.journal_until]
+                 if args.journal_until else [])
     print(f"{connection.vendor}: {Pupil.objects.count()} pupils, "
           f"{Lesson.objects.count()} lessons, {Mark.objects.count()} marks, "
           f"{Attendance.objects.count()} attendance rows")

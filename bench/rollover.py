@@ -26,10 +26,10 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 
+from bench.common import add_arguments, prepare  # noqa: E402
 from curriculum.models import AcademicYear  # noqa: E402
 from journal.models import FinalMark, Mark  # noqa: E402
 from movement import rollover  # noqa: E402
@@ -74,17 +74,9 @@ def one_run(year, user, say=None):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--size", default="large")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--keep", action="store_true", help="reuse the city already there")
+    add_arguments(parser, size="large", repeat=3)
     args = parser.parse_args()
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
-    if not args.keep:
-        started = time.monotonic()
-        call_command("seed_demo", "--size", args.size, "--reset",
-                     stdout=open(os.devnull, "w"))
-        print(f"seed_demo --size {args.size}: {time.monotonic() - started:.1f} s")
+    prepare(args)
     year, pupils = biggest_school_year()
     print(f"{connection.vendor}: {Pupil.objects.count()} pupils in the city, "
           f"{Mark.objects.count()} marks, {FinalMark.objects.count()} finals; "
