@@ -48,10 +48,15 @@ def visible_class(user, pk):
 def class_detail(request, pk):
     user = request.user
     school_class = visible_class(user, pk)
-    pupils = (
-        Pupil.objects.visible_to(user).of_class(school_class).current()
-        .select_related("person")
-    )
+    this_year = school_class.academic_year.is_current
+    if this_year:
+        pupils = Pupil.objects.visible_to(user).of_class(school_class).current()
+    else:
+        # A class of a year rolled over: who was in it that year, promoted, repeating
+        # or graduated since (their cards are in other classes now, or closed).
+        pupils = Pupil.objects.visible_to(user).filter(pk__in=ClassMembership.objects.filter(
+            school_class=school_class).values("pupil_id"))
+    pupils = pupils.select_related("person")
     # Which columns the user reads, asked of a pupil of this class.
     table = ClassPupilTable(pupils, user=user, row=Pupil(
         institution_id=school_class.institution_id, school_class_id=school_class.pk))
@@ -90,8 +95,9 @@ def class_detail(request, pk):
         "teaching": teaching,
         "subjects": subjects,
         "subgroups": subgroups,
-        "may_transfer": user.has_perm(WRITE_ORDER,
-                                      Order(institution_id=school_class.institution_id)),
+        "this_year": this_year,
+        "may_transfer": this_year and user.has_perm(
+            WRITE_ORDER, Order(institution_id=school_class.institution_id)),
         # The graduating classes' exams and certificates (attestation, above this app:
         # asked by the permission's name).
         "may_read_attestation": school_class.grade in (9, 11) and user.has_perm(

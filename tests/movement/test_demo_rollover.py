@@ -77,3 +77,22 @@ def test_the_previous_years_graduates_are_listed(client_for):
     graduate = Pupil.objects.filter(institution=school, movements__kind=MovementKind.GRADUATION
                                     ).select_related("person").first()
     assert graduate.person.full_name in page.content.decode()
+
+
+def test_last_years_class_lists_who_was_in_it(client_for):
+    """The old year stays readable: last year's 4А lists its pupils, now in 5А, and
+    offers no transfer."""
+    from curriculum.models import SchoolClass
+
+    school = Institution.objects.get(short_name="СОШ № 1")
+    old = AcademicYear.objects.get(institution=school, is_current=False)
+    fourth = SchoolClass.objects.get(academic_year=old, grade=4, letter="А")
+    pupils = set(ClassMembership.objects.filter(school_class=fourth).values_list(
+        "pupil_id", flat=True))
+    assert pupils
+    page = client_for("school1.deputy").get(reverse("journal:class", args=[fourth.pk]))
+    assert page.status_code == 200
+    assert {row.record.pk for row in page.context["table"].rows} == pupils
+    assert {p.school_class.grade for p in Pupil.objects.filter(pk__in=pupils)} == {5}
+    assert "data-past-year" in page.content.decode()
+    assert not page.context["may_transfer"]
