@@ -98,7 +98,12 @@ def test_classes_led_and_taught_come_from_the_curriculum(demo_user):
     schools = context.institutions_with(Role.CLASS_TEACHER)
     assert schools, "the demo class teacher holds the role"
     led = set(SchoolClass.objects.filter(class_teacher__person_id=context.person_id,
-                                         institution_id__in=schools).values_list("pk", flat=True))
+                                         institution_id__in=schools,
+                                         academic_year__is_current=True)
+              .values_list("pk", flat=True))
+    # Last year's class, which graduated, is led by nobody any more.
+    assert SchoolClass.objects.filter(class_teacher__person_id=context.person_id,
+                                      academic_year__is_current=False).exists()
     taught = set(TeachingAssignment.objects.filter(
         teacher__person_id=context.person_id,
         institution_id__in=context.institutions_with(Role.SUBJECT_TEACHER))

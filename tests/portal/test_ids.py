@@ -138,10 +138,13 @@ def urls_with(parts, value):
     return "/" + url
 
 
-# The crawls of ids run on PostgreSQL only: there an id past bigint is a DataError of
-# the server, the case the id converter exists for; SQLite answers the same pages alike.
-@pytest.mark.slow_once(database="postgresql")
-@pytest.mark.parametrize("username", ["admin", "school1.admin"])
+# The crawls of ids run once each, split between the databases: on PostgreSQL an id past
+# bigint is a DataError of the server, the case the id converter exists for (the school
+# administrator's crawl and the admin listings' filters run there); on SQLite it is an
+# OverflowError of the driver (the superuser's crawl and the journal's fields).
+@pytest.mark.parametrize("username", [
+    pytest.param("admin", marks=pytest.mark.slow_once(database="sqlite")),
+    pytest.param("school1.admin", marks=pytest.mark.slow_once(database="postgresql"))])
 def test_no_address_answers_500_to_a_huge_negative_or_zero_id(demo_user, username):
     client = Client(raise_request_exception=False)
     client.force_login(demo_user(username))
@@ -298,7 +301,7 @@ def test_every_endpoint_of_the_journal_and_the_timetable_is_tried():
     assert set(World().endpoints()) == journal_and_timetable_urls()
 
 
-@pytest.mark.slow_once(database="postgresql")
+@pytest.mark.slow_once(database="sqlite")
 def test_no_field_of_the_journal_and_the_timetable_answers_500(demo_user):
     world = World()
     client = Client(raise_request_exception=False)
@@ -373,7 +376,9 @@ def test_every_admin_filter_takes_huge_negative_and_garbage_numbers(demo_user):
     failures = []
     for url, names in listings:
         for name in [*names, "p"]:
-            for bad in [*BAD_NUMBERS, "0", "2147483648"]:
+            # One of each kind: past bigint, past int4, negative, zero, a decimal, and a
+            # digit int() refuses (str.isdigit() takes it; plain garbage fails as it does).
+            for bad in [OVER_64_BITS, "2147483648", "-1", "0", "1.5", "²"]:
                 status = client.get(url, {name: bad}).status_code
                 if status >= 500:
                     failures.append(f"{url}?{name}={bad}: {status}")
