@@ -51,11 +51,7 @@ def one_run(year, user, say=None):
     """(preview seconds, apply seconds) of one rollover, rolled back."""
     started = time.perf_counter()
     plan = rollover.preview(year)
-    for row in plan.pupils():
-        if row.flagged:
-            row.decided = True
-            row.decision = (rollover.NOT_GRADUATED if row.decision == rollover.GRADUATE
-                            else rollover.CONDITIONAL)
+    rollover.decide_flagged(plan, rollover.CONDITIONAL)
     previewed = time.perf_counter()
     progress = None
     if say:

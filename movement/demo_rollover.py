@@ -30,8 +30,6 @@ from wagtail.log_actions import log
 from curriculum.models import (
     AcademicYear,
     ClassMembership,
-    CurriculumLine,
-    GradePeriodType,
     Period,
     SchoolClass,
 )
@@ -48,6 +46,7 @@ from .rollover import (
     PROMOTE,
     REPEAT,
     ROLLED_OVER,
+    copy_plan,
     rollover_movement,
 )
 
@@ -111,16 +110,7 @@ def previous_of_school(builder, school, calendar, top, rnd, user, pupils, result
                ends_on=bounds[p.period_type.name][p.number - 1][1],
                closed_at=closed_at, closed_by=user)
         for p in Period.objects.filter(academic_year=year).select_related("period_type")])
-    GradePeriodType.objects.bulk_create([
-        GradePeriodType(institution=institution, academic_year=old, grade=row.grade,
-                        period_type_id=row.period_type_id)
-        for row in GradePeriodType.objects.filter(academic_year=year)])
-    lines = list(CurriculumLine.objects.filter(academic_year=year))
-    CurriculumLine.objects.bulk_create([
-        CurriculumLine(institution=institution, academic_year=old, grade=line.grade,
-                       profile_id=line.profile_id, subject_id=line.subject_id,
-                       component=line.component, hours_per_week=line.hours_per_week)
-        for line in lines])
+    lines = copy_plan(year, old)
     subjects = {}  # grade: [(subject pk, name)]
     names = {s.pk: s.name for s in school["subjects"].values()}
     for line in lines:

@@ -261,6 +261,32 @@ def check(plan):
     return errors
 
 
+def decide_flagged(plan, decision):
+    """Every flagged pupil gets ``decision`` (a graduate with a failing final: not
+    graduated): the preview as a command or a benchmark applies it, with no edits."""
+    for row in plan.pupils():
+        if row.flagged:
+            row.decided = True
+            row.decision = NOT_GRADUATED if row.decision == GRADUATE else decision
+
+
+def copy_plan(source, target):
+    """The grades' period types and the plan's lines of the year ``source`` into the
+    year ``target`` of the same school; returns the lines copied (of ``source``)."""
+    GradePeriodType.objects.bulk_create([
+        GradePeriodType(institution_id=target.institution_id, academic_year=target,
+                        grade=row.grade, period_type_id=row.period_type_id)
+        for row in GradePeriodType.objects.filter(academic_year=source)])
+    lines = list(CurriculumLine.objects.filter(academic_year=source))
+    CurriculumLine.objects.bulk_create([
+        CurriculumLine(institution_id=target.institution_id, academic_year=target,
+                       grade=line.grade, profile_id=line.profile_id,
+                       subject_id=line.subject_id, component=line.component,
+                       hours_per_week=line.hours_per_week)
+        for line in lines])
+    return lines
+
+
 MOVEMENT_KINDS = {PROMOTE: MovementKind.PROMOTION, CONDITIONAL: MovementKind.PROMOTION,
                   REPEAT: MovementKind.REPEAT, NOT_GRADUATED: MovementKind.REPEAT,
                   GRADUATE: MovementKind.GRADUATION}
@@ -303,16 +329,7 @@ def apply(plan, user, promotion_order, graduation_order=None, progress=None):
         Period(institution=institution, academic_year=new,
                period_type_id=row.period.period_type_id, number=row.period.number,
                starts_on=row.starts_on, ends_on=row.ends_on) for row in plan.periods])
-    GradePeriodType.objects.bulk_create([
-        GradePeriodType(institution=institution, academic_year=new, grade=row.grade,
-                        period_type_id=row.period_type_id)
-        for row in GradePeriodType.objects.filter(academic_year=old)])
-    lines = list(CurriculumLine.objects.filter(academic_year=old))
-    CurriculumLine.objects.bulk_create([
-        CurriculumLine(institution=institution, academic_year=new, grade=line.grade,
-                       profile_id=line.profile_id, subject_id=line.subject_id,
-                       component=line.component, hours_per_week=line.hours_per_week)
-        for line in lines])
+    lines = copy_plan(old, new)
     progress(_("The year %(name)s: periods and the plan copied.") % {"name": new.name})
 
     # The next year's classes: one grade up, the repeaters' grades, new first grades.

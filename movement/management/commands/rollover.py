@@ -43,11 +43,7 @@ class Command(BaseCommand):
             raise CommandError("The school has no current academic year.")
         started = time.monotonic()
         plan = rollover.preview(year)
-        for row in plan.pupils():
-            if row.flagged:
-                row.decided = True
-                row.decision = (rollover.NOT_GRADUATED if row.decision == rollover.GRADUATE
-                                else options["flagged"])
+        rollover.decide_flagged(plan, options["flagged"])
         self.stdout.write(f"{institution.short_name}: {len(plan.pupils())} pupils in "
                           f"{len(plan.classes)} classes, preview in "
                           f"{time.monotonic() - started:.1f} s")
