@@ -38,7 +38,7 @@ from curriculum.models import (
 )
 from portal.access import today
 
-from . import notices
+from . import notices, tallies
 from .models import (
     ATTENDANCE_LETTERS,
     Attendance,
@@ -420,6 +420,7 @@ def save_mark(user, task, pupil_id, *, value, version, is_debt=False, comment=""
     if not value and not is_debt:
         if current is not None:
             current.delete()
+            tallies.recount(lesson, [pupil_id])
         _log(task, "journal.mark", user, pupil_id, old, "")
         return None
     now = timezone.now()
@@ -443,6 +444,7 @@ def save_mark(user, task, pupil_id, *, value, version, is_debt=False, comment=""
             current.updated_by = user
         current.save(update_fields=["value", "is_debt", "comment", "updated_at",
                                     "updated_by"])
+    tallies.recount(lesson, [pupil_id])
     _log(task, "journal.mark", user, pupil_id, old, mark_text(current))
     # The pupil and their parents hear of it once the save commits: a task
     # (journal/notices.py).
@@ -476,6 +478,7 @@ def _write_attendance(user, lesson, pupil_id, kind, late_minutes, current):
     if not kind:
         if current is not None:
             current.delete()
+            tallies.recount(lesson, [pupil_id])
         _log(lesson, "journal.attendance", user, pupil_id, old, "")
         _taken(lesson)
         return None
@@ -493,6 +496,7 @@ def _write_attendance(user, lesson, pupil_id, kind, late_minutes, current):
         current.kind, current.late_minutes = kind, late_minutes
         current.updated_at, current.updated_by = timezone.now(), user
         current.save(update_fields=["kind", "late_minutes", "updated_at", "updated_by"])
+    tallies.recount(lesson, [pupil_id])
     _log(lesson, "journal.attendance", user, pupil_id, old, attendance_text(current))
     _taken(lesson)
     return current

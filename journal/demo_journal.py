@@ -48,8 +48,10 @@ from .models import (
     Homework,
     HomeworkFile,
     Mark,
+    Tally,
     Task,
 )
+from .tallies import rebuild as rebuild_tallies
 
 BATCH = 5000
 
@@ -69,6 +71,9 @@ HOMEWORK_CHANCE, LINK_CHANCE = 0.8, 0.12
 # The last days before the cut-off: a few registers not taken, a few topics not entered.
 RECENT_DAYS, UNTAKEN, SLACK_TEACHERS, BLANK_TOPIC = 5, 0.1, 0.25, 0.5
 MISSING_FINAL = 0.02
+# A strong pupil's borderline four is a five, as teachers round for a pupil who has
+# fives in every subject: the city's excellent pupils (about one in twelve).
+STRONG_LEVEL, STRONG_AVERAGE = 4.6, 4.4
 
 COMMENTS = ["Молодец!", "Не выучил правило", "Работа на уроке активная", "Нет тетради",
             "Хороший ответ у доски", "Невнимательно, много исправлений"]
@@ -93,6 +98,7 @@ class Counts:
     attendance: int = 0
     homework: int = 0
     finals: int = 0
+    tallies: int = 0
     # Seconds spent writing the rows, for the progress output.
     writing: float = 0.0
 
@@ -109,6 +115,7 @@ def seed_journal(institution, year, rnd, until, closed_by_id=None, counts=None):
             "grade", "letter", "pk"):
         school.seed_class(school_class)
     close_periods(institution, year, until, closed_by_id)
+    counts.tallies += rebuild_tallies(year)
     return counts
 
 
@@ -298,7 +305,7 @@ class SchoolJournal:
                     marks.append((task, pupil, "", True, "", when, user))
 
         self.write(tasks, marks, attendance, homework)
-        self.write_finals(school_class, periods, totals)
+        self.write_finals(school_class, periods, totals, level)
         held = Lesson.objects.filter(school_class=school_class, academic_year=self.year).held(
             self.until)
         held.exclude(pk__in=untaken).update(attendance_taken=True)
@@ -395,18 +402,27 @@ class SchoolJournal:
         self.counts.homework += len(homework)
         self.counts.writing += time.monotonic() - started
 
-    def write_finals(self, school_class, periods, totals):
+    def write_finals(self, school_class, periods, totals, level):
         """Period finals (the rounded weighted average) of the periods that ended before
-        the cut-off; a few are missing, as they are in a real school."""
+        the cut-off; a few are missing, as they are in a real school. A pupil who moved to
+        another class before a period's end gets that period's final there."""
         ended = {n for n, period in enumerate(periods) if period.ends_on < self.until}
         if not ended or self.settings is None:
             return
+        roster = self.rosters.get(school_class.pk, [])
         finals = []
         for (pupil, subject, number), (total, weights, teacher, day) in sorted(
                 totals.items(), key=lambda item: item[0]):
             if number not in ended or self.rnd.random() < MISSING_FINAL:
                 continue
-            value = max(2, self.settings.round_final(round(total / weights, 2)))
+            last_day = periods[number].ends_on
+            if not any(start <= last_day and (end is None or end >= last_day)
+                       for member, start, end in roster if member == pupil):
+                continue
+            average = round(total / weights, 2)
+            value = max(2, self.settings.round_final(average))
+            if value == 4 and average >= STRONG_AVERAGE and level.get(pupil, 0) >= STRONG_LEVEL:
+                value = 5
             finals.append((self.institution.pk, self.year.pk, school_class.pk, subject, pupil,
                            FinalKind.PERIOD, periods[number].pk, str(value), 1,
                            local_time(day, datetime.time(16, 30)), self.users.get(teacher)))
@@ -417,4 +433,4 @@ class SchoolJournal:
 
 
 # What the demo city's reset() deletes, children before parents.
-SCHOOL_MODELS = (Mark, Attendance, Task, HomeworkFile, Homework, FinalMark)
+SCHOOL_MODELS = (Tally, Mark, Attendance, Task, HomeworkFile, Homework, FinalMark)

@@ -325,3 +325,63 @@ class FinalMark(PeriodGuarded, Versioned):
     def __str__(self):
         return self.value
 
+
+
+class Tally(models.Model):
+    """What one pupil got in one subject, class and period, summed: the numeric marks
+    (their count, Σ weight, Σ mark × weight), the debts and the lessons missed by kind.
+    Kept by every save of the journal in the save's own transaction, and rebuilt by
+    ``manage.py rebuild_tallies`` (journal/tallies.py). The reports read these rows, not
+    the marks: a city's quarter is a few hundred thousand tallies against millions of
+    marks (R-REP-1, R-NF-2)."""
+
+    institution = _journal_institution()
+    pupil = models.ForeignKey("records.Pupil", on_delete=models.CASCADE, related_name="+",
+                              verbose_name=_("pupil"))
+    school_class = models.ForeignKey(SchoolClass, on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("class"))
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("subject"))
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("period"))
+    marks = models.PositiveIntegerField(_("marks"), default=0)
+    weights = models.DecimalField(_("sum of weights"), max_digits=10, decimal_places=2,
+                                  default=0)
+    weighted = models.DecimalField(_("weighted sum"), max_digits=12, decimal_places=2,
+                                   default=0)
+    debts = models.PositiveIntegerField(_("debts"), default=0)
+    absent = models.PositiveIntegerField(_("absent"), default=0)
+    valid = models.PositiveIntegerField(_("absent with a valid reason"), default=0)
+    ill = models.PositiveIntegerField(_("ill"), default=0)
+    late = models.PositiveIntegerField(_("late"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    access_paths = {"institution": "institution_id", "class": "school_class_id",
+                    "pupil": "pupil_id", "person": "pupil__person_id"}
+    # Read limited (the department's reports), a tally gives counts of a class, never
+    # a pupil: the reports group them before showing anything.
+    limited_fields = ["institution", "school_class", "subject", "period", "marks",
+                      "weights", "weighted", "debts", "absent", "valid", "ill", "late"]
+
+    class Meta:
+        verbose_name = _("tally")
+        verbose_name_plural = _("tallies")
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "school_class", "subject", "period"],
+                                    name="tally_one_per_key"),
+        ]
+        indexes = [models.Index(fields=["period", "school_class"])]
+
+    def __str__(self):
+        return f"{self.pupil_id}/{self.subject_id}/{self.period_id}"
+
+    @property
+    def average(self):
+        if not self.weights:
+            return None
+        return (self.weighted / self.weights).quantize(Decimal("0.01"),
+                                                       rounding=ROUND_HALF_UP)
+
+    @property
+    def missed(self):
+        return self.absent + self.valid + self.ill

@@ -42,6 +42,10 @@ def navigation(request):
     # Generated documents (R-DOC-1): those who issue them and read their register.
     if user.has_perm("documents.view_issueddocument"):
         items.append({"url": reverse("documents:issued"), "label": _("Issued documents")})
+    # The reports (R-REP-1, R-DEP-2): the school's leadership, class teachers and the
+    # department.
+    if user.has_perm("reports.view_progress") or user.has_perm("reports.view_completeness"):
+        items.append({"url": reverse("reports:index"), "label": _("Reports")})
     if works_in_admin:
         items.append({"url": reverse("wagtailadmin_home"), "label": _("Administration")})
     # Pages link a pupil's diary only for those who may open it.

@@ -27,6 +27,11 @@ def register_fonts():
                                (0, 1, "DejaVuSans"), (1, 1, "DejaVuSans-Bold")]:
         addMapping("DejaVuSans", bold, italic, face)
     default.DEFAULT_FONT["dejavusans"] = "DejaVuSans"
+    # The reports' charts are SVG, drawn by svglib with fonts of its own map.
+    from svglib.fonts import register_font
+
+    register_font("DejaVuSans", rlgFontName="DejaVuSans")
+    register_font("DejaVu Sans", rlgFontName="DejaVuSans")
 
 
 def render_pdf(template_name, context):

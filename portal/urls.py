@@ -37,6 +37,8 @@ urlpatterns = [
     path("", include("documents.urls")),
     path("", include("attestation.urls")),
     path("", include("links.urls")),
+    # Issue 15: the reports.
+    path("", include("reports.urls")),
     # Issue 14: the movement book.
     path("", include("movement.urls")),
     # Issue 14: personal data requests (R-PD-4, R-PD-5).

@@ -587,7 +587,7 @@ class CityBuilder:
                          f"{counts.writing:.0f} s of it writing rows")
         self.say(f"Journal up to {until:%d.%m.%Y}: works: {counts.tasks}, marks: "
                  f"{counts.marks}, absences: {counts.attendance}, homework: "
-                 f"{counts.homework}, finals: {counts.finals}")
+                 f"{counts.homework}, finals: {counts.finals}, tallies: {counts.tallies}")
 
     def write_courses(self):
         """Courses with sections and materials in the first schools (courses/demo.py)."""

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "portfolio",
     "courses",
     "documents",
+    "reports",
     "attestation",
     "movement",
     "links",

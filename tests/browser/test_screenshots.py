@@ -39,13 +39,17 @@ PAGES = {
                        ("deputy-journal", "/journal/"),
                        ("deputy-timetable", "/timetable/"),
                        ("deputy-movement-book", "/movement/"),
-                       ("deputy-rollover", "link:a[href$='/movement/rollover/']")],
+                       ("deputy-rollover", "link:a[href$='/movement/rollover/']"),
+                       ("deputy-journal-completeness", "/reports/completeness/"),
+                       ("deputy-current-progress", "/reports/current/?group=pupil")],
     "school1.director": [("director-dashboard", "/start/")],
     "school1.secretary": [("admin-home", "/admin/"),
                           ("admin-pupils", "/admin/records/pupil/"),
                           ("secretary-data-requests", "/data-requests/register/"),
                           ("secretary-issued-documents", "/issued/")],
-    "dept": [("department-dashboard", "/start/")],
+    "dept": [("department-dashboard", "/start/"), ("department-reports", "/reports/"),
+             ("department-final-progress", "/reports/progress/?group=school"),
+             ("department-progress-by-class", "/reports/progress/?group=class")],
 }
 
 

@@ -71,6 +71,8 @@ EXEMPT = {
     "schedule.TimetableEntry": "weekly, valid across periods: what stands in a period are "
                                "its dated lessons, which schedule.lessons leaves alone",
     "schedule.Event": "school and class events are the calendar, not the journal's record",
+    "journal.Tally": "counted from the marks and attendance, which the guard keeps: a "
+                     "recount or a rebuild writes what a closed period already holds",
 }
 APPS = ("curriculum", "journal", "schedule")
 

@@ -299,7 +299,7 @@ def portal_patterns():
 # (test_every_namespace_of_the_portal_is_crawled fails until it is).
 PORTAL_NAMESPACES = ("records", "journal", "schedule", "movement", "subject_requests",
                      "documents", "attestation", "portfolio", "courses", "notifications",
-                     "announcements", "links")
+                     "announcements", "links", "reports")
 
 
 def test_every_namespace_of_the_portal_is_crawled():
@@ -359,6 +359,13 @@ def portal_urls(rows):
     for mode in ("year", "month", "week", "day"):
         urls.append(reverse("schedule:calendar", args=["class", school_class.pk])
                     + f"?mode={mode}")
+    # The reports in every grouping (the pupils' one is refused to a limited reader)
+    # and download.
+    for name in ("reports:progress", "reports:current"):
+        for group in ("school", "class", "subject", "pupil"):
+            for export in ("", "csv", "xlsx"):
+                urls.append(f"{reverse(name)}?group={group}&school_class={school_class.pk}"
+                            f"&export={export}")
     return urls
 
 

@@ -1,0 +1,86 @@
+"""The reports' tables (django-tables2): sortable by every column, over the report's
+rows (plain values: every row is a group, already counted)."""
+
+import django_tables2 as tables
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from .progress import CATEGORIES
+
+NONE = -1  # sorts a missing share or average below every real one
+
+
+class NumberColumn(tables.Column):
+    attrs = {"td": {"class": "num"}, "th": {"class": "num"}}
+
+    def render(self, value):
+        return "—" if value in (None, NONE) else value
+
+
+class PercentColumn(NumberColumn):
+    def render(self, value):
+        return "—" if value in (None, NONE) else f"{number_format(value, 1)} %"
+
+
+class ProgressTable(tables.Table):
+    label = tables.Column(verbose_name=_("Group"))
+    school = tables.Column(verbose_name=_("School"))
+    pupils = NumberColumn(verbose_name=_("Pupils"))
+    excellent = NumberColumn(verbose_name=CATEGORIES["excellent"])
+    good = NumberColumn(verbose_name=CATEGORIES["good"])
+    satisfactory = NumberColumn(verbose_name=CATEGORIES["satisfactory"])
+    failing = NumberColumn(verbose_name=CATEGORIES["failing"])
+    not_attested = NumberColumn(verbose_name=CATEGORIES["not_attested"])
+    quality = PercentColumn(verbose_name=_("Quality"))
+    success = PercentColumn(verbose_name=_("Success"))
+    average = NumberColumn(verbose_name=_("Average final"))
+
+    class Meta:
+        attrs = {"class": "table stack", "data-report": ""}
+        orderable = True
+
+    def __init__(self, data, *, group, **kwargs):
+        exclude = [] if group == "class" else ["school"]
+        super().__init__(data, exclude=exclude, **kwargs)
+        self.columns["label"].column.verbose_name = {
+            "school": _("School"), "grade": _("Grade"), "class": _("Class"),
+            "subject": _("Subject")}[group]
+        if group == "subject":
+            self.columns["pupils"].column.verbose_name = _("Finals")
+
+
+class CurrentTable(tables.Table):
+    label = tables.Column(verbose_name=_("Group"))
+    pupils = NumberColumn(verbose_name=_("Pupils"))
+    marks = NumberColumn(verbose_name=_("Marks"))
+    marks_per_pupil = NumberColumn(verbose_name=_("Marks per pupil"))
+    average = NumberColumn(verbose_name=_("Average mark"))
+    debts = NumberColumn(verbose_name=_("Debts"))
+    absent = NumberColumn(verbose_name=_("Absent"))
+    valid = NumberColumn(verbose_name=_("With a valid reason"))
+    ill = NumberColumn(verbose_name=_("Ill"))
+    late = NumberColumn(verbose_name=_("Late"))
+    missed_per_pupil = NumberColumn(verbose_name=_("Lessons missed per pupil"))
+
+    class Meta:
+        attrs = {"class": "table stack", "data-report": ""}
+        orderable = True
+
+    def __init__(self, data, *, label, **kwargs):
+        super().__init__(data, **kwargs)
+        self.columns["label"].column.verbose_name = label
+
+
+class CompletenessTable(tables.Table):
+    teacher = tables.Column(verbose_name=_("Teacher"))
+    held = NumberColumn(verbose_name=_("Lessons held"))
+    with_topic = PercentColumn(verbose_name=_("With a topic"))
+    with_register = PercentColumn(verbose_name=_("Register taken"))
+    with_homework = PercentColumn(verbose_name=_("With homework"))
+    marks = NumberColumn(verbose_name=_("Marks"))
+    pupils = NumberColumn(verbose_name=_("Pupils taught"))
+    marks_per_pupil = NumberColumn(verbose_name=_("Marks per pupil"))
+
+    class Meta:
+        attrs = {"class": "table stack", "data-report": ""}
+        orderable = True
