@@ -44,7 +44,10 @@ def navigation(request):
         items.append({"url": reverse("documents:issued"), "label": _("Issued documents")})
     # The reports (R-REP-1, R-DEP-2): the school's leadership, class teachers and the
     # department.
-    if user.has_perm("reports.view_progress") or user.has_perm("reports.view_completeness"):
+    if any(user.has_perm(perm) for perm in ("reports.view_progress", "reports.view_contingent",
+                                            "reports.view_completeness", "reports.view_school",
+                                            "reports.view_visits", "reports.view_monitor",
+                                            "stateforms.view_statreport")):
         items.append({"url": reverse("reports:index"), "label": _("Reports")})
     if works_in_admin:
         items.append({"url": reverse("wagtailadmin_home"), "label": _("Administration")})

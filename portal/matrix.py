@@ -57,6 +57,11 @@ PERMISSION_LABELS = {
     # Issue 14: personal data requests.
     "subject_requests.view_register": _("read the register of personal data requests"),
     "subject_requests.answer_subjectrequest": _("take and answer personal data requests"),
+    # R-INST-2: the state statistical forms.
+    "stateforms.fill_statreport": _("fill in, correct and send the school's statistical "
+                                    "forms (OO-1)"),
+    "stateforms.review_statreport": _("return or accept the schools' statistical forms and "
+                                      "read the city's total"),
 }
 
 

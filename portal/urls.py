@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("links.urls")),
     # Issue 15: the reports.
     path("", include("reports.urls")),
+    path("", include("stateforms.urls")),
     # Issue 14: the movement book.
     path("", include("movement.urls")),
     # Issue 14: personal data requests (R-PD-4, R-PD-5).

@@ -33,7 +33,7 @@ def shares_chart(rows, categories, title):
                 parts.append({"x": x, "width": width, "colour": COLOURS[category],
                               "title": f"{categories[category]}: {share * 100:.0f} %"})
             x = round(x + width, 1)
-        drawn.append({"label": label[:24], "y": y, "text_y": y + ROW - 5, "parts": parts})
+        drawn.append({"label": label[:26], "y": y, "text_y": y + ROW - 5, "parts": parts})
     legend, x = [], LABEL
     for category, name in categories.items():
         legend.append({"x": x, "text_x": x + 14, "colour": COLOURS[category],

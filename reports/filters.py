@@ -7,11 +7,12 @@ import datetime
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from curriculum.models import Period, PeriodType
 from journal.models import FinalMark, Tally
 from portal.access import today
-from records.models import Institution
+from records.models import Institution, Staff
 
 from .progress import GROUPS
 
@@ -69,9 +70,14 @@ class ReportFilterSet(django_filters.FilterSet):
 
     def in_period(self, queryset, name, value):
         kind, number = period_key(value)
-        return queryset.filter(**{f"{self.period_path}__period_type_id": kind,
-                                  f"{self.period_path}__number": number,
-                                  f"{self.period_path}__academic_year__is_current": True})
+        # The periods first (one small query): the rows are then found by their
+        # period's index, not by joining every row to its period and year.
+        chosen = self.form.cleaned_data.get("school")
+        schools = [chosen.pk] if chosen else [school.pk for school in self.schools]
+        periods = list(Period.objects.filter(
+            period_type_id=kind, number=number, academic_year__is_current=True,
+            institution_id__in=schools).values_list("pk", flat=True))
+        return queryset.filter(**{f"{self.period_path}_id__in": periods})
 
     @property
     def period_label(self):
@@ -148,3 +154,56 @@ class CompletenessForm(forms.Form):
             if (last - first).days > 400:
                 raise forms.ValidationError(_("Choose at most a year of days."))
         return data
+
+
+class ContingentForm(forms.Form):
+    """The contingent as of a day, by grade, class or school."""
+
+    GROUPS = [("grade", pgettext_lazy("report group", "grade")),
+              ("class", pgettext_lazy("report group", "class")),
+              ("school", pgettext_lazy("report group", "school"))]
+
+    school = forms.ModelChoiceField(label=_("School"), queryset=Institution.objects.none(),
+                                    required=False, empty_label=_("All schools"))
+    day = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}))
+    group = forms.ChoiceField(label=_("Group by"), choices=GROUPS)
+
+    def __init__(self, data, *args, schools, **kwargs):
+        data = data.copy()
+        data.setdefault("day", today().isoformat())
+        data.setdefault("group", "school" if len(schools) > 1 else "grade")
+        super().__init__(data, *args, **kwargs)
+        self.fields["school"].queryset = Institution.objects.filter(
+            pk__in=[school.pk for school in schools])
+        if len(schools) < 2:
+            del self.fields["school"]
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if not datetime.date(1990, 1, 1) <= day <= datetime.date(2100, 12, 31):
+            raise forms.ValidationError(_("Choose a day between 1990 and 2100."))
+        return day
+
+
+class StaffFilterSet(django_filters.FilterSet):
+    """The staff list: a school, a position, teachers only."""
+
+    school = django_filters.ModelChoiceFilter(
+        label=_("School"), field_name="institution", queryset=Institution.objects.none(),
+        empty_label=_("All schools"))
+    teaches = django_filters.BooleanFilter(label=_("Teaching staff only"), field_name="teaches",
+                                           widget=forms.CheckboxInput, method="only_teachers")
+
+    class Meta:
+        model = Staff
+        fields = []
+
+    def __init__(self, data=None, *args, schools, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["school"].queryset = Institution.objects.filter(
+            pk__in=[school.pk for school in schools])
+        if len(schools) < 2:
+            del self.filters["school"]
+
+    def only_teachers(self, queryset, name, value):
+        return queryset.filter(teaches=True) if value else queryset

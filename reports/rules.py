@@ -8,20 +8,55 @@ parent read no report. The rows of every report are read through ``visible_to`` 
 these permissions.
 """
 
+from curriculum.models import ClassMembership
 from curriculum.rules import LEADERSHIP
 from journal.models import FinalMark, Tally
-from portal.access import CITY_LIMITED, DEPARTMENT_ROLES, INSTITUTION, LED_CLASS, Role, cells, grant
+from portal.access import (
+    CITY,
+    CITY_LIMITED,
+    DEPARTMENT_ROLES,
+    INSTITUTION,
+    LED_CLASS,
+    Role,
+    cells,
+    grant,
+)
+from records.models import Institution, Staff
 from schedule.models import Lesson
+
+from .models import RegulationItem, VisitCount
 
 VIEW_PROGRESS = "reports.view_progress"
 VIEW_CURRENT = "reports.view_current_progress"
 VIEW_COMPLETENESS = "reports.view_completeness"
+VIEW_CONTINGENT = "reports.view_contingent"
+VIEW_STAFF = "reports.view_staff_list"
+VIEW_SCHOOL = "reports.view_school"
 
 READERS = {
     **cells(LEADERSHIP, INSTITUTION),
     Role.CLASS_TEACHER: LED_CLASS,
     **cells(DEPARTMENT_ROLES, CITY_LIMITED),
 }
+# The administrative reports: the contingent (counts of pupils by grade, sex and age,
+# never a pupil's birth date) and the staff list (names, positions, load: what the
+# department reads of staff anyway). The school's office and the department.
+OFFICE = [*LEADERSHIP, Role.SECRETARY]
+grant(VIEW_CONTINGENT, ClassMembership, {
+    **cells(OFFICE, INSTITUTION),
+    **cells(DEPARTMENT_ROLES, CITY_LIMITED),
+})
+grant(VIEW_STAFF, Staff, {
+    **cells(OFFICE, INSTITUTION),
+    **cells(DEPARTMENT_ROLES, CITY_LIMITED),
+})
+# The department's view of a school (R-DEP-1): its card, year, plan and load, classes
+# and movement, as counts and names of classes and staff. The school's leadership sees
+# its own.
+grant(VIEW_SCHOOL, Institution, {
+    **cells(LEADERSHIP, INSTITUTION),
+    **cells(DEPARTMENT_ROLES, CITY_LIMITED),
+})
 # Final progress: the period's finals, counted per pupil and grouped.
 grant(VIEW_PROGRESS, FinalMark, READERS)
 # Current progress and attendance: the journal's tallies.
@@ -31,3 +66,24 @@ grant(VIEW_COMPLETENESS, Lesson, {
     **cells(LEADERSHIP, INSTITUTION),
     **cells(DEPARTMENT_ROLES, CITY_LIMITED),
 })
+
+# Visit statistics (R-DEP-4): counts of logins and page views, no person in them. The
+# department reads every school's and its own; the school's leadership its school's.
+VIEW_VISITS = "reports.view_visits"
+grant(VIEW_VISITS, VisitCount, {
+    **cells(LEADERSHIP, INSTITUTION),
+    **cells(DEPARTMENT_ROLES, CITY),
+})
+
+# The regulation monitor (R-DEP-5): per school, which items of the order are done and
+# which are late, computed from the school's records (counts, never a person). A row is
+# a school: the department reads every school's, the school's leadership its own.
+VIEW_MONITOR = "reports.view_monitor"
+grant(VIEW_MONITOR, Institution, {
+    **cells(LEADERSHIP, INSTITUTION),
+    **cells(DEPARTMENT_ROLES, CITY),
+})
+# The items themselves are data of the department, kept by its administrator.
+grant("reports.view_regulationitem", RegulationItem, cells(DEPARTMENT_ROLES, CITY))
+for action in ("add", "change", "delete"):
+    grant(f"reports.{action}_regulationitem", RegulationItem, {Role.DEPT_ADMIN: CITY})

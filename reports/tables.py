@@ -84,3 +84,39 @@ class CompletenessTable(tables.Table):
     class Meta:
         attrs = {"class": "table stack", "data-report": ""}
         orderable = True
+
+
+class ContingentTable(tables.Table):
+    label = tables.Column(verbose_name=_("Group"))
+    school = tables.Column(verbose_name=_("School"))
+    classes = NumberColumn(verbose_name=_("Classes"))
+    pupils = NumberColumn(verbose_name=_("Pupils"))
+    boys = NumberColumn(verbose_name=_("Boys"))
+    girls = NumberColumn(verbose_name=_("Girls"))
+
+    class Meta:
+        attrs = {"class": "table stack", "data-report": ""}
+        orderable = True
+
+    def __init__(self, data, *, group, ages, **kwargs):
+        extra = [(f"age_{age}", NumberColumn(verbose_name=label)) for age, label in ages]
+        super().__init__(data, exclude=[] if group == "class" else ["school"],
+                         extra_columns=extra, **kwargs)
+        self.columns["label"].column.verbose_name = {
+            "school": _("School"), "grade": _("Grade"), "class": _("Class")}[group]
+
+
+class StaffTable(tables.Table):
+    name = tables.Column(verbose_name=_("Name"))
+    school = tables.Column(verbose_name=_("School"))
+    position = tables.Column(verbose_name=_("Position"))
+    load = NumberColumn(verbose_name=_("Hours a week"))
+    classes = NumberColumn(verbose_name=_("Classes taught"))
+    leads = tables.Column(verbose_name=_("Class teacher of"))
+
+    class Meta:
+        attrs = {"class": "table stack", "data-report": ""}
+        orderable = True
+
+    def __init__(self, data, *, several_schools, **kwargs):
+        super().__init__(data, exclude=[] if several_schools else ["school"], **kwargs)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_monitor, views_visits
 
 app_name = "reports"
 urlpatterns = [
@@ -8,4 +8,10 @@ urlpatterns = [
     path("reports/progress/", views.final_progress, name="progress"),
     path("reports/current/", views.current_progress, name="current"),
     path("reports/completeness/", views.journal_completeness, name="completeness"),
+    path("reports/contingent/", views.contingent, name="contingent"),
+    path("reports/staff/", views.staff_list, name="staff"),
+    path("reports/schools/", views.schools, name="schools"),
+    path("reports/schools/<id:pk>/", views.school, name="school"),
+    path("reports/visits/", views_visits.visits, name="visits"),
+    path("reports/monitor/", views_monitor.monitor, name="monitor"),
 ]

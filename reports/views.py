@@ -6,33 +6,60 @@ querysets scoped by ``visible_to``; a user without the report's permission gets 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from curriculum.models import SchoolClass
+from curriculum.models import ClassMembership, SchoolClass
 from journal.models import FinalMark, Tally
 from portal.access import access, permission, today
 from portal.branding import portal_name
 from portal.exports import csv_response, xlsx_response
 from portal.pdf import render_pdf
-from records.models import Institution
+from records.models import Institution, Staff
 from schedule.models import Lesson
 
-from . import charts, completeness, current, progress
-from .filters import CompletenessForm, CurrentFilterSet, ProgressFilterSet
-from .rules import VIEW_COMPLETENESS, VIEW_CURRENT, VIEW_PROGRESS
-from .tables import NONE, CompletenessTable, CurrentTable, ProgressTable
+from . import administrative, charts, completeness, current, progress
+from . import schools as school_pages
+from .filters import (
+    CompletenessForm,
+    ContingentForm,
+    CurrentFilterSet,
+    ProgressFilterSet,
+    StaffFilterSet,
+)
+from .rules import (
+    VIEW_COMPLETENESS,
+    VIEW_CONTINGENT,
+    VIEW_CURRENT,
+    VIEW_MONITOR,
+    VIEW_PROGRESS,
+    VIEW_SCHOOL,
+    VIEW_STAFF,
+    VIEW_VISITS,
+)
+from .tables import (
+    NONE,
+    CompletenessTable,
+    ContingentTable,
+    CurrentTable,
+    ProgressTable,
+    StaffTable,
+)
 
 FORMATS = ("csv", "xlsx", "pdf")
+PER_PAGE = 100
 
 
 def schools_for(user, model, perm):
     """The schools of which the user may read some rows of ``model`` under ``perm``:
     by the school, or through a class they lead."""
+    def probe(school):
+        return school if model is Institution else model(institution_id=school.pk)
+
     schools = [school for school in Institution.objects.order_by("short_name")
-               if user.has_perm(perm, model(institution_id=school.pk))]
+               if user.has_perm(perm, probe(school))]
     led = access(user).led_class_ids
     if led:
         known = {school.pk for school in schools}
@@ -87,6 +114,8 @@ def _sortable(lines, keys):
 def index(request):
     user = request.user
     reports = [(url, title, text) for perm, url, title, text in [
+        (VIEW_SCHOOL, "reports:schools", _("Schools"),
+         _("Each school's card, year, curriculum and load, classes and movement.")),
         (VIEW_PROGRESS, "reports:progress", _("Final progress"),
          _("Excellent, good, satisfactory and failing pupils of a period; quality and "
            "success by school, grade, class and subject.")),
@@ -94,6 +123,20 @@ def index(request):
          _("Marks, averages, debts and lessons missed by kind, from the journal.")),
         (VIEW_COMPLETENESS, "reports:completeness", _("Journal completeness"),
          _("Per teacher: topics, registers, homework and marks of the lessons held.")),
+        (VIEW_CONTINGENT, "reports:contingent", _("Contingent"),
+         _("Pupils by grade, class and school as of a day: boys, girls, ages; class "
+           "sizes.")),
+        (VIEW_STAFF, "reports:staff", _("Staff list"),
+         _("Staff with their positions, hours a week and the classes they lead.")),
+        (VIEW_MONITOR, "reports:monitor", _("Regulation monitor"),
+         _("Per school: which tasks of the order's regulation are done and which are late, "
+           "from the school's records.")),
+        ("stateforms.view_statreport", "stateforms:index", _("State statistical form ОО-1"),
+         _("The school's figures as of 20 September, corrected by hand and sent to the "
+           "department; the city total.")),
+        (VIEW_VISITS, "reports:visits", _("Visit statistics"),
+         _("Logins and page views by school, role and week; which schools' teachers and "
+           "parents use the portal.")),
     ] if user.has_perm(perm)]
     if not reports:
         raise PermissionDenied
@@ -111,7 +154,7 @@ def final_progress(request):
     lines, total, group = [], None, "class"
     if filterset.is_valid():
         group = filterset.grouping
-        lines, total = progress.lines(filterset.qs, group)
+        lines, total = progress.lines(filterset.qs, group, [school.pk for school in schools])
     title = _("Final progress")
     subtitle = " · ".join(filter(None, [filterset.period_label if filterset.is_valid() else "",
                                         str(capfirst(progress.GROUPS[group]))]))
@@ -120,12 +163,15 @@ def final_progress(request):
              "quality": line.quality, "success": line.success, "average": line.average}
             for line in lines]
     table = ProgressTable(_sortable(rows, ("quality", "success", "average")), group=group)
-    RequestConfig(request, paginate=False).configure(table)
+    # A city by class is some 2,000 rows: pages of 100 (the downloads hold them all).
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     ordered = [row.record for row in table.rows]
     chart = None
     if ordered:
+        several = len({row["school"] for row in ordered}) > 1
         chart = charts.shares_chart(
-            [(row["label"], [(name, row[name] / row["pupils"] if row["pupils"] else 0)
+            [(f"{row['school']} {row['label']}" if several else row["label"],
+              [(name, row[name] / row["pupils"] if row["pupils"] else 0)
                              for name in progress.CATEGORIES]) for row in ordered],
             progress.CATEGORIES, title)
     fmt = request.GET.get("export")
@@ -172,7 +218,7 @@ def current_progress(request):
         lines, total = current.rows(filterset.qs, group)
     table = CurrentTable(_sortable(lines, ("marks_per_pupil", "average", "missed_per_pupil")),
                          label=capfirst(groups[group]))
-    RequestConfig(request, paginate=False).configure(table)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     title = _("Current progress and attendance")
     subtitle = " · ".join(filter(None, [filterset.period_label if filterset.is_valid() else "",
                                         str(capfirst(groups[group]))]))
@@ -202,7 +248,7 @@ def journal_completeness(request):
                                   form.cleaned_data["ends_on"])
     table = CompletenessTable(_sortable(lines, ("with_topic", "with_register",
                                                 "with_homework", "marks_per_pupil")))
-    RequestConfig(request, paginate=False).configure(table)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     title = _("Journal completeness")
     subtitle = ""
     if school:
@@ -216,4 +262,110 @@ def journal_completeness(request):
     return render(request, "reports/completeness.html", {
         "form": form, "table": table, "title": title, "subtitle": subtitle,
         "exports": FORMATS, "school": school,
+    })
+
+
+@login_required
+def contingent(request):
+    user = request.user
+    _allowed(user, VIEW_CONTINGENT)
+    schools = schools_for(user, ClassMembership, VIEW_CONTINGENT)
+    form = ContingentForm(request.GET, schools=schools)
+    lines, total, group = [], None, "grade"
+    if form.is_valid():
+        group = form.cleaned_data["group"]
+        memberships = ClassMembership.objects.visible_to(user, VIEW_CONTINGENT)
+        if form.cleaned_data.get("school"):
+            memberships = memberships.filter(institution=form.cleaned_data["school"])
+        lines, total = administrative.contingent(memberships, form.cleaned_data["day"], group)
+    ages = [(age, _("under %(age)s") % {"age": age + 1} if age == administrative.AGES[0]
+             else _("%(age)s and over") % {"age": age} if age == administrative.AGES[-1]
+             else str(age)) for age in administrative.AGES]
+    rows = [{**{k: v for k, v in line.items() if k != "ages"},
+             **{f"age_{age}": n for age, n in line["ages"].items()}} for line in lines]
+    table = ContingentTable(rows, group=group, ages=ages)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    title = _("Contingent")
+    subtitle = ""
+    if form.is_valid():
+        subtitle = _("as of %(day)s") % {"day": f"{form.cleaned_data['day']:%d.%m.%Y}"}
+    fmt = request.GET.get("export")
+    if fmt in FORMATS and total is not None:
+        columns = [(column.name, column.header) for column in table.columns]
+        total_row = {**{k: v for k, v in total.items() if k != "ages"},
+                     **{f"age_{age}": n for age, n in total["ages"].items()},
+                     "label": _("Total")}
+        return export(request, fmt, title=title, subtitle=subtitle, columns=columns,
+                      lines=[row.record for row in table.rows], total=total_row)
+    return render(request, "reports/contingent.html", {
+        "form": form, "table": table, "total": total, "title": title,
+        "subtitle": subtitle, "exports": FORMATS,
+    })
+
+
+@login_required
+def staff_list(request):
+    user = request.user
+    _allowed(user, VIEW_STAFF)
+    schools = schools_for(user, Staff, VIEW_STAFF)
+    filterset = StaffFilterSet(request.GET, queryset=Staff.objects.visible_to(user, VIEW_STAFF),
+                               schools=schools)
+    lines = administrative.staff_lines(filterset.qs) if filterset.is_valid() else []
+    table = StaffTable(lines, several_schools=len(schools) > 1)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    title = _("Staff list")
+    fmt = request.GET.get("export")
+    if fmt in FORMATS:
+        columns = [(column.name, column.header) for column in table.columns]
+        return export(request, fmt, title=title, subtitle="", columns=columns,
+                      lines=[row.record for row in table.rows])
+    return render(request, "reports/staff.html", {
+        "filter": filterset, "table": table, "title": title, "subtitle": "",
+        "count": len(lines), "hours": sum(line["load"] for line in lines),
+        "exports": FORMATS,
+    })
+
+
+@login_required
+def schools(request):
+    """The table of schools (R-DEP-1): the department's, or a leader's own schools."""
+    user = request.user
+    _allowed(user, VIEW_SCHOOL)
+    readable = schools_for(user, Institution, VIEW_SCHOOL)
+    lines = school_pages.school_table(readable)
+    fmt = request.GET.get("export")
+    columns = [("name", _("School")), ("classes", _("Classes")), ("pupils", _("Pupils")),
+               ("staff", _("Staff")), ("teachers", _("Teachers")),
+               ("plan_hours", _("Curriculum, hours a week")), ("arrived", _("Arrived")),
+               ("left", _("Left"))]
+    if fmt in FORMATS:
+        return export(request, fmt, title=_("Schools"), subtitle="", columns=columns,
+                      lines=[{**line, "name": line["school"].short_name} for line in lines])
+    return render(request, "reports/schools.html", {
+        "lines": lines, "title": _("Schools"), "subtitle": "", "exports": FORMATS,
+        "columns": columns[1:],
+    })
+
+
+@login_required
+def school(request, pk):
+    """One school for the department (R-DEP-1): limited data only."""
+    user = request.user
+    institution = get_object_or_404(Institution, pk=pk)
+    if not user.has_perm(VIEW_SCHOOL, institution):
+        raise PermissionDenied
+    view = school_pages.school_view(institution)
+    reports = [(url, title) for perm, probe, url, title in [
+        (VIEW_PROGRESS, FinalMark(institution_id=pk), "reports:progress", _("Final progress")),
+        (VIEW_CURRENT, Tally(institution_id=pk), "reports:current",
+         _("Current progress and attendance")),
+        (VIEW_COMPLETENESS, Lesson(institution_id=pk), "reports:completeness",
+         _("Journal completeness")),
+        (VIEW_CONTINGENT, ClassMembership(institution_id=pk), "reports:contingent",
+         _("Contingent")),
+        (VIEW_STAFF, Staff(institution_id=pk), "reports:staff", _("Staff list")),
+    ] if user.has_perm(perm, probe)]
+    return render(request, "reports/school.html", {
+        **view, "school": institution, "title": institution.short_name,
+        "subtitle": str(view["year"] or ""), "reports": reports,
     })

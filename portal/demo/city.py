@@ -71,8 +71,10 @@ from records.models import (
     User,
     normalize_name,
 )
+from reports import demo as reports_demo
 from schedule import demo as schedule_demo
 from schedule.models import Lesson
+from stateforms import demo as stateforms_demo
 from subject_requests import demo as subject_requests_demo
 
 from .details import Details
@@ -240,6 +242,10 @@ class CityBuilder:
                 attestation_demo.build(self)
             with self.phase("personal data requests"):
                 subject_requests_demo.build(self)
+            with self.phase("visit statistics"):
+                reports_demo.seed_visits(self)
+            with self.phase("statistical forms"):
+                stateforms_demo.seed_stateforms(self)
             with self.phase("foreign keys"):
                 restore_foreign_keys(dropped)
             # Rows written in bulk were indexed by no signal: the search index, last.
@@ -758,6 +764,9 @@ def reset():
     attestation_demo.reset()
     # The requests protect their people and schools.
     subject_requests_demo.reset()
+    # The statistical forms protect their schools and years.
+    stateforms_demo.reset()
+    reports_demo.reset()
     Revision.objects.filter(
         base_content_type__app_label__in=["records", "curriculum", "journal", "attestation",
                                           "portfolio"]).delete()

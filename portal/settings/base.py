@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "courses",
     "documents",
     "reports",
+    "stateforms",
     "attestation",
     "movement",
     "links",
@@ -78,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "reports.middleware.VisitCountMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.middleware.ForcePasswordChangeMiddleware",
     "portal.middleware.AdminAccessMiddleware",
@@ -349,6 +351,11 @@ WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+
+# Visit statistics (R-DEP-4, reports/visits.py): each process counts logins and page
+# views in memory and writes them out after a response at most this often (seconds),
+# and at exit. A worker killed outright loses the counts since its last write.
+VISITS_FLUSH_SECONDS = 60
 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sgo-portal@localhost")
 

@@ -23,3 +23,5 @@ STORAGES = {
 # tests/notifications/test_worker.py runs the database backend and its worker.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 VAPID_KEY_FILE = ""
+# Visit counts are written only when a test calls reports.visits.flush().
+VISITS_FLUSH_SECONDS = None

@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # (R-DOC-1) read the pupils' cards, the classes and the journal's finals (the
 # transcript), and no app below reads it.
 LAYERS = ["portal", "records", "curriculum", "schedule", "courses", "journal", "movement",
-          "attestation", "subject_requests", "documents"]
+          "attestation", "subject_requests", "documents", "reports",
+          "stateforms"]
 LEVEL = {app: level for level, app in enumerate(LAYERS)}
 DOMAIN_APPS = LAYERS[1:]
 

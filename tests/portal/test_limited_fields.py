@@ -299,7 +299,8 @@ def portal_patterns():
 # (test_every_namespace_of_the_portal_is_crawled fails until it is).
 PORTAL_NAMESPACES = ("records", "journal", "schedule", "movement", "subject_requests",
                      "documents", "attestation", "portfolio", "courses", "notifications",
-                     "announcements", "links", "reports")
+                     "announcements", "links", "reports",
+                     "stateforms")
 
 
 def test_every_namespace_of_the_portal_is_crawled():
@@ -385,6 +386,7 @@ def other_apps_kwargs(rows):
         Project,
         ProjectParticipant,
     )
+    from stateforms.models import StatFigure, StatReport
     from subject_requests.models import SubjectRequest
 
     school, pupil, school_class = rows["school"], rows["pupil"], rows["class"]
@@ -424,6 +426,7 @@ def other_apps_kwargs(rows):
         "portfolio:school_achievements": [{"institution_pk": school.pk}],
         "portfolio:file": [{"name": "zq/none.pdf"}],
         "documents:register": school_kwargs,
+        "reports:school": [{"pk": school.pk}],
         "documents:document": [{"pk": first_pk(Document)}],
         "documents:file": [{"pk": first_pk(Document)}],
         "documents:issued_file": [{"pk": first_pk(IssuedDocument, institution=school)}],
@@ -440,6 +443,10 @@ def other_apps_kwargs(rows):
         "movement:arrival": [{"pk": first_pk(Arrival)}],
         **{f"subject_requests:{name}": [{"pk": request_pk}] for name in (
             "request", "take", "answer", "copy_pdf", "copy_json")},
+        **{f"stateforms:{name}": [{"pk": first_pk(StatReport, institution=school)}]
+           for name in ("report", "calculate", "send", "accept", "return", "report_pdf",
+                        "report_xlsx")},
+        "stateforms:figure": [{"pk": first_pk(StatFigure, institution=school)}],
     }
 
 

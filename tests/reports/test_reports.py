@@ -132,11 +132,23 @@ def test_the_downloads_are_the_tables_rows_in_pdf_csv_and_xlsx(client_for, tmp_p
         assert list(tmp_path.glob("page*.png"))
 
 
-@pytest.mark.parametrize("url", [PROGRESS, CURRENT, COMPLETENESS, reverse("reports:index")])
+INDEX, CONTINGENT, STAFF = (reverse("reports:index"), reverse("reports:contingent"),
+                            reverse("reports:staff"))
+
+
+@pytest.mark.parametrize("url", [PROGRESS, CURRENT, COMPLETENESS, INDEX, CONTINGENT, STAFF])
 @pytest.mark.parametrize("username", ["school1.teacher", "school1.parent", "school1.pupil",
-                                      "school1.medic", "school1.secretary"])
+                                      "school1.medic", "school1.psychologist"])
 def test_who_may_not_read_reports_gets_403(client_for, url, username):
     assert client_for(username).get(url).status_code == 403
+
+
+@pytest.mark.parametrize("url", [PROGRESS, CURRENT, COMPLETENESS])
+def test_the_secretary_reads_the_administrative_reports_only(client_for, url):
+    client = client_for("school1.secretary")
+    assert client.get(url).status_code == 403
+    assert client.get(CONTINGENT).status_code == 200
+    assert client.get(STAFF).status_code == 200
 
 
 def test_a_school_reads_its_own_rows_only(client_for):
@@ -187,9 +199,10 @@ def test_the_deputy_runs_the_journal_completeness_report(client_for):
     {"school": "99999999999999999999"}, {"school": "-1"}, {"grade": "12"},
     {"grade": "x"}, {"group": "nothing"}, {"sort": "nothing"}, {"export": "doc"},
     {"school_class": "9223372036854775808"}, {"starts_on": "2026-13-45"},
-    {"ends_on": "99999-01-01"},
+    {"ends_on": "99999-01-01"}, {"day": "1800-01-01"}, {"day": "31.02.2026"},
+    {"teaches": "maybe"},
 ])
-@pytest.mark.parametrize("url", [PROGRESS, CURRENT, COMPLETENESS])
+@pytest.mark.parametrize("url", [PROGRESS, CURRENT, COMPLETENESS, CONTINGENT, STAFF])
 def test_bad_input_is_a_message_not_an_error(client_for, url, params):
     response = client_for("dept").get(url, params)
     assert response.status_code == 200
@@ -207,3 +220,119 @@ def test_report_pages_have_a_query_budget(client_for, django_assert_max_num_quer
     client.get(url, params)
     with django_assert_max_num_queries(budget):
         assert client.get(url, params).status_code == 200
+
+
+def test_the_contingent_counts_the_pupils_in_classes_on_the_day(client_for):
+    from portal.access import today
+    from records.models import Sex
+
+    client = client_for("school1.deputy")
+    response = client.get(CONTINGENT, {"group": "grade"})
+    assert response.status_code == 200
+    school = Institution.objects.filter(staff__person__user__username="school1.deputy").first()
+    members = (SchoolClass.objects.filter(institution=school, academic_year__is_current=True)
+               .values_list("memberships__pupil__person__sex", "memberships__starts_on",
+                            "memberships__ends_on", "grade"))
+    day = today()
+    on_day = [(sex, grade) for sex, starts, ends, grade in members
+              if starts and starts <= day and (ends is None or ends >= day)]
+    total = response.context["total"]
+    assert total["pupils"] == len(on_day)
+    assert total["boys"] == sum(1 for sex, _grade in on_day if sex == Sex.MALE)
+    rows = {row["label"]: row for row in rows_of(response)}
+    for grade in {grade for _sex, grade in on_day}:
+        assert rows[str(grade)]["pupils"] == sum(1 for _s, g in on_day if g == grade)
+    assert sum(total["ages"].values()) == total["pupils"]
+    # A day before the year: nobody in this year's classes.
+    assert not client.get(CONTINGENT, {"day": "2020-01-01"}).context["total"]["pupils"]
+
+
+def test_the_staff_list_shows_positions_and_load(client_for):
+    from django.db.models import Sum
+
+    from curriculum.models import TeachingAssignment
+
+    client = client_for("school1.secretary")
+    response = client.get(STAFF)
+    assert response.status_code == 200
+    rows = rows_of(response)
+    teacher = next(row for row in rows if row["load"])
+    school = Institution.objects.filter(
+        staff__person__user__username="school1.secretary").first()
+    assert {row["school"] for row in rows} == {school.short_name}
+    hours = TeachingAssignment.objects.filter(
+        institution=school, school_class__academic_year__is_current=True).aggregate(
+        h=Sum("hours_per_week"))["h"]
+    assert sum(row["load"] for row in rows) == hours
+    assert teacher["position"]
+    response = client.get(STAFF, {"export": "xlsx"})
+    assert response.status_code == 200
+
+
+def test_the_department_reads_contingent_and_staff_without_personal_fields(client_for):
+    from records.models import Pupil
+
+    client = client_for("dept")
+    pupil = Pupil.objects.filter(person__birth_date__isnull=False).select_related(
+        "person").first()
+    for url in (CONTINGENT + "?group=class", STAFF, CURRENT + "?group=class"):
+        body = client.get(url).content.decode()
+        assert pupil.person.birth_date.strftime("%d.%m.%Y") not in body
+        assert pupil.person.surname not in body or url == STAFF
+
+
+@pytest.mark.parametrize("url, params", [
+    (CONTINGENT, {"group": "class"}), (CONTINGENT, {"group": "school"}), (STAFF, {}),
+])
+def test_the_administrative_reports_have_a_query_budget(client_for,
+                                                        django_assert_max_num_queries,
+                                                        url, params):
+    client = client_for("dept")
+    client.get(url, params)
+    with django_assert_max_num_queries(14):
+        assert client.get(url, params).status_code == 200
+
+
+def test_the_department_opens_a_schools_view_without_pupils_personal_data(client_for):
+    from records.models import Pupil, PupilHealth
+
+    school = Institution.objects.filter(staff__person__user__username="school1.admin").first()
+    client = client_for("dept")
+    table = client.get(reverse("reports:schools"))
+    assert table.status_code == 200
+    assert {line["school"].pk for line in table.context["lines"]} == set(
+        Institution.objects.values_list("pk", flat=True))
+    response = client.get(reverse("reports:school", args=[school.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert school.name in body and response.context["classes"]
+    assert sum(c["pupils"] for c in response.context["classes"]) == response.context["pupils"]
+    for pupil in Pupil.objects.filter(institution=school).select_related("person")[:30]:
+        assert pupil.person.surname + " " + pupil.person.name not in body
+        if pupil.person.birth_date:
+            assert pupil.person.birth_date.strftime("%d.%m.%Y") not in body
+        if pupil.home_phone:
+            assert pupil.home_phone not in body
+    for health in PupilHealth.objects.filter(pupil__institution=school)[:10]:
+        for value in (health.insurance_policy, health.notes):
+            if value and len(str(value)) > 3:
+                assert str(value) not in body
+
+
+@pytest.mark.parametrize("username, status", [
+    ("school1.admin", 200), ("school1.deputy", 200), ("school2.admin", 403),
+    ("school1.teacher", 403), ("school1.parent", 403), ("school1.secretary", 403),
+])
+def test_a_schools_view_is_the_departments_and_its_leaderships(client_for, username, status):
+    school = Institution.objects.filter(staff__person__user__username="school1.admin").first()
+    assert client_for(username).get(
+        reverse("reports:school", args=[school.pk])).status_code == status
+
+
+def test_the_schools_pages_have_a_query_budget(client_for, django_assert_max_num_queries):
+    school = Institution.objects.filter(staff__person__user__username="school1.admin").first()
+    client = client_for("dept")
+    for url in (reverse("reports:schools"), reverse("reports:school", args=[school.pk])):
+        client.get(url)
+        with django_assert_max_num_queries(16):
+            assert client.get(url).status_code == 200
