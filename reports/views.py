@@ -100,6 +100,13 @@ def export(request, fmt, *, title, subtitle, columns, lines, total=None, chart=N
     return response
 
 
+def export_table(request, fmt, table, *, title, subtitle, total=None, chart=None):
+    """The table's rows (all of them, in its order) as ``fmt``."""
+    return export(request, fmt, title=title, subtitle=subtitle,
+                  columns=[(column.name, column.header) for column in table.columns],
+                  lines=[row.record for row in table.rows], total=total, chart=chart)
+
+
 def _cell(value):
     return "" if value in (None, NONE) else value
 
@@ -176,9 +183,8 @@ def final_progress(request):
             progress.CATEGORIES, title)
     fmt = request.GET.get("export")
     if fmt in FORMATS and total is not None:
-        columns = [(column.name, column.header) for column in table.columns]
-        return export(request, fmt, title=title, subtitle=subtitle, columns=columns,
-                      lines=ordered, chart=chart, total={
+        return export_table(request, fmt, table, title=title, subtitle=subtitle,
+                            chart=chart, total={
                           "label": total.label, "pupils": total.pupils,
                           **{name: getattr(total, name) for name in progress.CATEGORIES},
                           "quality": total.quality, "success": total.success,
@@ -224,9 +230,7 @@ def current_progress(request):
                                         str(capfirst(groups[group]))]))
     fmt = request.GET.get("export")
     if fmt in FORMATS and total is not None:
-        columns = [(column.name, column.header) for column in table.columns]
-        return export(request, fmt, title=title, subtitle=subtitle, columns=columns,
-                      lines=[row.record for row in table.rows], total=total)
+        return export_table(request, fmt, table, title=title, subtitle=subtitle, total=total)
     return render(request, "reports/current.html", {
         "filter": filterset, "table": table, "total": total, "title": title,
         "subtitle": subtitle, "groups": groups, "group": group, "exports": FORMATS,
@@ -256,9 +260,7 @@ def journal_completeness(request):
                     f" — {form.cleaned_data['ends_on']:%d.%m.%Y}")
     fmt = request.GET.get("export")
     if fmt in FORMATS and school:
-        columns = [(column.name, column.header) for column in table.columns]
-        return export(request, fmt, title=title, subtitle=subtitle, columns=columns,
-                      lines=[row.record for row in table.rows])
+        return export_table(request, fmt, table, title=title, subtitle=subtitle)
     return render(request, "reports/completeness.html", {
         "form": form, "table": table, "title": title, "subtitle": subtitle,
         "exports": FORMATS, "school": school,
@@ -291,12 +293,11 @@ def contingent(request):
         subtitle = _("as of %(day)s") % {"day": f"{form.cleaned_data['day']:%d.%m.%Y}"}
     fmt = request.GET.get("export")
     if fmt in FORMATS and total is not None:
-        columns = [(column.name, column.header) for column in table.columns]
         total_row = {**{k: v for k, v in total.items() if k != "ages"},
                      **{f"age_{age}": n for age, n in total["ages"].items()},
                      "label": _("Total")}
-        return export(request, fmt, title=title, subtitle=subtitle, columns=columns,
-                      lines=[row.record for row in table.rows], total=total_row)
+        return export_table(request, fmt, table, title=title, subtitle=subtitle,
+                            total=total_row)
     return render(request, "reports/contingent.html", {
         "form": form, "table": table, "total": total, "title": title,
         "subtitle": subtitle, "exports": FORMATS,
@@ -316,9 +317,7 @@ def staff_list(request):
     title = _("Staff list")
     fmt = request.GET.get("export")
     if fmt in FORMATS:
-        columns = [(column.name, column.header) for column in table.columns]
-        return export(request, fmt, title=title, subtitle="", columns=columns,
-                      lines=[row.record for row in table.rows])
+        return export_table(request, fmt, table, title=title, subtitle="")
     return render(request, "reports/staff.html", {
         "filter": filterset, "table": table, "title": title, "subtitle": "",
         "count": len(lines), "hours": sum(line["load"] for line in lines),

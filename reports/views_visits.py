@@ -25,7 +25,7 @@ from records.models import Institution
 
 from .models import VisitCount
 from .rules import VIEW_VISITS
-from .tables import NumberColumn
+from .tables import NumberColumn, ReportTable
 from .visits import (
     DEPARTMENT,
     GROUPS,
@@ -95,17 +95,13 @@ class DayColumn(tables.Column):
         return "—" if value == NO_DAY else date_format(value, "d.m.Y")
 
 
-class VisitsTable(tables.Table):
+class VisitsTable(ReportTable):
     school = tables.Column(verbose_name=gettext_lazy("School"))
     role = tables.Column(verbose_name=gettext_lazy("Role"))
     logins = NumberColumn(verbose_name=gettext_lazy("Sign-ins"))
     views = NumberColumn(verbose_name=gettext_lazy("Page views"))
     days = NumberColumn(verbose_name=gettext_lazy("Days with page views"))
     last = DayColumn(verbose_name=gettext_lazy("Last page view"))
-
-    class Meta:
-        attrs = {"class": "table stack", "data-report": ""}
-        orderable = True
 
 
 def lines(found, schools, groups, with_department):

@@ -40,8 +40,6 @@ class RegulationItemViewSet(ScopedModelViewSet):
     add_to_settings_menu = True
     menu_order = 850
     base_form_class = RegulationItemForm
-    # Every field is in the listing and the form.
-    inspect_view_enabled = False
     wording = Wording(
         _("Add regulation item"),
         ngettext_lazy("%(count)d regulation item", "%(count)d regulation items", "count"),
