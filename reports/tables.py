@@ -31,6 +31,9 @@ class ReportTable(tables.Table):
 
 
 class ProgressTable(ReportTable):
+    class Meta(ReportTable.Meta):
+        pass
+
     label = tables.Column(verbose_name=_("Group"))
     school = tables.Column(verbose_name=_("School"))
     pupils = NumberColumn(verbose_name=_("Pupils"))
@@ -54,6 +57,9 @@ class ProgressTable(ReportTable):
 
 
 class CurrentTable(ReportTable):
+    class Meta(ReportTable.Meta):
+        pass
+
     label = tables.Column(verbose_name=_("Group"))
     pupils = NumberColumn(verbose_name=_("Pupils"))
     marks = NumberColumn(verbose_name=_("Marks"))
@@ -72,6 +78,9 @@ class CurrentTable(ReportTable):
 
 
 class CompletenessTable(ReportTable):
+    class Meta(ReportTable.Meta):
+        pass
+
     teacher = tables.Column(verbose_name=_("Teacher"))
     held = NumberColumn(verbose_name=_("Lessons held"))
     with_topic = PercentColumn(verbose_name=_("With a topic"))
@@ -83,6 +92,9 @@ class CompletenessTable(ReportTable):
 
 
 class ContingentTable(ReportTable):
+    class Meta(ReportTable.Meta):
+        pass
+
     label = tables.Column(verbose_name=_("Group"))
     school = tables.Column(verbose_name=_("School"))
     classes = NumberColumn(verbose_name=_("Classes"))
@@ -99,6 +111,9 @@ class ContingentTable(ReportTable):
 
 
 class StaffTable(ReportTable):
+    class Meta(ReportTable.Meta):
+        pass
+
     name = tables.Column(verbose_name=_("Name"))
     school = tables.Column(verbose_name=_("School"))
     position = tables.Column(verbose_name=_("Position"))

@@ -96,6 +96,9 @@ class DayColumn(tables.Column):
 
 
 class VisitsTable(ReportTable):
+    class Meta(ReportTable.Meta):
+        pass
+
     school = tables.Column(verbose_name=gettext_lazy("School"))
     role = tables.Column(verbose_name=gettext_lazy("Role"))
     logins = NumberColumn(verbose_name=gettext_lazy("Sign-ins"))

@@ -336,3 +336,11 @@ def test_the_schools_pages_have_a_query_budget(client_for, django_assert_max_num
         client.get(url)
         with django_assert_max_num_queries(16):
             assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", [PROGRESS, CURRENT, COMPLETENESS, CONTINGENT, STAFF,
+                                 reverse("reports:visits")])
+def test_every_report_table_stacks_on_a_phone(client_for, url):
+    """The tables carry ``table stack`` (one card a row on a phone, portal.css)."""
+    body = client_for("school1.deputy").get(url).content.decode()
+    assert 'class="table stack"' in body
