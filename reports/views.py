@@ -175,7 +175,7 @@ def final_progress(request):
     ordered = [row.record for row in table.rows]
     chart = None
     if ordered:
-        several = len({row["school"] for row in ordered}) > 1
+        several = group == "class" and len({row["school"] for row in ordered}) > 1
         chart = charts.shares_chart(
             [(f"{row['school']} {row['label']}" if several else row["label"],
               [(name, row[name] / row["pupils"] if row["pupils"] else 0)
