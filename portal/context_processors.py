@@ -43,11 +43,12 @@ def navigation(request):
     if user.has_perm("documents.view_issueddocument"):
         items.append({"url": reverse("documents:issued"), "label": _("Issued documents")})
     # The reports (R-REP-1, R-DEP-2): the school's leadership, class teachers and the
-    # department.
+    # department; the builder (R-REP-3) for every member of staff.
     if any(user.has_perm(perm) for perm in ("reports.view_progress", "reports.view_contingent",
                                             "reports.view_completeness", "reports.view_school",
                                             "reports.view_visits", "reports.view_monitor",
-                                            "stateforms.view_statreport")):
+                                            "stateforms.view_statreport",
+                                            "reports.build_report")):
         items.append({"url": reverse("reports:index"), "label": _("Reports")})
     if works_in_admin:
         items.append({"url": reverse("wagtailadmin_home"), "label": _("Administration")})

@@ -62,6 +62,11 @@ PERMISSION_LABELS = {
                                     "forms (OO-1)"),
     "stateforms.review_statreport": _("return or accept the schools' statistical forms and "
                                       "read the city's total"),
+    # R-REP-3, R-REP-4: the report builder.
+    "reports.build_report": _("make reports in the report builder (of the rows and "
+                              "columns the user reads)"),
+    "reports.publish_report": _("publish saved reports to every school and to the "
+                                "department"),
 }
 
 

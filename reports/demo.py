@@ -14,8 +14,10 @@ import random
 
 from curriculum.days_off import public_days_off
 from portal.access import Role
+from records.models import User
 
-from .models import VisitCount
+from . import actions
+from .models import SavedReport, VisitCount
 from .visits import DEPARTMENT, GROUP_OF, LEADERS, OTHER_STAFF, TEACHERS
 
 DAYS = 70
@@ -104,5 +106,48 @@ def seed_visits(builder):
 
 
 def reset():
-    """Every visit count: the department's rows stay when the schools are deleted."""
+    """Every visit count (the department's rows stay when the schools are deleted) and
+    every saved report."""
     VisitCount.objects.all().delete()
+    SavedReport.objects.all().delete()
+
+
+# The builder's saved reports (R-REP-3, R-REP-4): what the department and school 1's
+# staff have made and shared, saved through the builder's own action (with its log).
+SAVED_REPORTS = [
+    ("dept", "Контингент: ученики по школам и классам", "pupils", "city", "",
+     {"columns": ["school", "class"], "group_by": ["school", "class"], "totals": True}),
+    ("dept", "Движение учеников по школам", "movement", "department", "",
+     {"columns": ["school", "kind"], "group_by": ["school", "kind"], "totals": True}),
+    ("dept", "Должности сотрудников по школам", "staff", "city", Role.DIRECTOR,
+     {"columns": ["school", "position"], "group_by": ["school", "position"],
+      "totals": True}),
+    ("school1.director", "Стаж педагогов", "staff", "school", "",
+     {"columns": ["employee", "position", "teaching_experience"],
+      "filters": [{"column": "teaches", "op": "yes", "value": ""}], "totals": True,
+      "order": "-teaching_experience"}),
+    ("school1.deputy", "Средняя отметка по предметам", "marks", "school", "",
+     {"columns": ["subject", "number"], "group_by": ["subject"], "totals": True,
+      "order": "-number"}),
+    ("school1.deputy", "Долги по классам", "marks", "role", Role.DEPUTY_ACADEMIC,
+     {"columns": ["class", "pupil"], "group_by": ["class", "pupil"],
+      "filters": [{"column": "is_debt", "op": "yes", "value": ""}], "totals": True}),
+    ("school1.medic", "Группы здоровья по классам", "pupils", "owner", "",
+     {"columns": ["class", "health_group"], "group_by": ["class", "health_group"],
+      "totals": True}),
+]
+
+
+def seed_saved_reports(city):
+    users = {user.username: user for user in User.objects.filter(
+        username__in={username for username, *_rest in SAVED_REPORTS})}
+    for username, title, source, audience, role, definition in SAVED_REPORTS:
+        user = users.get(username)
+        if user is None:
+            continue
+        school = None
+        if audience in ("role", "school", "owner") and user.person.staff_records.exists():
+            school = user.person.staff_records.first().institution
+        actions.save(user, SavedReport(title=title, source=source, audience=audience,
+                                       role=role, institution=school,
+                                       definition=definition))

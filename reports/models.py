@@ -1,11 +1,15 @@
-"""What the reports keep of their own: the regulation's items (R-DEP-5) and the visit
-counts (R-DEP-4). Everything else a report shows is counted from the other apps' rows."""
+"""What the reports keep of their own: the regulation's items (R-DEP-5), the visit
+counts (R-DEP-4) and the builder's saved reports (R-REP-3, R-REP-4). Everything else a
+report shows is counted from the other apps' rows."""
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from portal.access import Role, ScopedQuerySet
+from portal.access import DEPARTMENT_ROLES, SCHOOL_STAFF_ROLES, Role, ScopedQuerySet, access
 
 
 class RegulationItem(models.Model):
@@ -79,3 +83,74 @@ class VisitCount(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.institution_id} {self.role}"
+
+
+def readers_condition(user):
+    """The saved reports ``user`` may open: their own, and those shared with them — with
+    the holders of a role in a school, with a school's staff, with the department, or
+    published by the department to every school (R-REP-4). The scope of
+    ``reports.view_savedreport`` (reports/rules.py)."""
+    context = access(user)
+    if context is None:
+        return None
+    condition = Q(owner=user)
+    staff_schools, staff_roles = set(), set()
+    for institution_id, roles in context.school_roles.items():
+        for role in roles & SCHOOL_STAFF_ROLES:
+            condition |= Q(audience=SavedReport.Audience.ROLE, institution_id=institution_id,
+                           role=role)
+            staff_schools.add(institution_id)
+            staff_roles.add(role)
+    if staff_schools:
+        condition |= Q(audience=SavedReport.Audience.SCHOOL, institution_id__in=staff_schools)
+        condition |= Q(audience=SavedReport.Audience.CITY, role__in=["", *staff_roles])
+    if context.department_roles & DEPARTMENT_ROLES:
+        condition |= Q(audience__in=[SavedReport.Audience.DEPARTMENT,
+                                     SavedReport.Audience.CITY])
+    return condition
+
+
+class SavedReportQuerySet(ScopedQuerySet):
+    pass
+
+
+class SavedReport(models.Model):
+    """A report made in the builder (R-REP-3): its source and what to show of it
+    (``definition``, read by reports/builder.py), and who else may open it (R-REP-4).
+    Whoever opens it reads only the columns they may read themselves: the definition
+    is checked against the reader each time it runs, never against its author."""
+
+    class Audience(models.TextChoices):
+        # Said after «shared with» («доступен: …»), hence the context.
+        OWNER = "owner", pgettext_lazy("shared with", "only me")
+        ROLE = "role", pgettext_lazy("shared with", "my colleagues in the role")
+        SCHOOL = "school", pgettext_lazy("shared with", "the school's staff")
+        DEPARTMENT = "department", pgettext_lazy("shared with", "the department's staff")
+        CITY = "city", pgettext_lazy("shared with", "every school of the city")
+
+    title = models.CharField(_("title"), max_length=200)
+    source = models.CharField(_("source"), max_length=20)
+    definition = models.JSONField(_("definition"), default=dict)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="+", verbose_name=_("author"))
+    # The school it was made in (its audience "role" and "school" are of this school);
+    # none for the department's reports.
+    institution = models.ForeignKey("records.Institution", on_delete=models.CASCADE,
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name=_("institution"))
+    audience = models.CharField(_("shared with"), max_length=20, choices=Audience.choices,
+                                default=Audience.OWNER)
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    objects = SavedReportQuerySet.as_manager()
+    access_paths = {"person": "owner__person"}
+
+    class Meta:
+        verbose_name = _("saved report")
+        verbose_name_plural = _("saved reports")
+        ordering = ["title", "pk"]
+
+    def __str__(self):
+        return self.title

@@ -8,6 +8,10 @@ parent read no report. The rows of every report are read through ``visible_to`` 
 these permissions.
 """
 
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
 from curriculum.models import ClassMembership
 from curriculum.rules import LEADERSHIP
 from journal.models import FinalMark, Tally
@@ -17,14 +21,17 @@ from portal.access import (
     DEPARTMENT_ROLES,
     INSTITUTION,
     LED_CLASS,
+    SCHOOL_STAFF_ROLES,
+    SELF,
     Role,
+    Scope,
     cells,
     grant,
 )
 from records.models import Institution, Staff
 from schedule.models import Lesson
 
-from .models import RegulationItem, VisitCount
+from .models import RegulationItem, SavedReport, VisitCount, readers_condition
 
 VIEW_PROGRESS = "reports.view_progress"
 VIEW_CURRENT = "reports.view_current_progress"
@@ -87,3 +94,36 @@ grant(VIEW_MONITOR, Institution, {
 grant("reports.view_regulationitem", RegulationItem, cells(DEPARTMENT_ROLES, CITY))
 for action in ("add", "change", "delete"):
     grant(f"reports.{action}_regulationitem", RegulationItem, {Role.DEPT_ADMIN: CITY})
+
+# The report builder (R-REP-3, R-REP-4): the school's staff and the department make
+# reports of what they read anyway — each column is offered and read only when its
+# reader may read it (reports/builder.py). A saved report is opened by its author and
+# by those it is shared with; only its author changes or deletes it.
+BUILD_REPORT = "reports.build_report"
+BUILDERS = SCHOOL_STAFF_ROLES | DEPARTMENT_ROLES
+
+
+@dataclass(frozen=True)
+class ReadersScope(Scope):
+    """The saved reports shared with the user (not a path of the row: its audience
+    says which of the user's roles count)."""
+
+    def q(self, model, context, role):
+        return readers_condition(context.user)
+
+    def test(self, obj, context, role):
+        if obj.pk is None:
+            return True  # "may I make one?": a report of my own
+        return SavedReport.objects.filter(pk=obj.pk).filter(
+            readers_condition(context.user)).exists()
+
+
+SHARED_WITH = ReadersScope("shared_with", _("shared with the user"), None,
+                           lambda c, role: None)
+grant(BUILD_REPORT, SavedReport, cells(BUILDERS, SHARED_WITH))
+grant("reports.view_savedreport", SavedReport, cells(BUILDERS, SHARED_WITH))
+for action in ("change", "delete"):
+    grant(f"reports.{action}_savedreport", SavedReport, cells(BUILDERS, SELF))
+# Publishing to every school is the department's (R-REP-4).
+PUBLISH_REPORT = "reports.publish_report"
+grant(PUBLISH_REPORT, SavedReport, cells(DEPARTMENT_ROLES, SELF))

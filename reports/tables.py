@@ -5,6 +5,7 @@ import django_tables2 as tables
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from . import builder
 from .progress import CATEGORIES
 
 NONE = -1  # sorts a missing share or average below every real one
@@ -123,3 +124,50 @@ class StaffTable(ReportTable):
 
     def __init__(self, data, *, several_schools, **kwargs):
         super().__init__(data, exclude=[] if several_schools else ["school"], **kwargs)
+
+
+class BuilderColumn(tables.Column):
+    """A column of a report of the builder: its value as the builder's column shows it."""
+
+    def __init__(self, source_column, **kwargs):
+        self.source_column = source_column
+        if source_column is None or source_column.kind == builder.NUMBER_KIND:
+            kwargs.setdefault("attrs", {**NumberColumn.attrs, "tf": {"class": "num"}})
+        super().__init__(**kwargs)
+
+    def render(self, value):
+        return builder.display(self.source_column, value)
+
+
+class BuilderTable(ReportTable):
+    class Meta(ReportTable.Meta):
+        pass
+
+    @classmethod
+    def of(cls, result, data, **kwargs):
+        """The table of a builder's result, its totals line as the footer."""
+        total = totals_line(result)
+        extra = [(name, BuilderColumn(
+            column, verbose_name=label, accessor=name,
+            footer=builder.display(column, total[name]) if total and name in total else None))
+            for name, label, column in result.columns]
+        table = cls(data, extra_columns=extra, **kwargs)
+        table.total = total
+        return table
+
+
+def totals_line(result):
+    """{column name: value} of the result's totals line, or None: the count of rows and
+    the aggregates of the columns that have one."""
+    if result.total is None:
+        return None
+    line = {}
+    for name, _label, column in result.columns:
+        if name == "rows":
+            line[name] = result.total["rows"]
+        elif column is not None and column.aggregate and f"a_{column.key}" in result.total:
+            line[name] = result.total[f"a_{column.key}"]
+    first = result.columns[0][0]
+    line[first] = _("Total") if result.grouped else _("Total: %(count)s") % {
+        "count": result.total["rows"]}
+    return line

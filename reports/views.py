@@ -30,6 +30,7 @@ from .filters import (
     StaffFilterSet,
 )
 from .rules import (
+    BUILD_REPORT,
     VIEW_COMPLETENESS,
     VIEW_CONTINGENT,
     VIEW_CURRENT,
@@ -144,6 +145,9 @@ def index(request):
         (VIEW_VISITS, "reports:visits", _("Visit statistics"),
          _("Logins and page views by school, role and week; which schools' teachers and "
            "parents use the portal.")),
+        (BUILD_REPORT, "reports:builder", _("Report builder"),
+         _("Your own reports of pupils, staff, marks, attendance and movement: columns, "
+           "filters, groups and totals, saved and shared with colleagues.")),
     ] if user.has_perm(perm)]
     if not reports:
         raise PermissionDenied

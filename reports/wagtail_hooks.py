@@ -12,10 +12,17 @@ from wagtail.permissions import register_permission_policy
 
 from portal.viewsets import MatrixPermissionPolicy, ScopedAdminForm, ScopedModelViewSet, Wording
 
+from . import actions
 from .models import RegulationItem
 from .monitor import LABELS
 
 register_permission_policy(RegulationItem, MatrixPermissionPolicy(RegulationItem))
+
+
+@hooks.register("register_log_actions")
+def register_report_log_actions(log_actions):
+    # R-PD-3: who read which columns of a saved report of pupils or staff (reports/actions.py).
+    log_actions.register_action(actions.READ, _("Report read"), _("Report read"))
 
 
 def check_choices():

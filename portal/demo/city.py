@@ -246,6 +246,8 @@ class CityBuilder:
                 reports_demo.seed_visits(self)
             with self.phase("statistical forms"):
                 stateforms_demo.seed_stateforms(self)
+            with self.phase("saved reports"):
+                reports_demo.seed_saved_reports(self)
             with self.phase("foreign keys"):
                 restore_foreign_keys(dropped)
             # Rows written in bulk were indexed by no signal: the search index, last.

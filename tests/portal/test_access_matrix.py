@@ -75,6 +75,7 @@ from records.factories import (
     StaffFileFactory,
     UserFactory,
 )
+from reports.rules import SHARED_WITH
 from schedule.factories import (
     BellScheduleFactory,
     EventFactory,
@@ -337,6 +338,10 @@ class World:
         if scope is AUDIENCE:
             # Announcements are read by their audience, not along a path of the row;
             # the world holds none (tests/announcements/test_audience.py checks it).
+            return {row.pk for row, _ in rows}
+        if scope is SHARED_WITH:
+            # Saved reports are read by their audience, not along a path of the row; the
+            # world holds none (tests/reports/test_builder.py checks the sharing).
             return {row.pk for row, _ in rows}
         if scope is TEACHER_COURSES:
             return {row.pk for row, _ in rows if self.teacher_reads(self.courses[row.pk, model])}

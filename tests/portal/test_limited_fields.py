@@ -40,6 +40,8 @@ from records.models import (
     Staff,
     StaffFile,
 )
+from reports import builder
+from reports.models import SavedReport
 from schedule.models import Lesson, Room, ThematicPlan, TimetableChange
 
 from .test_ids import project_apps
@@ -427,6 +429,9 @@ def other_apps_kwargs(rows):
         "portfolio:file": [{"name": "zq/none.pdf"}],
         "documents:register": school_kwargs,
         "reports:school": [{"pk": school.pk}],
+        "reports:builder_new": [{"source": source} for source in builder.SOURCES],
+        **{f"reports:{name}": [{"pk": first_pk(SavedReport, audience="city")}] for name in (
+            "builder_report", "builder_edit", "builder_delete")},
         "documents:document": [{"pk": first_pk(Document)}],
         "documents:file": [{"pk": first_pk(Document)}],
         "documents:issued_file": [{"pk": first_pk(IssuedDocument, institution=school)}],
