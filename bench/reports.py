@@ -1,4 +1,4 @@
-"""Times the reports of issue 15 on a demo city of a given size. Run by hand:
+"""Times the reports of issue 15 (the builder's saved reports too) on a demo city of a given size. Run by hand:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sgo_bench \\
         .venv/bin/python bench/reports.py --size large --repeat 7 [--keep]
@@ -33,6 +33,7 @@ from curriculum.models import Period  # noqa: E402
 from journal import tallies  # noqa: E402
 from journal.models import Mark, Tally  # noqa: E402
 from records.models import Institution, Pupil  # noqa: E402
+from reports.models import SavedReport  # noqa: E402
 
 
 def pages():
@@ -52,7 +53,18 @@ def pages():
         ("school1.deputy", "school progress by class", f"{progress}?{period}&group=class"),
         ("school1.deputy", "school current by class", f"{current}?{period}&group=class"),
         ("school1.deputy", "journal completeness", completeness),
+        # The builder's saved reports of the demo city (reports/demo.py).
+        ("dept", "builder: city pupils by class", saved("Контингент: ученики по школам")),
+        ("dept", "builder: city movement", saved("Движение учеников по школам")),
+        ("school1.deputy", "builder: marks by subject", saved("Средняя отметка по предметам")),
+        ("school1.deputy", "builder: debts by pupil", saved("Долги по классам")),
+        ("school1.director", "builder: teachers' service", saved("Стаж педагогов")),
     ]
+
+
+def saved(title):
+    report = SavedReport.objects.get(title__startswith=title)
+    return reverse("reports:builder_report", args=[report.pk])
 
 
 def raw_scans(repeat):

@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from portal.access import permission
+from portal.access import DEPARTMENT_ROLES, Role, permission
 from portal.tabular import TableFileField
 from portal.viewsets import ScopedAdminForm
 
@@ -158,3 +158,29 @@ class ImportForm(forms.Form):
             pk__in=[i.pk for i in allowed])
         if len(allowed) == 1:
             self.fields["institution"].initial = allowed[0]
+
+
+def department_role_choices():
+    return [(role.value, role.label) for role in Role if role in DEPARTMENT_ROLES]
+
+
+class DepartmentRolesForm(forms.Form):
+    """The department-wide roles of a member of the department (R-DEP-3)."""
+
+    roles = forms.MultipleChoiceField(label=_("Roles"), widget=forms.CheckboxSelectMultiple,
+                                      error_messages={"required": _(
+                                          "Choose at least one of the department's roles.")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].choices = department_role_choices()
+
+
+class DepartmentMemberForm(DepartmentRolesForm):
+    surname = forms.CharField(label=_("surname"), max_length=100)
+    name = forms.CharField(label=_("first name"), max_length=100)
+    patronymic = forms.CharField(label=_("patronymic"), max_length=100, required=False)
+    email = forms.EmailField(label=_("email"), required=False,
+                             help_text=_("For the password reset link; may be left empty."))
+
+    field_order = ["surname", "name", "patronymic", "email", "roles"]

@@ -197,3 +197,7 @@ def works_in_admin(user):
 
 rules.add_perm("wagtailadmin.access_admin", works_in_admin)
 rules.add_perm("portal.view_access_matrix", works_in_admin)
+
+# R-DEP-3: the department's own staff — their people, roles and logins — are kept by the
+# department administrator (records/department.py).
+grant("records.manage_department_staff", Person, {Role.DEPT_ADMIN: CITY})

@@ -12,15 +12,30 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from curriculum.models import SchoolClass
+from portal.access import today
 from portal.exports import xlsx_response
 from portal.pdf import render_pdf
 
-from . import imports
+from . import department, imports
 from .actions import SUSPEND_ACCESS, restore_access, suspend_access, withdraw_consent
 from .credentials import issue_logins
-from .forms import ImportForm, importable_institutions
+from .forms import (
+    DepartmentMemberForm,
+    DepartmentRolesForm,
+    ImportForm,
+    importable_institutions,
+)
 from .logins import can_manage_login
-from .models import Consent, Institution, Parent, Person, Pupil, Staff
+from .models import (
+    Consent,
+    Institution,
+    Parent,
+    Person,
+    Pupil,
+    RoleAssignment,
+    Staff,
+    active_assignment,
+)
 
 
 def visible_consent(request, pk, perm):
@@ -183,4 +198,58 @@ def access_suspension(request, person_pk):
             return redirect(request.path)
     return TemplateResponse(request, "records/access_suspension.html", {
         "person": person, "login": person.user, "error": error, "manageable": manageable,
+    })
+
+
+def _manages_department(user):
+    if not user.has_perm(department.MANAGE):
+        raise PermissionDenied
+
+
+def department_staff(request):
+    """R-DEP-3: the department's own staff with their roles and logins, and a new member."""
+    _manages_department(request.user)
+    form = DepartmentMemberForm(request.POST or None)
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person, username, password = department.add_member(
+                request.user, surname=data["surname"], name=data["name"],
+                patronymic=data["patronymic"], email=data["email"], roles=data["roles"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            issued = {"person": person, "username": username, "password": password}
+            form = DepartmentMemberForm()
+    day = today()
+    people = list(department.members())
+    roles = {}
+    for assignment in RoleAssignment.objects.filter(
+            active_assignment(day), person__in=people, institution__isnull=True):
+        roles.setdefault(assignment.person_id, []).append(assignment.get_role_display())
+    return TemplateResponse(request, "records/department_staff.html", {
+        "form": form, "issued": issued,
+        "members": [(person, roles.get(person.pk, [])) for person in people],
+    })
+
+
+def department_member(request, person_pk):
+    _manages_department(request.user)
+    person = get_object_or_404(department.members(), pk=person_pk)
+    if not can_manage_login(request.user, person, department.MANAGE):
+        raise PermissionDenied
+    form = DepartmentRolesForm(request.POST if "roles_form" in request.POST else None,
+                               initial={"roles": sorted(department.current_roles(person))})
+    issued = None
+    if request.method == "POST" and "new_password" in request.POST:
+        username, password = department.new_password(request.user, person)
+        issued = {"person": person, "username": username, "password": password}
+    elif request.method == "POST" and form.is_valid():
+        department.set_roles(request.user, person, form.cleaned_data["roles"])
+        messages.success(request, _("The roles of %(person)s are saved.") % {"person": person})
+        return redirect(request.path)
+    history = RoleAssignment.objects.filter(person=person).order_by("-valid_from", "role")
+    return TemplateResponse(request, "records/department_member.html", {
+        "person": person, "form": form, "issued": issued, "history": history,
     })

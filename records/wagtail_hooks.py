@@ -406,7 +406,18 @@ def register_records_urls():
              name="records_access"),
         path("records/import/template.xlsx", views_admin.import_template,
              name="records_import_template"),
+        path("records/department/", views_admin.department_staff,
+             name="records_department_staff"),
+        path("records/department/<id:person_pk>/", views_admin.department_member,
+             name="records_department_member"),
     ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_department_staff_menu_item():
+    return PermissionMenuItem(_("Department staff"), reverse("records_department_staff"),
+                              "records.manage_department_staff", icon_name="group",
+                              order=206)
 
 
 @hooks.register("register_admin_menu_item")

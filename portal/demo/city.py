@@ -171,6 +171,9 @@ class CityBuilder:
         # The pupils' arrival dates draw from a stream of their own, so that they leave
         # the rest of the city as the seed gives it.
         self.arrivals = random.Random(f"arrivals-{seed}")
+        # The department administrator's name: its own stream, so that the rest of the
+        # city stays as the seed gave it before the account was added.
+        self.department_names = random.Random(f"department-{seed}")
         self.stdout = stdout
         self.year_start = self.calendar.starts_on
         # Roles hold from the spring before the year (2026/2027: 3 June), or from the
@@ -660,6 +663,11 @@ class CityBuilder:
         RoleAssignment.objects.create(person=dept, role=Role.CHIEF_SPECIALIST,
                                       valid_from=self.roles_from)
         self.login("dept", dept)
+        head = self.new_person(sex=Sex.MALE, rnd=self.department_names)
+        head.save()
+        RoleAssignment.objects.create(person=head, role=Role.DEPT_ADMIN,
+                                      valid_from=self.roles_from)
+        self.login("dept.admin", head)
 
         school1, school2 = self.schools[0], self.schools[1]
         for role, name in [(Role.ADMIN, "admin"), (Role.DIRECTOR, "director"),
@@ -738,6 +746,7 @@ class CityBuilder:
 DEMO_ACCOUNTS = [
     ("admin", "superuser"),
     ("dept", "department chief specialist"),
+    ("dept.admin", "department administrator (the department's staff and their rights)"),
     ("school1.admin", "school 1 administrator"),
     ("school1.director", "school 1 director"),
     ("school1.deputy", "school 1 deputy director for academic work"),

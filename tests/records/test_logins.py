@@ -198,6 +198,9 @@ def test_school_2_may_not_suspend_or_restore_school_1s_teacher(
 # it may. "checked": it asks can_manage_login for the login of someone else.
 CREDENTIAL_WRITERS = {
     "records/credentials.py:issue_logins": "checked",
+    # The department's own staff (R-DEP-3), kept by the department administrator.
+    "records/department.py:_login": "checked",
+    "records/department.py:new_password": "checked",
     # Not a login's: the contact email of a staff or parent record of the demo city.
     "portal/demo/details.py:Details.staff": "record email",
     "portal/demo/details.py:Details.parent": "record email",
