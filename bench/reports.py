@@ -1,4 +1,5 @@
-"""Times the reports of issue 15 (the builder's saved reports too) on a demo city of a given size. Run by hand:
+"""Times the reports of issue 15 (the builder's saved reports too) on a demo city of a
+given size. Run by hand:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sgo_bench \\
         .venv/bin/python bench/reports.py --size large --repeat 7 [--keep]
