@@ -52,7 +52,15 @@ PAGES = {
                           ("secretary-issued-documents", "/issued/")],
     "dept": [("department-dashboard", "/start/"), ("department-reports", "/reports/"),
              ("department-final-progress", "/reports/progress/?group=school"),
-             ("department-progress-by-class", "/reports/progress/?group=class")],
+             ("department-progress-by-class", "/reports/progress/?group=class"),
+             ("department-contingent", "/reports/contingent/"),
+             ("department-staff-list", "/reports/staff/"),
+             ("department-schools", "/reports/schools/"),
+             ("department-visits", "/reports/visits/"),
+             ("department-monitor", "/reports/monitor/"),
+             ("department-stat-forms", "/stat-forms/"),
+             ("department-report-builder", "/reports/builder/")],
+    "dept.admin": [("department-staff-admin", "/admin/records/department/")],
 }
 
 

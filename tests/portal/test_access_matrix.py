@@ -33,6 +33,7 @@ from curriculum.factories import (
     TarifficationFactory,
     TeachingAssignmentFactory,
 )
+from curriculum.models import Period
 from documents.factories import IssuedDocumentFactory
 from journal.factories import (
     AttendanceFactory,
@@ -42,6 +43,7 @@ from journal.factories import (
     MarkFactory,
     TaskFactory,
 )
+from journal.models import Tally
 from portal.access import (
     CHILDREN,
     CITY,
@@ -75,6 +77,7 @@ from records.factories import (
     StaffFileFactory,
     UserFactory,
 )
+from reports.models import RegulationItem, VisitCount
 from reports.rules import SHARED_WITH
 from schedule.factories import (
     BellScheduleFactory,
@@ -85,6 +88,7 @@ from schedule.factories import (
     TimetableChangeFactory,
     TimetableEntryFactory,
 )
+from stateforms.models import StatReport
 
 
 class World:
@@ -191,6 +195,8 @@ class World:
             # Grade 1 has no six-day limit among the seeded department rows.
             self.add(LoadLimitFactory(institution=institution, grade=1, week_days=6),
                      institution, None, None, None)
+        # An item of the regulation (its migration loads them), the department's.
+        self.add(RegulationItem.objects.order_by("pk").first(), None, None, None, None)
         # The school-owned curriculum rows and the setup wizard.
         for institution, year, subject in [(a, year_a, subject_a), (b, year_b, subject_b)]:
             self.add(InstitutionSettingsFactory(institution=institution), institution, None,
@@ -200,6 +206,14 @@ class World:
             for factory in (PeriodFactory, GradePeriodTypeFactory):
                 self.add(factory(institution=institution, academic_year=year), institution,
                          None, None, None)
+            # The reports' own rows (R-DEP-4, R-INST-2): a school's visit counts and its
+            # statistical form; the department's regulation items are city-wide.
+            self.add(VisitCount.objects.create(day=year.starts_on, institution=institution,
+                                               role=Role.SUBJECT_TEACHER, views=3),
+                     institution, None, None, None)
+            self.add(StatReport.objects.create(institution=institution, academic_year=year,
+                                               as_of=year.starts_on),
+                     institution, None, None, None)
             self.add(CurriculumLineFactory(institution=institution, academic_year=year,
                                            subject=subject), institution, None, None, None)
             self.add(SetupWizardFactory(institution=institution), institution, None, None, None)
@@ -253,8 +267,15 @@ class World:
                                 None, None, teacher=teacher.person)
             self.add(HomeworkFileFactory(homework=homework), institution, school_class, None,
                      None, teacher=teacher.person)
-            self.add(FinalMarkFactory(school_class=school_class, subject=subject, pupil=pupil),
-                     institution, school_class, pupil, pupil.person)
+            final = self.add(FinalMarkFactory(school_class=school_class, subject=subject,
+                                              pupil=pupil),
+                             institution, school_class, pupil, pupil.person)
+            # The journal's tally of the pupil (R-REP-1): read as the class's counts.
+            self.add(Tally.objects.create(
+                institution=institution, pupil=pupil, school_class=school_class,
+                subject=subject, period=final.period or Period.objects.filter(
+                    academic_year=school_class.academic_year).first()),
+                institution, school_class, pupil, pupil.person)
             self.add(EventFactory(institution=institution, school_class=school_class),
                      institution, school_class, None, None)
             self.add(ThematicPlanFactory(academic_year=school_class.academic_year,
