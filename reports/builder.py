@@ -34,10 +34,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from journal.models import Attendance, AttendanceKind, Mark
+from journal.rules import VIEW_JOURNAL
 from journal.tallies import NUMBER
 from movement.models import Movement, MovementKind
 from portal.access import may_read, permission, view_permission
 from records.models import Pupil, Sex, Staff
+from schedule.models import Lesson
+
+from .rules import BUILDERS
 
 TEXT, NUMBER_KIND, DATE, BOOL, CHOICE = "text", "number", "date", "bool", "choice"
 
@@ -123,8 +127,8 @@ class Source:
     permission: str
     columns: tuple
     defaults: tuple
-    # The source's rows of every reader, narrowed (current pupils, this year's marks).
-    base: object = field(default=lambda queryset: queryset, compare=False)
+    # The source's rows of the reader, narrowed (current pupils, this year's marks).
+    base: object = field(default=lambda queryset, user: queryset, compare=False)
 
     def column(self, key):
         for column in self.columns:
@@ -133,7 +137,7 @@ class Source:
         return None
 
     def rows(self, user):
-        return self.base(self.model.objects.visible_to(user, self.permission))
+        return self.base(self.model.objects.visible_to(user, self.permission), user)
 
 
 def _pupil_columns(prefix=""):
@@ -148,16 +152,21 @@ def _pupil_columns(prefix=""):
     )
 
 
-def _current_pupils(queryset):
+def _current_pupils(queryset, user):
     return queryset.filter(left_on__isnull=True, school_class__academic_year__is_current=True)
 
 
-def _current_staff(queryset):
+def _current_staff(queryset, user):
     return queryset.filter(left_on__isnull=True)
 
 
-def _this_year(queryset):
-    return queryset.filter(lesson__academic_year__is_current=True)
+def _this_year(queryset, user):
+    """This year's rows of the lessons whose journal the reader reads: the same rows as
+    the marks' own permission gives a member of staff, found through the lessons' index
+    (a school's marks have no index of their own: journal/models.py)."""
+    lessons = Lesson.objects.filter(academic_year__is_current=True).visible_to(
+        user, VIEW_JOURNAL)
+    return queryset.filter(lesson__in=lessons.values("pk"))
 
 
 PUPILS = Source(
@@ -283,9 +292,10 @@ def _crossed(model, lookup):
 
 
 def guards(source, column):
-    """The models along the column's path that fewer roles read than the source's rows,
-    with the path to each: their rows are read through their own permission."""
-    readers = set(permission(source.permission).cells)
+    """The models along the column's path that fewer of the builder's users read than
+    the source's rows, with the path to each: their rows are read through their own
+    permission. (Pupils and parents, who read their own marks, build no reports.)"""
+    readers = set(permission(source.permission).cells) & BUILDERS
     found = []
     for path, model in _crossed(source.model, column.lookup):
         perm = view_permission(model)

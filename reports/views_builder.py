@@ -130,11 +130,14 @@ def report(request, pk):
     result = table = None
     if the_plan.columns or the_plan.group_by:
         result = builder.run(user, the_plan)
-        table = BuilderTable.of(result, result.rows, order_by=_order(the_plan))
+        # Groups are read at once (a page's count would run the grouping again); rows
+        # are paged by the database.
+        rows = list(result.rows) if result.grouped else result.rows
+        table = BuilderTable.of(result, rows, order_by=_order(the_plan))
         RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     fmt = request.GET.get("export")
     if fmt in FORMATS and result is not None:
-        count = result.rows.count()
+        count = len(rows) if result.grouped else result.rows.count()
         if count > EXPORT_LIMITS[fmt]:
             messages.error(request, ngettext(
                 "A %(format)s download holds at most %(limit)s row; the report has "
