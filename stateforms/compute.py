@@ -7,7 +7,8 @@ kind of record, whatever the size of the school.
   next year (as ОО-1 counts ages): one query;
 - classes by grade, of them with a profile: one query;
 - staff at work on the day (hired on or before it, not dismissed before it), of them
-  the teaching staff, and both by years of service: one query.
+  the teaching staff, by ОО-1's categories of staff, and by years of service: one
+  query.
 
 Lines and columns are numbered as the form numbers them: column 1 is the line's name,
 2 its number, the counts from 3 on. Every cell of the layout gets a value (0 when there
@@ -29,6 +30,16 @@ GRADES = range(1, 12)
 YOUNGEST, OLDEST = 6, 18
 # Years of service: [from, to) in years; the last band is open.
 SERVICE_BANDS = [(0, 3), (3, 5), (5, 10), (10, 15), (15, 20), (20, None)]
+
+# ОО-1's categories of staff (its section on staff: administrative and managerial,
+# teaching, teaching support, service staff) are the values of the department's staff
+# categories directory (records/migrations/0003_directory_values.py), by their names.
+STAFF_CATEGORIES = [
+    ("03", "Административно-управленческий персонал"),
+    ("04", "Педагогический персонал"),
+    ("05", "Учебно-вспомогательный персонал"),
+    ("06", "Обслуживающий персонал"),
+]
 
 PUPILS, AGES, CLASSES, STAFF, SERVICE = "pupils", "ages", "classes", "staff", "service"
 TOTAL_LINE = {PUPILS: "12", AGES: "14", CLASSES: "12"}
@@ -94,7 +105,13 @@ def layout():
                 [Column("3", _("Classes")), Column("4", _("of them with a profile"))]),
         Section(STAFF, _("Staff"),
                 [Line("01", _("Staff at work, total")),
-                 Line("02", _("of them teaching staff"))],
+                 Line("02", _("of them teaching staff")),
+                 *[Line(code, label) for code, label in zip(
+                     (code for code, _name in STAFF_CATEGORIES),
+                     (_("by category: administrative and managerial staff"),
+                      _("by category: teaching staff"),
+                      _("by category: teaching support staff"),
+                      _("by category: service staff")), strict=True)]],
                 [Column("3", _("Total")), Column("4", _("of them women"))],
                 _("Staff hired on or before the form's day and not dismissed before it.")),
         Section(SERVICE, _("Staff by years of service"),
@@ -183,6 +200,10 @@ def _staff(report, values):
         "teaching": Count("pk", filter=teaching),
         "teaching_women": Count("pk", filter=teaching & women),
     }
+    for code, name in STAFF_CATEGORIES:
+        category = Q(category__name=name, category__institution__isnull=True)
+        counts[f"category_{code}"] = Count("pk", filter=category)
+        counts[f"category_women_{code}"] = Count("pk", filter=category & women)
     for number, (start, end) in enumerate(SERVICE_BANDS, start=1):
         counts[f"total_{number}"] = Count(
             "pk", filter=_band("total_experience_years", start, end))
@@ -193,6 +214,9 @@ def _staff(report, values):
     values[STAFF, "01", "4"] = found["women"]
     values[STAFF, "02", "3"] = found["teaching"]
     values[STAFF, "02", "4"] = found["teaching_women"]
+    for code, _name in STAFF_CATEGORIES:
+        values[STAFF, code, "3"] = found[f"category_{code}"]
+        values[STAFF, code, "4"] = found[f"category_women_{code}"]
     for number in range(1, len(SERVICE_BANDS) + 1):
         values[SERVICE, f"{number:02d}", "3"] = found[f"total_{number}"]
         values[SERVICE, f"{number:02d}", "4"] = found[f"teaching_{number}"]

@@ -109,7 +109,7 @@ def direct_counts(report):
             values["classes", line, "4"] += school_class.profile_id is not None
     bands = [(0, 3), (3, 5), (5, 10), (10, 15), (15, 20), (20, 10 ** 6)]
     for staff in Staff.objects.filter(institution_id=report.institution_id).select_related(
-            "person"):
+            "person", "category"):
         if not staff.hired_on or staff.hired_on > day or (staff.left_on and staff.left_on < day):
             continue
         woman = staff.person.sex == Sex.FEMALE
@@ -118,6 +118,11 @@ def direct_counts(report):
         if staff.teaches:
             values["staff", "02", "3"] += 1
             values["staff", "02", "4"] += woman
+        category = staff.category
+        codes = {name: code for code, name in compute.STAFF_CATEGORIES}
+        if category and category.institution_id is None and category.name in codes:
+            values["staff", codes[category.name], "3"] += 1
+            values["staff", codes[category.name], "4"] += woman
         for number, (start, end) in enumerate(bands, start=1):
             total, teaching = staff.total_experience_years, staff.teaching_experience_years
             if total is not None and start <= total < end:
@@ -138,6 +143,9 @@ def test_the_computed_figures_are_the_direct_counts(number):
     # The demo city has pupils, classes and staff to count.
     assert computed["pupils", "12", "3"] > 0 and computed["classes", "12", "3"] > 0
     assert computed["staff", "01", "3"] >= computed["staff", "02", "3"] > 0
+    # Every member of staff of the demo city has one of the four categories.
+    assert sum(computed["staff", code, "3"] for code, _name in compute.STAFF_CATEGORIES) \
+        == computed["staff", "01", "3"]
     assert computed["pupils", "12", "3"] >= computed["ages", "14", "3"]
 
 
