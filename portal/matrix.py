@@ -62,6 +62,9 @@ PERMISSION_LABELS = {
                                     "forms (OO-1)"),
     "stateforms.review_statreport": _("return or accept the schools' statistical forms and "
                                       "read the city's total"),
+    # R-DEP-3: the department's own staff.
+    "records.manage_department_staff": _("keep the department's staff: their roles and "
+                                         "logins"),
     # R-REP-3, R-REP-4: the report builder.
     "reports.build_report": _("make reports in the report builder (of the rows and "
                               "columns the user reads)"),
