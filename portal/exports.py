@@ -27,6 +27,7 @@ XLSX.
 import csv
 import datetime
 import decimal
+import re
 from io import BytesIO
 
 from django.http import HttpResponse, StreamingHttpResponse
@@ -92,12 +93,24 @@ def _xlsx_cell(sheet, value):
     return cell
 
 
+# What a sheet's name may not hold (Excel's rule, which openpyxl enforces): a report
+# titled «Классы 5/6: итоги» by its user is still a file.
+SHEET_TITLE_FORBIDDEN = re.compile(r"[\\*?:/\[\]]")
+
+
+def sheet_title(title):
+    """``title`` as a sheet's name: at most 31 characters, none of ``\\ * ? : / [ ]``,
+    no apostrophe at either end, never empty."""
+    title = SHEET_TITLE_FORBIDDEN.sub("-", str(title))[:31].strip().strip("'")
+    return title or "Sheet1"
+
+
 def xlsx_bytes(rows, title="Sheet1"):
     """An XLSX workbook of one sheet holding ``rows``."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
+    sheet = workbook.create_sheet(title=sheet_title(title))
     for row in rows:
         sheet.append([_xlsx_cell(sheet, value) for value in row])
     output = BytesIO()

@@ -373,3 +373,14 @@ def test_a_saved_report_has_a_query_budget(client_for, django_assert_max_num_que
     client.get(url)
     with django_assert_max_num_queries(20):
         assert client.get(url).status_code == 200
+
+
+def test_any_title_the_user_types_makes_a_download(client_for):
+    client = client_for("school1.secretary")
+    title = "'Классы 5/6: итоги [черновик]*?\\ — =HYPERLINK(\"x\")'"
+    report = save(client, "pupils", columns=["pupil"], title=title)
+    url = reverse("reports:builder_report", args=[report.pk])
+    for fmt in ("csv", "xlsx", "pdf"):
+        assert client.get(url, {"export": fmt}).status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(url, {"export": "xlsx"}).content))
+    assert sheet.sheetnames == ["Классы 5-6- итоги -черновик---"]
