@@ -64,7 +64,19 @@ KIND_OPERATORS = {
     CHOICE: ("eq", "empty", "filled"),
 }
 NEEDS_VALUE = {"contains", "eq", "gte", "lte"}
-AGGREGATES = {"avg": Avg, "sum": Sum, "min": Min, "max": Max}
+def _weighted_average(expression):
+    """Σ(mark × weight) / Σweight over the marks that are numbers (the journal's average,
+    journal.models.weighted_average), the weight being the work's mark type."""
+    weight = F("task__mark_type__weight")
+    numeric = Case(When(Q(is_debt=False, value__regex=NUMBER), then=weight),
+                   default=Value(None), output_field=models.DecimalField())
+    # In floating point: SQLite divides two whole sums as integers.
+    return (Cast(Sum(expression * weight, output_field=models.DecimalField()),
+                 models.FloatField())
+            / Cast(Sum(numeric), models.FloatField()))
+
+
+AGGREGATES = {"avg": Avg, "sum": Sum, "min": Min, "max": Max, "weighted": _weighted_average}
 MAX_FILTERS = 5
 MAX_GROUPS = 2
 
@@ -236,6 +248,9 @@ MARKS = Source(
         Column("value", gettext_lazy("Mark"), "value"),
         Column("number", gettext_lazy("Mark as a number"), "value", NUMBER_KIND,
                value=_mark_number(), aggregate="avg"),
+        # The journal's average (R-JRN-2): Σ(mark × weight) / Σweight of a group's marks.
+        Column("weighted", gettext_lazy("Mark, weighted"), "value", NUMBER_KIND,
+               value=_mark_number(), aggregate="weighted"),
         Column("weight", gettext_lazy("Weight"), "task__mark_type__weight", NUMBER_KIND,
                aggregate="sum"),
         Column("is_debt", gettext_lazy("Debt"), "is_debt", BOOL),
@@ -557,7 +572,7 @@ def run(user, the_plan):
 
 def _aggregate_label(column):
     word = {"avg": _("average"), "sum": _("sum"), "min": _("minimum"),
-            "max": _("maximum")}[column.aggregate]
+            "max": _("maximum"), "weighted": _("weighted average")}[column.aggregate]
     return f"{column.label}: {word}"
 
 

@@ -384,3 +384,32 @@ def test_any_title_the_user_types_makes_a_download(client_for):
         assert client.get(url, {"export": fmt}).status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(client.get(url, {"export": "xlsx"}).content))
     assert sheet.sheetnames == ["Классы 5-6- итоги -черновик---"]
+
+
+def test_marks_per_teacher_over_a_range_of_days_with_the_journals_average(demo_user):
+    """Current progress per teacher and date range (R-REP-1): the marks source grouped
+    by teacher, filtered by days, averages as the journal does (weighted)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from journal.models import Mark, weighted_average
+
+    deputy = demo_user("school1.deputy")
+    the_plan = builder.plan(deputy, builder.MARKS, builder.Definition(
+        columns=["teacher", "weighted"], group_by=["teacher"], totals=True,
+        filters=[{"column": "date", "op": "gte", "value": "01.10.2026"},
+                 {"column": "date", "op": "lte", "value": "31.10.2026"}]))
+    rows = list(builder.run(deputy, the_plan).rows)
+    assert rows
+    marks = Mark.objects.visible_to(deputy).filter(
+        lesson__date__range=("2026-10-01", "2026-10-31"),
+        lesson__academic_year__is_current=True).select_related(
+        "task__mark_type", "lesson__teacher__person")
+    by_teacher = {}
+    for mark in marks:
+        person = mark.lesson.teacher.person
+        name = " ".join((person.surname, person.name, person.patronymic))
+        by_teacher.setdefault(name, []).append(mark)
+    assert sum(row["rows"] for row in rows) == len(marks)
+    for row in rows[:5]:
+        expected = weighted_average(by_teacher[row["c_teacher"]])
+        assert Decimal(row["a_weighted"]).quantize(Decimal("0.01"), ROUND_HALF_UP) == expected
