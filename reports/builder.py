@@ -26,7 +26,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Avg, Case, Count, F, Max, Min, Q, Sum, Value, When
 from django.db.models.constants import LOOKUP_SEP
-from django.db.models.functions import Cast, Concat, ExtractYear, Replace
+from django.db.models.functions import Cast, Concat, ExtractYear, Replace, Trim
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
@@ -114,8 +114,9 @@ class Column:
 
 def _name(prefix):
     """A person's full name from the path ``prefix`` to their Person row."""
-    return Concat(F(f"{prefix}__surname"), Value(" "), F(f"{prefix}__name"), Value(" "),
-                  F(f"{prefix}__patronymic"), output_field=models.CharField())
+    # Trimmed: a name without a patronymic ends in no space.
+    return Trim(Concat(F(f"{prefix}__surname"), Value(" "), F(f"{prefix}__name"), Value(" "),
+                       F(f"{prefix}__patronymic"), output_field=models.CharField()))
 
 
 def _class_name(prefix):
