@@ -30,11 +30,19 @@ KEY = ("pupil_id", "school_class_id", "subject_id")
 NUMBER = r"^[0-9]+([.,][0-9]+)?$"
 
 
+# The same in the database: which marks count, and their value as a number.
+NUMERIC = Q(is_debt=False, value__regex=NUMBER)
+
+
+def number_of_mark():
+    """A mark's value as a decimal (a comma read as the point); only for NUMERIC rows."""
+    return Cast(Replace(F("value"), Value(","), Value(".")),
+                models.DecimalField(max_digits=6, decimal_places=2))
+
+
 def counts(marks, attendance):
     """{(pupil, class, subject): {field: count}} of the given marks and attendance rows."""
-    numeric = Q(is_debt=False, value__regex=NUMBER)
-    number = Cast(Replace(F("value"), Value(","), Value(".")),
-                  models.DecimalField(max_digits=6, decimal_places=2))
+    numeric, number = NUMERIC, number_of_mark()
     weight = F("task__mark_type__weight")
     found = {}
     for row in (marks.values("pupil_id", school_class_id=F("lesson__school_class_id"),

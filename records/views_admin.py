@@ -25,7 +25,7 @@ from .forms import (
     ImportForm,
     importable_institutions,
 )
-from .logins import can_manage_login
+from .logins import can_manage_login, login_reach
 from .models import (
     Consent,
     Institution,
@@ -228,9 +228,14 @@ def department_staff(request):
     for assignment in RoleAssignment.objects.filter(
             active_assignment(day), person__in=people, institution__isnull=True):
         roles.setdefault(assignment.person_id, []).append(assignment.get_role_display())
+    # A login with site powers is a superuser's to change (records.logins): listed, not
+    # linked.
+    reach = login_reach(people)
     return TemplateResponse(request, "records/department_staff.html", {
         "form": form, "issued": issued,
-        "members": [(person, roles.get(person.pk, [])) for person in people],
+        "members": [(person, roles.get(person.pk, []), can_manage_login(
+            request.user, person, department.MANAGE, reach=reach[person.pk]))
+            for person in people],
     })
 
 

@@ -26,8 +26,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Avg, Case, Count, F, Max, Min, Q, Sum, Value, When
 from django.db.models.constants import LOOKUP_SEP
-from django.db.models.functions import Cast, Concat, ExtractYear, Replace, Trim
-from django.utils.dateparse import parse_date
+from django.db.models.functions import Cast, Concat, ExtractYear, Trim
 from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -35,9 +34,10 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from journal.models import Attendance, AttendanceKind, Mark
 from journal.rules import VIEW_JOURNAL
-from journal.tallies import NUMBER
+from journal.tallies import NUMERIC, number_of_mark
 from movement.models import Movement, MovementKind
 from portal.access import may_read, permission, view_permission
+from records.imports import parse_date
 from records.models import Pupil, Sex, Staff
 from schedule.models import Lesson
 
@@ -68,8 +68,8 @@ def _weighted_average(expression):
     """Σ(mark × weight) / Σweight over the marks that are numbers (the journal's average,
     journal.models.weighted_average), the weight being the work's mark type."""
     weight = F("task__mark_type__weight")
-    numeric = Case(When(Q(is_debt=False, value__regex=NUMBER), then=weight),
-                   default=Value(None), output_field=models.DecimalField())
+    numeric = Case(When(NUMERIC, then=weight), default=Value(None),
+                   output_field=models.DecimalField())
     # In floating point: SQLite divides two whole sums as integers.
     return (Cast(Sum(expression * weight, output_field=models.DecimalField()),
                  models.FloatField())
@@ -125,11 +125,8 @@ def _class_name(prefix):
 
 
 def _mark_number():
-    number = Cast(Replace(F("value"), Value(","), Value(".")),
-                  models.DecimalField(max_digits=6, decimal_places=2))
-    return Case(When(Q(is_debt=False, value__regex=NUMBER), then=number),
-                default=Value(None), output_field=models.DecimalField(max_digits=6,
-                                                                      decimal_places=2))
+    return Case(When(NUMERIC, then=number_of_mark()), default=Value(None),
+                output_field=models.DecimalField(max_digits=6, decimal_places=2))
 
 
 @dataclass(frozen=True)
@@ -153,15 +150,14 @@ class Source:
         return self.base(self.model.objects.visible_to(user, self.permission), user)
 
 
-def _pupil_columns(prefix=""):
-    """The columns of a pupil, reached from a row by ``prefix`` ("pupil__")."""
-    person = f"{prefix}person"
+def _pupil_columns():
+    """The columns of a pupil's person: name, sex, birth date and year."""
     return (
-        Column("pupil", gettext_lazy("Pupil"), f"{person}__surname", value=_name(person)),
-        Column("sex", gettext_lazy("Sex"), f"{person}__sex", CHOICE, choices=tuple(Sex.choices)),
-        Column("birth_date", gettext_lazy("Birth date"), f"{person}__birth_date", DATE),
-        Column("birth_year", gettext_lazy("Year of birth"), f"{person}__birth_date",
-               NUMBER_KIND, value=ExtractYear(f"{person}__birth_date")),
+        Column("pupil", gettext_lazy("Pupil"), "person__surname", value=_name("person")),
+        Column("sex", gettext_lazy("Sex"), "person__sex", CHOICE, choices=tuple(Sex.choices)),
+        Column("birth_date", gettext_lazy("Birth date"), "person__birth_date", DATE),
+        Column("birth_year", gettext_lazy("Year of birth"), "person__birth_date",
+               NUMBER_KIND, value=ExtractYear("person__birth_date")),
     )
 
 
@@ -396,14 +392,7 @@ def parse_value(column, op, text):
                                   % {"value": text, "column": column.label})
         return number
     if column.kind == DATE:
-        day = None
-        for parse in (_russian_date, parse_date):
-            try:
-                day = parse(text)
-            except ValueError:
-                day = None
-            if day:
-                break
+        day = parse_date(text)
         if day is None:
             raise ValidationError(
                 _("«%(value)s» is not a date: write it as 01.09.2026 (filter on "
@@ -421,16 +410,6 @@ def parse_value(column, op, text):
     if len(text) > 200:
         raise ValidationError(_("The filter's value is too long (200 characters at most)."))
     return text
-
-
-def _russian_date(text):
-    parts = text.split(".")
-    if len(parts) != 3 or not all(part.isdigit() for part in parts):
-        return None
-    day, month, year = (int(part) for part in parts)
-    if year < 100:
-        year += 2000
-    return date(year, month, day)
 
 
 def _condition(name, column, op, value):

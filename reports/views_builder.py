@@ -17,16 +17,11 @@ from .forms import BuilderForm, FilterFormSet
 from .models import SavedReport
 from .rules import BUILD_REPORT
 from .tables import BuilderTable
-from .views import FORMATS, PER_PAGE, export
+from .views import FORMATS, PER_PAGE, _allowed, export
 
 PREVIEW_ROWS = 50
 # Rows a download holds at most: beyond, the reader narrows the filters or groups.
 EXPORT_LIMITS = {"csv": 100_000, "xlsx": 50_000, "pdf": 2_000}
-
-
-def _builder(user):
-    if not user.has_perm(BUILD_REPORT):
-        raise PermissionDenied
 
 
 def _source(user, key):
@@ -43,14 +38,16 @@ def _readable_report(user, pk):
 @login_required
 def index(request):
     user = request.user
-    _builder(user)
+    _allowed(user, BUILD_REPORT)
     reports = SavedReport.objects.visible_to(user).select_related("institution", "owner")
+    for report in reports:
+        source = builder.SOURCES.get(report.source)
+        report.source_label = source.label if source else ""
     own = [report for report in reports if report.owner_id == user.pk]
     shared = [report for report in reports if report.owner_id != user.pk]
     return render(request, "reports/builder/index.html", {
         "title": _("Report builder"), "own": own, "shared": shared,
-        "sources": builder.sources_for(user), "labels": dict(SavedReport.Audience.choices),
-        "names": {source.key: source.label for source in builder.SOURCES.values()},
+        "sources": builder.sources_for(user),
     })
 
 
@@ -102,7 +99,7 @@ def _form_page(request, source, report=None):
 @login_required
 def new(request, source):
     user = request.user
-    _builder(user)
+    _allowed(user, BUILD_REPORT)
     return _form_page(request, _source(user, source))
 
 
