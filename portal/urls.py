@@ -44,6 +44,9 @@ urlpatterns = [
     path("", include("movement.urls")),
     # Issue 14: personal data requests (R-PD-4, R-PD-5).
     path("", include("subject_requests.urls")),
+    path("", include("forum.urls")),
+    path("", include("messaging.urls")),
+    path("", include("api.urls")),
     # Wagtail's documents, through Wagtail's view only (its names and routes), with the
     # headers of every served file (portal/uploads.py).
     path("documents/<id:document_id>/<path:document_filename>",

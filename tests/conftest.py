@@ -14,8 +14,14 @@ def pytest_configure(config):
     config._sgo_clock.start()
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """A ``slow_once`` test runs on one database only: `make test` runs the suite on
+    """Every test under tests/browser/ is a ``browser`` test, marked or not: `make
+    test-sqlite` and `make test-postgres` leave them to `make test-browser`, which sets
+    up Chromium and the live server's environment (this hook runs before ``-m``
+    deselects).
+
+    A ``slow_once`` test runs on one database only: `make test` runs the suite on
     SQLite and on PostgreSQL, and a slow check that answers the same on both is paid
     for once. ``slow_once(database="postgresql")`` keeps one on the production
     database where a query could fail on it alone."""
@@ -23,6 +29,8 @@ def pytest_collection_modifyitems(config, items):
 
     vendor = connection.vendor
     for item in items:
+        if "browser" in item.path.relative_to(config.rootpath).parts[:2]:
+            item.add_marker(pytest.mark.browser)
         marker = item.get_closest_marker("slow_once")
         if marker is None:
             continue

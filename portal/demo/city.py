@@ -18,6 +18,7 @@ from django.db import transaction
 from wagtail.models import ModelLogEntry
 
 from announcements import demo as announcements_demo
+from api import demo as api_demo
 from attestation import demo as attestation_demo
 from courses import demo as courses_demo
 from curriculum import actions as curriculum_actions
@@ -31,6 +32,7 @@ from curriculum.models import (
     TeachingAssignment,
 )
 from documents import demo as documents_demo
+from forum import demo as forum_demo
 from journal import demo as journal_demo
 from journal import demo_journal
 from journal.models import (
@@ -42,6 +44,7 @@ from journal.models import (
     Task,
 )
 from links import demo as links_demo
+from messaging import demo as messaging_demo
 from movement import demo as movement_demo
 from notifications import demo as notifications_demo
 from notifications.models import Notification, Preference, PushSubscription
@@ -251,6 +254,12 @@ class CityBuilder:
                 stateforms_demo.seed_stateforms(self)
             with self.phase("saved reports"):
                 reports_demo.seed_saved_reports(self)
+            with self.phase("forum"):
+                forum_demo.build(self)
+            with self.phase("mail"):
+                messaging_demo.build(self)
+            with self.phase("api tokens"):
+                api_demo.build(self)
             with self.phase("foreign keys"):
                 restore_foreign_keys(dropped)
             # Rows written in bulk were indexed by no signal: the search index, last.

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "sgo_pages",
     "announcements",
     "forum",
+    "messaging",
+    "api",
     "portfolio",
     "courses",
     "documents",
