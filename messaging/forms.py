@@ -117,7 +117,7 @@ class ComposeForm(RecipientsMixin):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label=_("Reply"), max_length=BODY_MAX_LENGTH,
+    body = forms.CharField(label=_("Your reply"), max_length=BODY_MAX_LENGTH,
                            widget=forms.Textarea(attrs={"rows": 5}))
     files = FilesField(label=_("Attachments"))
 

@@ -101,10 +101,19 @@ def compose(request):
 def thread(request, pk):
     place = queries.mailbox(request.user, pk)
     rows = list(queries.messages(request.user, place.thread))
-    actions.mark_read(request.user, place.thread)
+    read = actions.mark_read(request.user, place.thread)
+    # The menu's count was read with the user's row, before these were read.
+    if read and hasattr(request.user, "unread_mail"):
+        request.user.unread_mail = max(0, request.user.unread_mail - read)
     last = rows[-1] if rows else None
+    reply_to = []
+    if last is not None:
+        book = address_book(request.user)
+        reply_to = sorted(book.names[pk] for pk in
+                          actions.reply_recipients(request.user, last, book=book)[0])
     return render(request, "messaging/thread.html", {
         "place": place, "thread": place.thread, "rows": rows, "last": last,
+        "reply_to": reply_to,
         "form": ReplyForm(), "folders": FOLDER_TITLES, "title": place.thread.subject})
 
 

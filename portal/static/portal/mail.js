@@ -28,9 +28,14 @@
     groups.forEach(function (group) {
       var all = group.querySelector("[data-mail-all]");
       if (!all) { return; }
+      var boxes = group.querySelectorAll("[data-mail-contact] input[type=checkbox]");
       all.addEventListener("change", function () {
-        group.querySelectorAll("[data-mail-contact] input[type=checkbox]").forEach(function (box) {
-          box.checked = all.checked;
+        boxes.forEach(function (box) { box.checked = all.checked; });
+      });
+      // Unticking one of the group leaves the others ticked, not the whole group.
+      boxes.forEach(function (box) {
+        box.addEventListener("change", function () {
+          if (!box.checked) { all.checked = false; }
         });
       });
     });
