@@ -107,15 +107,15 @@ def _deliver(sender, thread, recipient_ids, body, *, files=(), copied=(), reply_
     changed, new = [], []
     for pk in {sender.pk, *recipient_ids}:
         place = places.get(pk) or Mailbox(thread=thread, user_id=pk)
-        place.last_message_at = now
+        place.last_message, place.last_message_at = message, now
         place.archived_at = None
         if pk == sender.pk:
             place.sent = True
         if pk in recipient_ids:
             place.received = True
         (changed if place.pk else new).append(place)
-    Mailbox.objects.bulk_update(changed, ["last_message_at", "archived_at", "sent", "received"],
-                                batch_size=500)
+    Mailbox.objects.bulk_update(changed, ["last_message", "last_message_at", "archived_at",
+                                          "sent", "received"], batch_size=500)
     Mailbox.objects.bulk_create(new, batch_size=500)
     for upload in files:
         attachment = Attachment(message=message)
@@ -123,8 +123,6 @@ def _deliver(sender, thread, recipient_ids, body, *, files=(), copied=(), reply_
         attachment.save()
     Attachment.objects.bulk_create([Attachment(message=message, file=a.file.name)
                                     for a in copied])
-    thread.last_message = message
-    thread.save(update_fields=["last_message"])
     # The log names the message, its thread and how many received it: never the
     # subject or the text, which are the correspondents' own.
     log(message, action, user=sender, title=f"{Message._meta.verbose_name} {message.pk}",
@@ -144,10 +142,11 @@ def _check_files(files, copied=()):
             MAX_ATTACHMENTS) % {"n": MAX_ATTACHMENTS}})
 
 
-def send(sender, recipient_ids, subject, body, files=()):
-    """A new thread from ``sender`` to ``recipient_ids`` (user ids)."""
+def send(sender, recipient_ids, subject, body, files=(), book=None):
+    """A new thread from ``sender`` to ``recipient_ids`` (user ids); ``book``, the
+    sender's address book if the caller has it already."""
     subject, body = clean_subject(subject), clean_body(body)
-    ids = check_recipients(sender, recipient_ids)
+    ids = check_recipients(sender, recipient_ids, book)
     _check_files(files)
     return _deliver(sender, Thread(subject=subject), ids, body, files=files)
 
@@ -166,12 +165,12 @@ def reply_recipients(user, message, to_all=False, book=None):
     return wanted & book.user_ids, wanted - book.user_ids
 
 
-def reply(user, message, body, files=(), to_all=False):
+def reply(user, message, body, files=(), to_all=False, book=None):
     """A reply in the message's thread, to those ``user`` may still address."""
     if not may_use_mail(user):
         raise PermissionDenied
     body = clean_body(body)
-    ids, _left_out = reply_recipients(user, message, to_all)
+    ids, _left_out = reply_recipients(user, message, to_all, book)
     if not ids:
         raise ValidationError(_("You can no longer write to the participants of this "
                                 "message. The reply was not sent."))
@@ -180,13 +179,13 @@ def reply(user, message, body, files=(), to_all=False):
                     action=REPLIED)
 
 
-def forward(user, message, recipient_ids, body=""):
+def forward(user, message, recipient_ids, body="", book=None):
     """``message`` with its attachments, in a new thread, to those ``user`` may
     address; ``body`` is the user's own note above it (may be empty)."""
     subject = clean_subject((_("Fwd: %(subject)s") % {
         "subject": message.thread.subject})[:SUBJECT_MAX_LENGTH])
     body = clean_body(body, required=False)
-    ids = check_recipients(user, recipient_ids)
+    ids = check_recipients(user, recipient_ids, book)
     copied = list(message.attachments.all())
     _check_files((), copied)
     header = _("Forwarded message from %(sender)s, %(date)s") % {

@@ -29,7 +29,7 @@ never; nobody addresses themself.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from curriculum.models import SchoolClass, Subgroup, SubgroupMembership, TeachingAssignment
@@ -102,6 +102,14 @@ def _person_values(prefix):
 
 def _active(prefix):
     return Q(**{f"{prefix}user__is_active": True})
+
+
+def _working(on):
+    """Current staff who hold a staff role in their school today (as the sender's side
+    asks of a teacher writing back)."""
+    return Exists(RoleAssignment.objects.active(on).filter(
+        person_id=OuterRef("person_id"), institution_id=OuterRef("institution_id"),
+        role__in=SCHOOL_STAFF_ROLES))
 
 
 class _Builder:
@@ -183,7 +191,7 @@ class _Builder:
             if classes[class_id]["class_teacher_id"]:
                 class_teachers[classes[class_id]["class_teacher_id"]] = class_id
         staff = {row["pk"]: row for row in Staff.objects.current().filter(
-            _active("person__"), pk__in=set(teachers) | set(class_teachers))
+            _active("person__"), _working(self.on), pk__in=set(teachers) | set(class_teachers))
             .values("pk", "institution_id", *_person_values("person__"))}
         schools = {school for school, _class in pupils.values()}
         names = self.school_names(schools)
@@ -232,7 +240,8 @@ class _Builder:
         if not schools:
             return
         names = self.school_names(schools)
-        for row in (Staff.objects.current().filter(_active("person__"), institution_id__in=schools)
+        for row in (Staff.objects.current().filter(_active("person__"), _working(self.on),
+                                                   institution_id__in=schools)
                     .values("institution_id", *_person_values("person__"))):
             self.add(f"colleagues-{row['institution_id']}",
                      _("Colleagues, %(school)s") % {"school": names[row["institution_id"]]},

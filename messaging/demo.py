@@ -69,7 +69,7 @@ class Writer:
             for pk, role in [(sender.pk, "sent"), *((u.pk, "received") for u in users)]:
                 place = places.setdefault(pk, Mailbox(thread=thread, user_id=pk))
                 setattr(place, role, True)
-                place.last_message_at = sent_at
+                place.last_message, place.last_message_at = message, sent_at
             if number == 0:
                 for name, content in files:
                     Attachment.objects.create(message=message, file=private_storage().save(
@@ -78,8 +78,7 @@ class Writer:
             thread.delete()
             return None
         Mailbox.objects.bulk_create(places.values())
-        thread.last_message = message
-        thread.save(update_fields=["last_message"])
+        thread.latest = message
         return thread
 
 
@@ -144,6 +143,6 @@ def build(city):
              _at(ago(3), 19, 45)),
         ])
     if unread is not None:
-        message = unread.last_message
+        message = unread.latest
         notify(Kind.MAIL, [parent], title=f"{teacher.person.full_name}: {unread.subject}",
                url=reverse("messaging:thread", args=[unread.pk]), source=message)

@@ -25,13 +25,11 @@ BODY_MAX_LENGTH = 10_000
 
 
 class Thread(models.Model):
-    """A conversation: its subject and its latest message (for the folders' rows)."""
+    """A conversation with its subject. Its latest message is each user's own
+    (``Mailbox.last_message``): a reply to some of its participants is not the others'."""
 
     subject = models.CharField(_("subject"), max_length=SUBJECT_MAX_LENGTH)
     created = models.DateTimeField(_("created"), default=timezone.now)
-    last_message = models.ForeignKey(
-        "messaging.Message", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("latest message"))
 
     class Meta:
         verbose_name = _("mail thread")
@@ -102,7 +100,12 @@ class Mailbox(models.Model):
     # In the thread as a recipient (the inbox) and as a sender (sent mail).
     received = models.BooleanField(_("received"), default=False)
     sent = models.BooleanField(_("sent"), default=False)
-    last_message_at = models.DateTimeField(_("latest message"), default=timezone.now)
+    # The latest message of the thread this user sent or received (the folder's row
+    # shows it), and when it was sent (the folders' order).
+    last_message = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True,
+                                     blank=True, related_name="+",
+                                     verbose_name=_("latest message"))
+    last_message_at = models.DateTimeField(_("sent at"), default=timezone.now)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
 
     class Meta:

@@ -25,7 +25,8 @@ def _unread_in_thread(user):
 
 def folder(user, name):
     """The user's threads of folder ``name``, the latest first: ``Mailbox`` rows with
-    ``thread``, its latest message and that message's sender (and person), and
+    ``thread``, the latest message the user sent or received in it with its sender
+    (and person), and
     ``unread`` (the user's unread messages in the thread)."""
     rows = Mailbox.objects.filter(user_id=user.pk)
     if name == INBOX:
@@ -36,7 +37,7 @@ def folder(user, name):
         rows = rows.filter(archived_at__isnull=False)
     else:
         raise ValueError(name)
-    return (rows.select_related("thread__last_message__sender__person")
+    return (rows.select_related("thread", "last_message__sender__person")
             .annotate(unread=Coalesce(Subquery(_unread_in_thread(user),
                                                output_field=IntegerField()), 0))
             .order_by("-last_message_at", "-pk"))
@@ -71,6 +72,7 @@ def messages(user, thread):
 
 def message(user, pk):
     """A message the user sent or received, or 404."""
-    return get_object_or_404(
-        Message.objects.filter(Q(sender_id=user.pk) | Q(recipients__user_id=user.pk))
-        .select_related("thread", "sender__person").distinct(), pk=pk)
+    own = Q(sender_id=user.pk) | Q(pk__in=Recipient.objects.filter(user_id=user.pk)
+                                   .values("message_id"))
+    return get_object_or_404(Message.objects.filter(own).select_related(
+        "thread", "sender__person"), pk=pk)

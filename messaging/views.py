@@ -84,7 +84,7 @@ def compose(request):
             try:
                 message = actions.send(request.user, form.cleaned_data["recipient_ids"],
                                        form.cleaned_data["subject"], form.cleaned_data["body"],
-                                       form.cleaned_data["files"])
+                                       form.cleaned_data["files"], book=book)
             except ValidationError as error:
                 _refusal(form, error)
             else:
@@ -130,7 +130,7 @@ def reply(request, pk):
         else:
             try:
                 actions.reply(request.user, message, form.cleaned_data["body"],
-                              form.cleaned_data["files"], to_all=to_all)
+                              form.cleaned_data["files"], to_all=to_all, book=book)
             except ValidationError as error:
                 _refusal(form, error)
             else:
@@ -153,7 +153,7 @@ def forward(request, pk):
         else:
             try:
                 new = actions.forward(request.user, message, form.cleaned_data["recipient_ids"],
-                                      form.cleaned_data["body"])
+                                      form.cleaned_data["body"], book=book)
             except ValidationError as error:
                 _refusal(form, error)
             else:

@@ -249,3 +249,25 @@ def test_the_thread_query_budget_does_not_grow_with_its_messages(
         client.get(url)
     assert len(many) == len(few)
     assert Attachment.objects.filter(message__thread=letter.thread).count() == 6
+
+
+def test_a_reply_to_some_participants_is_not_shown_to_the_others_in_their_folders(
+        client, world):
+    letter = actions.send(world.director_a.user, [world.parent.pk, world.other_parent.pk],
+                          "Пропуска", "С понедельника")
+    actions.reply(world.parent, letter, "Секретный ответ директору")
+    rows = list(queries.folder(world.other_parent, queries.INBOX))
+    assert [r.last_message_id for r in rows if r.thread_id == letter.thread_id] == [letter.pk]
+    client.force_login(world.other_parent)
+    for url in (reverse("messaging:inbox"),
+                reverse("messaging:thread", args=[letter.thread_id])):
+        assert "Секретный ответ" not in client.get(url).content.decode()
+
+
+def test_a_teacher_whose_role_ended_is_not_offered(world):
+    from messaging.addressbook import address_book
+    from records.models import RoleAssignment
+
+    RoleAssignment.objects.filter(person=world.maths_a1.person).update(
+        valid_to="2026-10-01")
+    assert world.maths_a1.user.pk not in address_book(world.parent)
