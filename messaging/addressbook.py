@@ -64,8 +64,14 @@ class Group:
 class AddressBook:
     """The groups of contacts a sender may address; ``user_ids`` all of them."""
 
+    # The groups in the order a writer looks for them: a family's teachers and
+    # administration; a teacher's classes (parents first), then colleagues.
+    ORDER = ("teachers", "administration", "parents", "pupils", "colleagues", "department")
+
     def __init__(self, groups):
-        self.groups = [g for g in groups if g.contacts]
+        kinds = {kind: number for number, kind in enumerate(self.ORDER)}
+        self.groups = sorted((g for g in groups if g.contacts),
+                             key=lambda g: kinds.get(g.key.partition("-")[0], len(kinds)))
         for group in self.groups:
             group.contacts.sort(key=lambda c: (c.name.lower().replace("ё", "е"), c.user_id))
         self.by_key = {g.key: g for g in self.groups}
@@ -180,7 +186,7 @@ class _Builder:
         taught += entries.filter(co_teachers__isnull=False).values_list(
             "school_class_id", "subgroup_id", "co_teachers", "subject__name")
         teachers = defaultdict(set)  # staff → subjects, of these pupils
-        class_teachers = {}
+        class_teachers = set()  # (staff, class)
         for pupil_id, (_school, class_id) in pupils.items():
             if class_id not in classes:
                 continue
@@ -189,33 +195,29 @@ class _Builder:
                         subgroup_id is None or subgroup_id in subgroups[pupil_id]):
                     teachers[staff_id].add(subject)
             if classes[class_id]["class_teacher_id"]:
-                class_teachers[classes[class_id]["class_teacher_id"]] = class_id
+                class_teachers.add((classes[class_id]["class_teacher_id"], class_id))
         staff = {row["pk"]: row for row in Staff.objects.current().filter(
-            _active("person__"), _working(self.on), pk__in=set(teachers) | set(class_teachers))
+            _active("person__"), _working(self.on),
+            pk__in=set(teachers) | {staff_id for staff_id, _class in class_teachers})
             .values("pk", "institution_id", *_person_values("person__"))}
         schools = {school for school, _class in pupils.values()}
         names = self.school_names(schools)
         several = len(schools) > 1
+        def teacher(staff_id, note):
+            row = staff.get(staff_id)
+            if row is None:
+                return
+            school = row["institution_id"]
+            self.add(f"teachers-{school}",
+                     _("Teachers, %(school)s") % {"school": names[school]} if several
+                     else _("Teachers"),
+                     row["person__user_id"], _full_name(row, "person__"), note)
+
         for staff_id, subjects in teachers.items():
-            row = staff.get(staff_id)
-            if row is None:
-                continue
-            self.add(f"teachers-{row['institution_id']}",
-                     _("Teachers, %(school)s") % {"school": names[row["institution_id"]]}
-                     if several else _("Teachers"),
-                     row["person__user_id"], _full_name(row, "person__"),
-                     ", ".join(sorted(s for s in subjects if s)))
-        for staff_id, class_id in class_teachers.items():
-            row = staff.get(staff_id)
-            if row is None:
-                continue
-            school_class = classes[class_id]
-            self.add(f"teachers-{row['institution_id']}",
-                     _("Teachers, %(school)s") % {"school": names[row["institution_id"]]}
-                     if several else _("Teachers"),
-                     row["person__user_id"], _full_name(row, "person__"),
-                     _("class teacher of %(class)s") % {
-                         "class": f"{school_class['grade']}{school_class['letter']}"})
+            teacher(staff_id, ", ".join(sorted(s for s in subjects if s)))
+        for staff_id, class_id in sorted(class_teachers):
+            teacher(staff_id, _("class teacher of %(class)s") % {
+                "class": f"{classes[class_id]['grade']}{classes[class_id]['letter']}"})
         self.administration(schools)
 
     def administration(self, schools):
