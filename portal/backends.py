@@ -4,6 +4,8 @@ with what every page needs of them in the same query.
 - The person (the header shows the user's name): ``select_related``.
 - The number of the user's unread notifications (the header's bell, issue 13): a
   subquery of the same query.
+- The number of the user's unread mail (the menu's «Почта», R-MAIL-1): a subquery
+  too.
 - Whether the login holds any Django permission at all, directly or through a Wagtail
   group. Permissions of the access matrix are ``rules`` predicates, answered by the
   rules backend first; when a predicate says no (a parent asking for the admin), Django
@@ -33,10 +35,15 @@ class RequestUserMixin:
         unread = (apps.get_model("notifications", "Notification").objects
                   .filter(user=OuterRef("pk")).listed().unread().order_by()
                   .values("user").annotate(n=Count("pk")).values("n"))
+        unread_mail = (apps.get_model("messaging", "Recipient").objects
+                       .filter(user=OuterRef("pk"), read_at__isnull=True).order_by()
+                       .values("user").annotate(n=Count("pk")).values("n"))
         user = (users.select_related("person")
                 .annotate(has_groups=Exists(groups), has_permissions=Exists(permissions),
                           unread_notifications=Coalesce(
-                              Subquery(unread, output_field=IntegerField()), 0))
+                              Subquery(unread, output_field=IntegerField()), 0),
+                          unread_mail=Coalesce(
+                              Subquery(unread_mail, output_field=IntegerField()), 0))
                 .filter(pk=user_id).first())
         if user is None or not self.user_can_authenticate(user):
             return None

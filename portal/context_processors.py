@@ -1,6 +1,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from messaging.addressbook import may_use_mail
+
 from .access import Role, access
 
 
@@ -36,6 +38,11 @@ def navigation(request):
     # The journal: its teachers, class teachers and the school's leadership (R-JRN-5).
     if user.has_perm("journal.view_journal"):
         items.append({"url": reverse("journal:index"), "label": _("Journal")})
+    # Internal mail (R-MAIL-1): anyone with a role; the count of unread messages is
+    # read with the user's row (portal/backends.py), no query here.
+    if may_use_mail(user):
+        items.append({"url": reverse("messaging:inbox"), "label": _("Mail"),
+                      "count": getattr(user, "unread_mail", 0)})
     # Personal data requests (R-PD-4): anyone the school knows asks about their data.
     if context.person_id is not None:
         items.append({"url": reverse("subject_requests:mine"), "label": _("Data requests")})

@@ -44,6 +44,8 @@ from journal.factories import (
     TaskFactory,
 )
 from journal.models import Tally
+from messaging.factories import AttachmentFactory, RecipientFactory
+from messaging.rules import OWN_MAIL
 from portal.access import (
     CHILDREN,
     CITY,
@@ -325,9 +327,21 @@ class World:
                 self.add(row, institution, None, None, author.person)
                 self.courses[row.pk, type(row)] = course
 
-    def add(self, row, institution, school_class, pupil, person, teacher=None):
+        # Mail (R-MAIL-1): the attachments of a message the persona sent, of one they
+        # received, and of one between two others; read by the message's sender and
+        # recipients only, whatever their role.
+        sent = AttachmentFactory(message__sender=self.user)
+        received = AttachmentFactory()
+        RecipientFactory(message=received.message, user=self.user)
+        others = AttachmentFactory()
+        RecipientFactory(message=others.message)
+        for row, own in ((sent, True), (received, True), (others, False)):
+            self.add(row, None, None, None, None, mail=own)
+
+    def add(self, row, institution, school_class, pupil, person, teacher=None, mail=False):
         self.rows.append((row, {"institution": institution, "class": school_class,
-                                "pupil": pupil, "person": person, "teacher": teacher}))
+                                "pupil": pupil, "person": person, "teacher": teacher,
+                                "mail": mail}))
         return row
 
     def is_persona(self, tag):
@@ -366,6 +380,8 @@ class World:
             return {row.pk for row, _ in rows}
         if scope is TEACHER_COURSES:
             return {row.pk for row, _ in rows if self.teacher_reads(self.courses[row.pk, model])}
+        if scope is OWN_MAIL:
+            return {row.pk for row, t in rows if t["mail"]}
         if scope is FAMILY_COURSES:
             return {row.pk for row, _ in rows if (
                 (c := self.courses[row.pk, model]).institution_id, c.grade, c.subject_id)

@@ -18,10 +18,11 @@ ROOT = Path(__file__).resolve().parents[2]
 # ``subject_requests`` (R-PD-4) stands on the journal: a pupil's copy of their data
 # holds their marks and attendance. ``documents`` stands on top: its generated documents
 # (R-DOC-1) read the pupils' cards, the classes and the journal's finals (the
-# transcript), and no app below reads it.
+# transcript), and no app below reads it. ``messaging`` (R-MAIL-1) stands on top: its
+# address book reads the people, the load and the timetable, and no app reads the mail.
 LAYERS = ["portal", "records", "curriculum", "schedule", "courses", "journal", "movement",
           "attestation", "subject_requests", "documents", "reports",
-          "stateforms"]
+          "stateforms", "messaging"]
 LEVEL = {app: level for level, app in enumerate(LAYERS)}
 DOMAIN_APPS = LAYERS[1:]
 

@@ -302,7 +302,7 @@ def portal_patterns():
 PORTAL_NAMESPACES = ("records", "journal", "schedule", "movement", "subject_requests",
                      "documents", "attestation", "portfolio", "courses", "notifications",
                      "announcements", "links", "reports",
-                     "stateforms")
+                     "stateforms", "messaging")
 
 
 def test_every_namespace_of_the_portal_is_crawled():
@@ -378,6 +378,7 @@ def other_apps_kwargs(rows):
     from attestation.models import CertificateMark, ExamResult
     from courses.models import Course
     from documents.models import Document, IssuedDocument
+    from messaging.models import Message, Thread
     from movement.models import Arrival, Movement
     from notifications.models import Notification
     from portfolio.models import (
@@ -452,6 +453,11 @@ def other_apps_kwargs(rows):
            for name in ("report", "calculate", "send", "accept", "return", "report_pdf",
                         "report_xlsx")},
         "stateforms:figure": [{"pk": first_pk(StatFigure, institution=school)}],
+        # The mail: the department's own threads only (a school's thread is 404).
+        **{f"messaging:{name}": [{"pk": first_pk(Thread)}] for name in (
+            "thread", "archive_thread")},
+        **{f"messaging:{name}": [{"pk": first_pk(Message)}] for name in (
+            "reply", "forward")},
     }
 
 
