@@ -263,7 +263,14 @@ class JournalLessonOut(Schema):
     may_fill: bool
 
 
+class WorkTypeOut(Schema):
+    id: int
+    name: str
+    weight: float
+
+
 class JournalLessonDetailOut(JournalLessonOut):
+    work_types: list[WorkTypeOut] = Field(description="What a new work may be.")
     works: list[WorkOut]
     pupils: list[JournalPupilOut]
     marks: list[JournalMarkOut]
@@ -278,6 +285,15 @@ class MarkIn(Schema):
     debt: bool = False
     comment: str = Field("", max_length=300)
     version: Version = Field(description="The version the client read (0: empty).")
+
+
+class WorkIn(Schema):
+    work_type: Id = Field(description="One of the lesson's `work_types`.")
+    title: str = Field("", max_length=200)
+
+
+class WorkCreatedOut(Schema):
+    work: WorkOut
 
 
 class AttendanceIn(Schema):

@@ -9,9 +9,15 @@ A save names the version of the cell the client read (0: empty). If someone save
 cell since, nothing is written and the answer is 409 with what the cell holds now."""
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
 
-from curriculum.models import ClassMembership, InstitutionSettings, SubgroupMembership
+from curriculum.models import (
+    ClassMembership,
+    InstitutionSettings,
+    MarkType,
+    SubgroupMembership,
+)
 from journal import cells
 from journal.grid import attendance_letter
 from journal.models import Attendance, Mark, Task
@@ -29,6 +35,8 @@ from ..schemas import (
     Message,
     PathId,
     SavedOut,
+    WorkCreatedOut,
+    WorkIn,
 )
 from ..scopes import JOURNAL_READ, JOURNAL_WRITE
 
@@ -93,11 +101,12 @@ def lesson_detail(request, lesson_id: PathId):
              .values("task_id", "pupil_id", "value", "is_debt", "comment", "version"))
     attendance = (Attendance.objects.filter(lesson=lesson).order_by("pupil_id")
                   .values("pupil_id", "kind", "late_minutes", "version"))
+    kinds = MarkType.objects.for_institution(lesson.institution_id).order_by("name", "pk")
     return {
         **lesson_out(lesson),
-        "works": [{"id": work.pk, "work_type": work.mark_type.name,
-                   "weight": float(work.mark_type.weight), "title": work.title}
-                  for work in works],
+        "work_types": [{"id": kind.pk, "name": kind.name, "weight": float(kind.weight)}
+                       for kind in kinds],
+        "works": [work_out(work) for work in works],
         "pupils": [{"id": pk, "name": f"{surname} {name}"} for pk, surname, name in pupils],
         "marks": [{"work": row["task_id"], "pupil": row["pupil_id"], "value": row["value"],
                    "debt": row["is_debt"], "comment": row["comment"],
@@ -106,6 +115,29 @@ def lesson_detail(request, lesson_id: PathId):
                         "late_minutes": row["late_minutes"], "version": row["version"]}
                        for row in attendance],
     }
+
+
+def work_out(work):
+    return {"id": work.pk, "work_type": work.mark_type.name,
+            "weight": float(work.mark_type.weight), "title": work.title}
+
+
+@operation(router.post, "/journal/lessons/{id:lesson_id}/works", scope=JOURNAL_WRITE,
+           response={201: WorkCreatedOut, 400: Message, 404: Message},
+           permission=WRITE_RULE.replace("the work's lesson", "the lesson"),
+           summary="Add a work to a lesson",
+           description="A new column of marks (a test, class work…) of one of the "
+                       "lesson's `work_types`, as the grid's «+» adds it.")
+def new_work(request, lesson_id: PathId, data: WorkIn):
+    user = request.auth.user
+    lesson = get_object_or_404(readable_lessons(user).select_related("school_class"),
+                               pk=lesson_id)
+    kind = MarkType.objects.for_institution(lesson.institution_id).filter(
+        pk=data.work_type).first()
+    if kind is None:
+        return Status(400, {"detail": _("Choose a mark type of this school.")})
+    work = cells.new_task(user, lesson, kind, data.title)
+    return Status(201, {"work": work_out(work)})
 
 
 def _scale(school_class):
@@ -133,7 +165,7 @@ def save_mark(request, data: MarkIn):
     value, typed_debt = cells.read_mark(data.value, _scale(task.lesson.school_class))
     mark = cells.save_mark(user, task, data.pupil, value=value, version=data.version,
                            is_debt=typed_debt or data.debt, comment=data.comment)
-    return 200, {"cell": cells.cell_of(mark, cells.mark_text(mark)).as_json()}
+    return Status(200, {"cell": cells.cell_of(mark, cells.mark_text(mark)).as_json()})
 
 
 @operation(router.post, "/journal/attendance", scope=JOURNAL_WRITE, response=SAVE_ANSWERS,
@@ -159,4 +191,4 @@ def save_attendance(request, data: AttendanceIn):
         conflict.text = attendance_letter(
             Attendance.objects.filter(lesson=lesson, pupil_id=data.pupil).first())
         raise
-    return 200, {"cell": cells.cell_of(row, attendance_letter(row)).as_json()}
+    return Status(200, {"cell": cells.cell_of(row, attendance_letter(row)).as_json()})
