@@ -142,6 +142,10 @@ def unsubscribe(request):
     device = get_object_or_404(own, pk=parse_id(data.get("device")) or 0)
     device.delete()
     messages.success(request, _("The device no longer gets push notifications."))
+    # Back to the page the form was on (the personal settings list the devices too).
+    back = data.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
     return redirect("notifications:settings")
 
 

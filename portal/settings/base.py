@@ -61,6 +61,12 @@ INSTALLED_APPS = [
     "django_filters",
     "allauth",
     "allauth.account",
+    # The user's active sessions in personal settings (api/views.py): a row per login,
+    # written by allauth's login signal; "log out everywhere else" ends the others.
+    "allauth.usersessions",
+    # django-ninja, which Wagtail's API brings, is listed for its templates and static
+    # files only: the API's docs page serves Swagger UI from the portal (api/v1.py).
+    "ninja",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -83,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "reports.middleware.VisitCountMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "portal.middleware.ForcePasswordChangeMiddleware",
     "portal.middleware.AdminAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -270,6 +277,21 @@ ACCOUNT_RATE_LIMITS = {
     # Wagtail's shared page passwords (portal.urls): there is no account to count by.
     "page_password": "100/h/ip",
 }
+
+# The user's sessions (allauth.usersessions): a session is listed from its login on,
+# with its address and browser. No activity tracking: it would write to the database on
+# every request of every user (a "last seen" per session), and the daily pages keep to
+# a fixed query budget (tests/portal/test_query_budget.py).
+USERSESSIONS_TRACK_ACTIVITY = False
+
+# The open API (api/, /api/v1/): requests per token, counted in the shared cache like
+# the login limits (django-ratelimit's rate: "N/s", "N/m", "N/h"). A script reading a
+# family's diary every few minutes, or a teacher's client saving a class's marks, stays
+# well under it; past it the answer is 429 with a Russian message and Retry-After.
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/m")
+# How often a token's "last used" is written (seconds): once a minute at most, not on
+# every request (Wagtail's setting).
+WAGTAILAPI_TOKEN_LAST_USED_INTERVAL = 60
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский"), ("en", "English")]
