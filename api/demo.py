@@ -1,6 +1,6 @@
 """The demo city's API keys: one of ``school1.parent`` (the diary, the timetable,
-homework and announcements) and one of ``school1.teacher`` (the timetable, announcements
-and the journal, writing included), with keys documented in the README.
+homework, announcements and mail) and one of ``school1.teacher`` (the timetable,
+announcements, mail and the journal, writing included), with keys documented in the README.
 
 A key is Wagtail's format (``wagtail_`` + 27 base-62 characters + their checksum), its
 secret part derived from the city's seed and the login, so every city of one seed has
@@ -28,10 +28,10 @@ from .actions import store_token
 KEYS = [
     ("school1.parent", "Демо: дневник детей",
      [scopes.DIARY_READ, scopes.TIMETABLE_READ, scopes.HOMEWORK_READ,
-      scopes.ANNOUNCEMENTS_READ]),
+      scopes.ANNOUNCEMENTS_READ, scopes.MAIL_READ]),
     ("school1.teacher", "Демо: журнал",
-     [scopes.TIMETABLE_READ, scopes.ANNOUNCEMENTS_READ, scopes.JOURNAL_READ,
-      scopes.JOURNAL_WRITE]),
+     [scopes.TIMETABLE_READ, scopes.ANNOUNCEMENTS_READ, scopes.MAIL_READ,
+      scopes.JOURNAL_READ, scopes.JOURNAL_WRITE]),
 ]
 
 

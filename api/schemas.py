@@ -203,6 +203,50 @@ class AnnouncementsOut(Schema):
     items: list[AnnouncementOut]
 
 
+# The mail -----------------------------------------------------------------------------
+
+
+class MailFolderRow(Schema):
+    id: int = Field(description="The thread.")
+    subject: str
+    unread: int = Field(description="The user's unread messages in the thread.")
+    last_sender: str | None
+    last_sent_at: datetime.datetime
+    archived: bool
+
+
+class MailFolderOut(Schema):
+    count: int
+    items: list[MailFolderRow]
+
+
+class MailRecipientOut(Schema):
+    name: str
+    read: bool | None = Field(description="Whether they read it: to the sender only.")
+
+
+class MailAttachmentOut(Schema):
+    name: str
+    url: str = Field(description="The file, for the portal's signed-in session.")
+
+
+class MailMessageOut(Schema):
+    id: int
+    sender: str
+    sent_at: datetime.datetime
+    body: str
+    forwarded_text: str
+    recipients: list[MailRecipientOut]
+    attachments: list[MailAttachmentOut]
+
+
+class MailThreadOut(Schema):
+    id: int
+    subject: str
+    archived: bool
+    messages: list[MailMessageOut]
+
+
 # The journal ------------------------------------------------------------------------
 
 

@@ -55,6 +55,12 @@ def _journal_writer(user):
     return Lesson.objects.visible_to(user, "journal.fill_journal").exists()
 
 
+def _mail_user(user):
+    from messaging.addressbook import may_use_mail
+
+    return may_use_mail(user)
+
+
 DIARY_READ = "diary:read"
 TIMETABLE_READ = "timetable:read"
 HOMEWORK_READ = "homework:read"
@@ -70,9 +76,7 @@ SCOPES = {scope.name: scope for scope in [
           lambda user: _family(user) or _teacher(user)),
     Scope(HOMEWORK_READ, _("homework"), _family),
     Scope(ANNOUNCEMENTS_READ, _("announcements addressed to you"), _signed_in),
-    # The mail's endpoints declare it (the internal mail, R-MAIL-1): until they are
-    # registered, no operation asks for it and it is not offered.
-    Scope(MAIL_READ, _("internal mail"), _signed_in),
+    Scope(MAIL_READ, _("internal mail"), _mail_user),
     Scope(JOURNAL_READ, _("the journal of your lessons: works, marks and attendance with "
                           "their versions"), _journal_reader),
     Scope(JOURNAL_WRITE, _("entering marks and attendance in the journal"), _journal_writer),

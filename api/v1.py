@@ -23,7 +23,7 @@ from ninja.errors import AuthenticationError
 from journal.cells import Conflict
 
 from .auth import RateLimited, ScopeMissing
-from .endpoints import account, announcements, diary, journal, timetable
+from .endpoints import account, announcements, diary, journal, mail, timetable
 
 DESCRIPTION = gettext_lazy(
     "The portal's data for scripts and applications: the diary, the timetable, homework "
@@ -106,7 +106,5 @@ api.add_router("/", account.router)
 api.add_router("/", diary.router)
 api.add_router("/", timetable.router)
 api.add_router("/", announcements.router)
-# The internal mail (R-MAIL-1) adds its router here, its operations declared with
-# ``api.declare.operation(…, scope=api.scopes.MAIL_READ, …)``; the scope is offered in
-# personal settings as soon as an operation asks for it.
+api.add_router("/", mail.router)
 api.add_router("/", journal.router)
