@@ -6,7 +6,7 @@ message, and nothing is sent."""
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from portal.ids import parse_id
 
@@ -75,7 +75,7 @@ class FilesField(forms.FileField):
 
 
 class RecipientsMixin(forms.Form):
-    to = RecipientsField(label=_("To"), required=False)
+    to = RecipientsField(label=pgettext_lazy("mail", "To"), required=False)
     groups = GroupsField(required=False)
 
     def __init__(self, *args, book, **kwargs):
@@ -110,7 +110,8 @@ class RecipientsMixin(forms.Form):
 
 
 class ComposeForm(RecipientsMixin):
-    subject = forms.CharField(label=_("Subject"), max_length=SUBJECT_MAX_LENGTH)
+    subject = forms.CharField(label=pgettext_lazy("mail", "Subject"),
+                              max_length=SUBJECT_MAX_LENGTH)
     body = forms.CharField(label=_("Message"), max_length=BODY_MAX_LENGTH,
                            widget=forms.Textarea(attrs={"rows": 8}))
     files = FilesField(label=_("Attachments"))

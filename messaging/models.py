@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.access import ScopedQuerySet
 from portal.uploads import DOCUMENTS, OFFICE_DOCUMENTS, PrivateFileField
@@ -98,8 +99,8 @@ class Mailbox(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="mailboxes", verbose_name=_("user"))
     # In the thread as a recipient (the inbox) and as a sender (sent mail).
-    received = models.BooleanField(_("received"), default=False)
-    sent = models.BooleanField(_("sent"), default=False)
+    received = models.BooleanField(pgettext_lazy("mail", "received"), default=False)
+    sent = models.BooleanField(pgettext_lazy("mail", "sent"), default=False)
     # The latest message of the thread this user sent or received (the folder's row
     # shows it), and when it was sent (the folders' order).
     last_message = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True,

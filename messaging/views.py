@@ -3,6 +3,8 @@ forwarding. Every page reads through messaging/queries.py (the user's own rows o
 anyone else's thread or message is 404) and every change goes through
 messaging/actions.py; recipients come from the sender's address book."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,14 +37,13 @@ FOLDER_TITLES = {
 def mail_user(view):
     """Signed in, with a mailbox (anyone else: 404, the mail is not theirs)."""
 
+    @wraps(view)
     @login_required
     def wrapped(request, *args, **kwargs):
         if not may_use_mail(request.user):
             raise Http404
         return view(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return wrapped
 
 
