@@ -79,9 +79,11 @@ class Channel(models.TextChoices):
 
 
 # What a user gets until they choose: everything in the portal, e-mail for
-# announcements, push for nothing until a device is registered (then for what they tick).
+# announcements and for internal mail (R-MAIL-1: a letter is told by e-mail), push for
+# nothing until a device is registered (then for what they tick).
+EMAILED_BY_DEFAULT = {Kind.ANNOUNCEMENT, Kind.MAIL}
 DEFAULTS = {
-    kind: {Channel.PORTAL: True, Channel.EMAIL: kind == Kind.ANNOUNCEMENT,
+    kind: {Channel.PORTAL: True, Channel.EMAIL: kind in EMAILED_BY_DEFAULT,
            Channel.PUSH: False}
     for kind in Kind
 }

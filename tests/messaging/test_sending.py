@@ -4,6 +4,7 @@ school, a group that is not the sender's — with a Russian message and nothing 
 A send notifies its recipients only, with the sender's name and the subject."""
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 from wagtail.models import ModelLogEntry
@@ -66,6 +67,11 @@ def test_a_parent_writes_to_the_childs_mathematics_teacher(client_for, demo_user
     assert [n.user for n in notices] == [teacher]
     assert notices[0].title.endswith(": Вопрос <b>по</b> задаче")
     assert "Добрый" not in notices[0].title + notices[0].body
+    # By e-mail too, by default (R-MAIL-1), with nothing of the letter's text.
+    letters = [m for m in mail.outbox if teacher.email in m.to]
+    assert len(letters) == 1 and "Вопрос" in letters[0].subject
+    assert "Добрый" not in letters[0].body
+    assert not [m for m in mail.outbox if demo_user("school1.parent").email in m.to]
 
 
 @pytest.mark.parametrize("forged", [
