@@ -44,11 +44,13 @@ def test_the_form_offers_the_address_book_only(client_for, demo_user):
     assert f'value="{demo_user("school2.teacher").pk}"' not in html
 
 
-def test_a_parent_writes_to_the_childs_mathematics_teacher(client_for, demo_user):
+def test_a_parent_writes_to_the_childs_mathematics_teacher(
+        client_for, demo_user, django_capture_on_commit_callbacks):
     teacher = demo_user("school1.teacher")
     client = client_for("school1.parent")
-    response = post(client, {"to": [teacher.pk], "subject": "Вопрос <b>по</b> задаче",
-                             "body": "Добрый день!\n<script>alert(1)</script>"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, {"to": [teacher.pk], "subject": "Вопрос <b>по</b> задаче",
+                                 "body": "Добрый день!\n<script>alert(1)</script>"})
     assert response.status_code == 302
     message = Message.objects.latest("pk")
     assert message.sender == demo_user("school1.parent")
