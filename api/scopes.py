@@ -85,6 +85,7 @@ SCOPES = {scope.name: scope for scope in [
 
 def used_scopes():
     """The scopes some operation of the API asks for."""
+    from . import v1  # noqa: F401  (declares the operations, wherever this is asked first)
     from .declare import declared
 
     return {access_rule.scope for access_rule in declared().values()} - {None}
