@@ -45,8 +45,11 @@ def test_the_page_links_every_setting_for_every_kind_of_user(client_for):
 
 
 def test_the_user_menu_links_the_settings(client_for):
-    html = client_for("school1.parent").get("/family/").content.decode()
+    client = client_for("school1.parent")
+    html = client.get("/family/").content.decode()
     assert f'href="{SETTINGS}"' in html and "Настройки" in html
+    # allauth's own page of sessions is this one's section.
+    assert client.get(reverse("usersessions_list"))["Location"] == SETTINGS + "#sessions"
 
 
 def test_sessions_are_listed_and_log_out_everywhere_else_ends_the_others(
