@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError
+from ninja.renderers import JSONRenderer
 
 from journal.cells import Conflict
 
@@ -33,6 +34,12 @@ DESCRIPTION = gettext_lazy(
     "user sees on the portal's own pages.")
 
 
+class ReadableJSON(JSONRenderer):
+    """UTF-8 as it is: names read as names in a terminal, not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
     title="SGO portal API",
     version="1",
@@ -43,6 +50,7 @@ api = NinjaAPI(
     docs=Swagger(settings={"persistAuthorization": False}),
     docs_url="/docs",
     openapi_url="/openapi.json",
+    renderer=ReadableJSON(),
 )
 
 

@@ -46,17 +46,19 @@ def own_tokens(user):
 
 
 # The browser of a session, as people name them: the first that the User-Agent names,
-# in the order that tells them apart (Edge and Opera also say Chrome, Chrome says Safari).
-BROWSERS = [("YaBrowser", "Yandex Browser"), ("Edg", "Edge"), ("OPR", "Opera"),
-            ("Firefox", "Firefox"), ("Chrome", "Chrome"), ("Safari", "Safari")]
-SYSTEMS = [("Android", "Android"), ("iPhone", "iOS"), ("iPad", "iPadOS"),
-           ("Windows", "Windows"), ("Mac OS X", "macOS"), ("Linux", "Linux")]
+# in the order that tells them apart (Edge, Opera and Yandex also say Chrome, Chrome says
+# Safari, Android says Linux).
+BROWSERS = [(r"YaBrowser/", "Yandex Browser"), (r"Edg(?:e|A|iOS)?/", "Edge"),
+            (r"OPR/", "Opera"), (r"Firefox/|FxiOS/", "Firefox"),
+            (r"Chrome/|CriOS/", "Chrome"), (r"Safari/", "Safari")]
+SYSTEMS = [(r"Android", "Android"), (r"iPhone", "iOS"), (r"iPad", "iPadOS"),
+           (r"Windows", "Windows"), (r"Mac OS X", "macOS"), (r"Linux", "Linux")]
 
 
 def describe_agent(agent):
     """«Chrome, Android» of a User-Agent; "" when it names neither."""
-    parts = [next((name for key, name in table if re.search(rf"\b{re.escape(key)}\b", agent)),
-                  "") for table in (BROWSERS, SYSTEMS)]
+    parts = [next((name for pattern, name in table if re.search(pattern, agent)), "")
+             for table in (BROWSERS, SYSTEMS)]
     return ", ".join(part for part in parts if part)
 
 

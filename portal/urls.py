@@ -14,6 +14,9 @@ urlpatterns = [
     # limits (portal.accounts). These shadow Wagtail's own login views.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("_util/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    # The user's sessions are listed and ended in personal settings (api/views.py), not
+    # on allauth.usersessions' own page.
+    path("accounts/sessions/", RedirectView.as_view(url="/settings/#sessions")),
     path("_util/authenticate_with_password/<id:page_view_restriction_id>/<id:page_id>/",
          accounts.page_password),
     # Site history lists log entries by model, not by school: superusers only.

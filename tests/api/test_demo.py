@@ -34,6 +34,7 @@ def test_the_readme_lines(api_client, clear_rate_limits):
     week = parent.get(f"/api/v1/pupils/{child.pk}/diary/week")
     assert week.status_code == 200 and week["Content-Type"].startswith("application/json")
     assert week.json()["pupil"]["school_class"] == "5А"
+    assert "no-store" in week["Cache-Control"]
     assert any(lesson["marks"] for day in week.json()["days"] for lesson in day["lessons"])
     other = Pupil.objects.get(person__user__username="school2.pupil")
     assert parent.get(f"/api/v1/pupils/{other.pk}/diary/week").status_code == 404

@@ -43,6 +43,7 @@ def admin_urls(model, row):
 def every_url():
     urls = ["/", "/start/", "/dashboard/", "/family/", "/me/", "/admin/",
             reverse("access_matrix"), reverse("account_change_password"),
+            reverse("api:settings"),
             reverse("account_login"), reverse("account_reset_password")]
     for n in (1, 2):
         institution = school(n)
