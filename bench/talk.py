@@ -1,5 +1,5 @@
-"""Times issue 16's daily pages on a demo city: the mail's inbox and a thread, the
-forum's section list, a section and a topic, and the API's diary week and inbox. Run by
+"""Times issue 16's mail and API on a demo city: the mail's inbox and a thread, and the
+API's diary week, period and inbox (the forum's pages: ``bench/forum.py``). Run by
 hand, on a city already built (``--keep``, e.g. the large one `journal.py` left):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sgo_bench \\
@@ -8,9 +8,8 @@ hand, on a city already built (``--keep``, e.g. the large one `journal.py` left)
 The demo city holds a handful of letters and posts; what grows in a year of a real
 school is the volume, so before timing the script adds it, in bulk and inside a
 transaction it rolls back at the end: ``--threads`` threads (2,000) in school1.parent's
-mailbox, each of three letters, and ``--topics`` topics (1,000) of ``--posts`` posts
-(30) in a section school1.parent reads. The pages must answer as fast with it as
-without: their queries are counted in the tests, the times here.
+and school1.teacher's mailboxes, each of three letters. The pages must answer as fast
+with it as without: their queries are counted in the tests, the times here.
 """
 
 import argparse
@@ -72,15 +71,6 @@ def add_mail(parent, teacher, threads):
     return rows[0]
 
 
-def add_forum(parent, topics, posts):
-    """The forum's volume; None while the forum is not built."""
-    try:
-        from bench import talk_forum
-    except ImportError:
-        return []
-    return talk_forum.add(parent, topics, posts)
-
-
 def time_api(calls, repeat):
     print(f"{'API call':<28} {'median ms':>10} {'queries':>8}")
     for key, label, url in calls:
@@ -101,8 +91,6 @@ def main():
     parser = argparse.ArgumentParser()
     add_arguments(parser, size="medium", repeat=15)
     parser.add_argument("--threads", type=int, default=2000)
-    parser.add_argument("--topics", type=int, default=1000)
-    parser.add_argument("--posts", type=int, default=30)
     args = parser.parse_args()
     prepare(args)
     parent = User.objects.get(username="school1.parent")
@@ -112,15 +100,12 @@ def main():
         with transaction.atomic():
             started = time.monotonic()
             thread = add_mail(parent, teacher, args.threads)
-            forum_pages = add_forum(parent, args.topics, args.posts)
-            print(f"volume: {args.threads} threads, {args.topics} topics × {args.posts} "
-                  f"posts in {time.monotonic() - started:.1f} s")
+            print(f"volume: {args.threads} threads in {time.monotonic() - started:.1f} s")
             time_pages([
                 ("school1.parent", "mail inbox", reverse("messaging:inbox")),
                 ("school1.teacher", "mail inbox (teacher)", reverse("messaging:inbox")),
                 ("school1.parent", "mail thread", reverse("messaging:thread",
                                                           args=[thread.pk])),
-                *forum_pages,
             ], args.repeat)
             _token, key = api_actions.create_token(
                 parent, "bench", [scope.name for scope in offered(parent)])
