@@ -101,8 +101,9 @@ def build(city):
     ago = lambda days: day - datetime.timedelta(days=days)  # noqa: E731
     writer = Writer()
     name = child.person.name
+    was_ill = "болела" if child.person.sex == "f" else "болел"
     writer.thread("Домашнее задание по математике", [
-        (parent, [teacher], f"Здравствуйте! {name} болел(а) в понедельник. Подскажите, "
+        (parent, [teacher], f"Здравствуйте! {name} {was_ill} в понедельник. Подскажите, "
          "пожалуйста, какие задачи нужно решить к пятнице?", _at(ago(9), 18, 40),
          _at(ago(9), 20, 5)),
         (teacher, [parent], "Добрый вечер! Номера 214, 215 и 218 из учебника. Лист с "
