@@ -29,6 +29,7 @@ from curriculum.models import (
     Subject,
 )
 from portal.ids import id_or_404, parse_number
+from portal.uploads import MultipleFileField
 from schedule.models import Lesson
 
 from . import cells
@@ -281,22 +282,6 @@ def _refused(request, lesson, error):
 
 
 # Topic and homework --------------------------------------------------------------------
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
 
 
 class LessonForm(forms.Form):

@@ -1,6 +1,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from forum.audience import sees_any_section
+
 from .access import Role, access
 
 
@@ -36,6 +38,9 @@ def navigation(request):
     # The journal: its teachers, class teachers and the school's leadership (R-JRN-5).
     if user.has_perm("journal.view_journal"):
         items.append({"url": reverse("journal:index"), "label": _("Journal")})
+    # The forum (R-FRM-1): for those who read any section (no query: forum/audience.py).
+    if sees_any_section(user):
+        items.append({"url": reverse("forum:index"), "label": _("Forum")})
     # Personal data requests (R-PD-4): anyone the school knows asks about their data.
     if context.person_id is not None:
         items.append({"url": reverse("subject_requests:mine"), "label": _("Data requests")})

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from defusedxml import ElementTree
+from django import forms
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
@@ -345,6 +346,25 @@ class PrivateFileField(models.FileField):
         field = super().formfield(**{**defaults, **kwargs})
         field.widget.attrs.setdefault("accept", self.accept_attribute())
         return field
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (homework's, a forum post's): a list of uploads, each
+    still to be checked by the model's ``PrivateFileField.accept``."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
 
 
 def private_file_fields():
