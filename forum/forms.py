@@ -25,29 +25,19 @@ MARKUP_HELP = _("**bold**, *italic*, [text](https://â€¦), a line starting with Â
 
 
 class FilesMixin(forms.Form):
-    files = MultipleFileField(label=_("Attach files"), required=False)
+    files = MultipleFileField(label=_("Attach files"), required=False,
+                              stored=Attachment._meta.get_field("file"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # What the model's file field takes is what the form says and checks.
-        self.stored = Attachment._meta.get_field("file")
         self.fields["files"].help_text = _("Up to %(count)d files: %(kinds)s") % {
-            "count": MAX_ATTACHMENTS, "kinds": self.stored.describe()}
-        self.fields["files"].widget.attrs["accept"] = self.stored.accept_attribute()
+            "count": MAX_ATTACHMENTS, "kinds": self.fields["files"].stored.describe()}
 
     def clean_files(self):
         files = self.cleaned_data.get("files") or []
         if len(files) > MAX_ATTACHMENTS:
             raise ValidationError(_("At most %(count)d files to a post.")
                                   % {"count": MAX_ATTACHMENTS})
-        errors = []
-        for upload in files:
-            try:
-                self.stored.accept(upload)
-            except ValidationError as error:
-                errors += [f"{upload.name}: {message}" for message in error.messages]
-        if errors:
-            raise ValidationError(errors)
         return files
 
 

@@ -353,18 +353,32 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files in one input (homework's, a forum post's): a list of uploads, each
-    still to be checked by the model's ``PrivateFileField.accept``."""
+    """Several files in one input (homework's, a forum post's) for the model's
+    ``PrivateFileField`` ``stored``: the input offers its kinds, the help says what it
+    takes, and each upload is checked by its ``accept`` (the messages name the file)."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
+    def __init__(self, *args, stored, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(
+            attrs={"accept": stored.accept_attribute()}))
+        kwargs.setdefault("help_text", lazy(stored.describe, str)())
         super().__init__(*args, **kwargs)
+        self.stored = stored
 
     def clean(self, data, initial=None):
         single = super().clean
         if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
+            uploads = [single(item, initial) for item in data]
+        else:
+            uploads = [single(data, initial)] if data else []
+        errors = []
+        for upload in uploads:
+            try:
+                self.stored.accept(upload)
+            except ValidationError as error:
+                errors += [f"{upload.name}: {message}" for message in error.messages]
+        if errors:
+            raise ValidationError(errors)
+        return uploads
 
 
 def private_file_fields():

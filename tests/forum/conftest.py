@@ -1,13 +1,13 @@
 """The forum's personas and rows: the demo city's sections (forum/demo.py), the demo
-logins, and a few logins made here for the cases the demo has none of."""
+logins, and a login that is nobody in the city."""
 
 import pytest
 from django.core.cache import cache
 
 from curriculum.models import SchoolClass
-from forum import actions, audience
+from forum import audience
 from forum.models import Post, Section, Topic
-from records.models import Institution, Parent, User
+from records.models import Institution, User
 
 
 @pytest.fixture(autouse=True)
@@ -64,42 +64,10 @@ def class_5a(db):
     return SchoolClass.objects.current().get(institution=school(1), grade=5, letter="А")
 
 
-def login_for(person, username):
-    user = User.objects.create(username=username)
-    person.user = user
-    person.save(update_fields=["user"])
-    return user
-
-
-@pytest.fixture
-def other_class_parent(class_5a):
-    """A login for a parent of school 1 none of whose children is in 5А."""
-    parent = (Parent.objects.filter(institution=class_5a.institution_id,
-                                    person__user__isnull=True)
-              .exclude(guardianships__pupil__school_class=class_5a)
-              .filter(guardianships__pupil__left_on__isnull=True)
-              .select_related("person").order_by("pk").first())
-    return login_for(parent.person, "school1.otherparent")
-
-
 @pytest.fixture
 def nobody(db):
     """A login that is nobody in the city: no role, no pupil, no child."""
     return User.objects.create(username="nobody.at.all")
-
-
-@pytest.fixture
-def write(db):
-    """Writes a topic or a reply through the actions."""
-
-    def topic(section, author, title="Тема", text="Текст"):
-        return actions.start_topic(section, author, title=title, text=text)
-
-    def reply(topic, author, text="Ответ", **kwargs):
-        return actions.add_post(topic, author, text=text, **kwargs)
-
-    topic.reply = reply
-    return topic
 
 
 def first_post(topic):
