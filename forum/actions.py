@@ -38,6 +38,7 @@ from .models import (
     Section,
     Subscription,
     Topic,
+    author_name,
 )
 
 SECTION_CREATED = "forum.section_created"
@@ -267,14 +268,6 @@ def _notify(post, author):
         title = _("%(author)s in «%(topic)s»") % {"author": name, "topic": topic.title}
     notify(Kind.FORUM, recipients, title=title, body=post.excerpt(),
            url=post.get_absolute_url(), source=post)
-
-
-def author_name(user):
-    """How the forum names a user: the person's surname and initials, else the login."""
-    if user is None:
-        return _("a deleted user")
-    person = user.person_or_none
-    return person.short_name if person is not None else user.get_username()
 
 
 def edit_window_message():

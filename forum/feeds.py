@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 
 from announcements.feeds import user_of_token
 
-from .actions import author_name
-from .models import Post, Section
+from .models import Post, Section, author_name
 
 FEED_ITEMS = 30
 

@@ -122,6 +122,8 @@ class SectionForm(forms.ModelForm):
         # audiences ask for the school there too.
         institution.required = False
         institution.empty_label = _("— the city —") if city else None
+        if not city:
+            institution.help_text = ""
         if schools is not None and len(schools) == 1 and not self.instance.pk:
             institution.initial = next(iter(schools))
         classes = SchoolClass.objects.current().select_related("institution").order_by(

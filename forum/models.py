@@ -35,6 +35,14 @@ MAX_TITLE_LENGTH = 200
 MAX_REASON_LENGTH = 300
 
 
+def author_name(user):
+    """How the forum names a user: the person's surname and initials, else the login."""
+    if user is None:
+        return _("a deleted user")
+    person = user.person_or_none
+    return person.short_name if person is not None else user.get_username()
+
+
 class Audience(models.TextChoices):
     CITY = "city", _("everyone signed in")
     SCHOOL = "school", _("the school: staff, pupils and parents")
@@ -173,7 +181,7 @@ class Moderator(models.Model):
                                                name="forum_moderator_once")]
 
     def __str__(self):
-        return f"{self.user} — {self.section}"
+        return f"{author_name(self.user)} — {self.section}"
 
 
 class TopicQuerySet(ForumQuerySet):
@@ -402,7 +410,7 @@ class Ban(models.Model):
                                 name="forum_ban_of_user")]
 
     def __str__(self):
-        return f"{self.user} — {self.section}"
+        return f"{author_name(self.user)} — {self.section}"
 
 
 class Resolution(models.TextChoices):
@@ -440,4 +448,4 @@ class Report(models.Model):
             name="forum_report_open_once")]
 
     def __str__(self):
-        return f"{self.reporter} — {self.post_id}"
+        return f"{author_name(self.reporter)} — {self.post}"

@@ -20,8 +20,7 @@ from django.utils.translation import gettext as _
 
 from portal.access import DEPARTMENT_ROLES, SCHOOL_STAFF_ROLES, Role, access
 
-from .actions import author_name
-from .models import Post
+from .models import Post, author_name
 
 LATEST_POSTS = 10
 

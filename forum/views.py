@@ -35,7 +35,18 @@ from .forms import (
     SectionForm,
     TopicForm,
 )
-from .models import Attachment, Ban, Moderator, Post, ReadMark, Report, Section, Subscription, Topic
+from .models import (
+    Attachment,
+    Ban,
+    Moderator,
+    Post,
+    ReadMark,
+    Report,
+    Section,
+    Subscription,
+    Topic,
+    author_name,
+)
 from .profiles import profile as profile_of
 
 MODERATION_LOG_SIZE = 50
@@ -342,7 +353,7 @@ def reply(request, pk):
         post = Post.objects.visible_to(user).filter(topic=topic, pk=quoted).select_related(
             "author__person").first() if quoted else None
         if post is not None:
-            initial = {"text": markup.quote(actions.author_name(post.author), post.text),
+            initial = {"text": markup.quote(author_name(post.author), post.text),
                        "reply_to": post.pk}
         return _reply_page(request, topic, PostForm(initial=initial))
     form = PostForm(request.POST, request.FILES)
@@ -514,7 +525,7 @@ def post_ban(request, pk):
     if post.author is None:
         raise Http404
     form = BanForm(request.POST or None)
-    context = {"author": actions.author_name(post.author)}
+    context = {"author": author_name(post.author)}
     if request.method == "POST":
         if form.is_valid():
             try:

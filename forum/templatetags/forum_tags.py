@@ -4,6 +4,7 @@ from django.urls import reverse
 from announcements.feeds import feed_token
 
 from .. import actions
+from ..models import author_name
 
 register = template.Library()
 
@@ -11,7 +12,7 @@ register = template.Library()
 @register.filter
 def forum_name(user):
     """How the forum names a user (surname and initials)."""
-    return actions.author_name(user)
+    return author_name(user)
 
 
 @register.filter
