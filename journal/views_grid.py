@@ -29,6 +29,7 @@ from curriculum.models import (
     Subject,
 )
 from portal.ids import id_or_404, parse_number
+from portal.uploads import MultipleFileField
 from schedule.models import Lesson
 
 from . import cells
@@ -283,22 +284,6 @@ def _refused(request, lesson, error):
 # Topic and homework --------------------------------------------------------------------
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
-
-
 class LessonForm(forms.Form):
     topic = forms.CharField(label=gettext_lazy("Topic"), max_length=500, required=False)
     expected_topic = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -311,7 +296,8 @@ class LessonForm(forms.Form):
                              widget=forms.DateInput(attrs={"type": "date"},
                                                     format="%Y-%m-%d"))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    files = MultipleFileField(label=gettext_lazy("Attach files"), required=False)
+    files = MultipleFileField(label=gettext_lazy("Attach files"), required=False,
+                              stored=HomeworkFile._meta.get_field("file"))
     delete_files = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Remove files"), queryset=HomeworkFile.objects.none(),
         required=False, widget=forms.CheckboxSelectMultiple)
@@ -320,22 +306,6 @@ class LessonForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["delete_files"].queryset = (
             homework.files.all() if homework is not None else HomeworkFile.objects.none())
-        # What the model's file field takes is what the form says and checks.
-        self.stored = HomeworkFile._meta.get_field("file")
-        self.fields["files"].help_text = self.stored.describe()
-        self.fields["files"].widget.attrs["accept"] = self.stored.accept_attribute()
-
-    def clean_files(self):
-        files = self.cleaned_data.get("files") or []
-        errors = []
-        for upload in files:
-            try:
-                self.stored.accept(upload)
-            except ValidationError as error:
-                errors += [f"{upload.name}: {message}" for message in error.messages]
-        if errors:
-            raise ValidationError(errors)
-        return files
 
 
 @login_required

@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from messaging.addressbook import may_use_mail
+from forum.audience import sees_any_section
 
 from .access import Role, access
 
@@ -43,6 +44,9 @@ def navigation(request):
     if may_use_mail(user):
         items.append({"url": reverse("messaging:inbox"), "label": _("Mail"),
                       "count": getattr(user, "unread_mail", 0)})
+    # The forum (R-FRM-1): for those who read any section (no query: forum/audience.py).
+    if sees_any_section(user):
+        items.append({"url": reverse("forum:index"), "label": _("Forum")})
     # Personal data requests (R-PD-4): anyone the school knows asks about their data.
     if context.person_id is not None:
         items.append({"url": reverse("subject_requests:mine"), "label": _("Data requests")})

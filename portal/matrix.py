@@ -70,6 +70,10 @@ PERMISSION_LABELS = {
                               "columns the user reads)"),
     "reports.publish_report": _("publish saved reports to every school and to the "
                                 "department"),
+    # Issue 16: the forum.
+    "forum.write_in_section": _("start topics and reply in a forum section"),
+    "forum.moderate_section": _("moderate a forum section: hide posts, ban, close, pin "
+                                "and move topics"),
 }
 
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from defusedxml import ElementTree
+from django import forms
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
@@ -345,6 +346,39 @@ class PrivateFileField(models.FileField):
         field = super().formfield(**{**defaults, **kwargs})
         field.widget.attrs.setdefault("accept", self.accept_attribute())
         return field
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (homework's, a forum post's) for the model's
+    ``PrivateFileField`` ``stored``: the input offers its kinds, the help says what it
+    takes, and each upload is checked by its ``accept`` (the messages name the file)."""
+
+    def __init__(self, *args, stored, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(
+            attrs={"accept": stored.accept_attribute()}))
+        kwargs.setdefault("help_text", lazy(stored.describe, str)())
+        super().__init__(*args, **kwargs)
+        self.stored = stored
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            uploads = [single(item, initial) for item in data]
+        else:
+            uploads = [single(data, initial)] if data else []
+        errors = []
+        for upload in uploads:
+            try:
+                self.stored.accept(upload)
+            except ValidationError as error:
+                errors += [f"{upload.name}: {message}" for message in error.messages]
+        if errors:
+            raise ValidationError(errors)
+        return uploads
 
 
 def private_file_fields():

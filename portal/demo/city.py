@@ -781,6 +781,8 @@ def reset():
 
     # The pages first: a school's page protects its institution.
     announcements_demo.reset()
+    # The forum's sections protect their schools and classes.
+    forum_demo.reset()
     attestation_demo.reset()
     # The requests protect their people and schools.
     subject_requests_demo.reset()

@@ -293,6 +293,14 @@ API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/m")
 # every request (Wagtail's setting).
 WAGTAILAPI_TOKEN_LAST_USED_INTERVAL = 60
 
+# The forum (forum/): posts (a new topic is one) per signed-in user, counted in the same
+# shared cache by django-ratelimit — a reply a minute is a conversation, ten a flood; an
+# author may edit a post for FORUM_EDIT_MINUTES after writing it; the menu reads again
+# which sections exist after FORUM_MENU_SECONDS (forum/audience.py).
+FORUM_POST_RATE = "10/m"
+FORUM_EDIT_MINUTES = 30
+FORUM_MENU_SECONDS = 60
+
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

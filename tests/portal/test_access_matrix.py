@@ -35,6 +35,7 @@ from curriculum.factories import (
 )
 from curriculum.models import Period
 from documents.factories import IssuedDocumentFactory
+from forum.rules import SCOPES as FORUM_SCOPES
 from journal.factories import (
     AttendanceFactory,
     FinalMarkFactory,
@@ -373,6 +374,10 @@ class World:
         if scope is AUDIENCE:
             # Announcements are read by their audience, not along a path of the row;
             # the world holds none (tests/announcements/test_audience.py checks it).
+            return {row.pk for row, _ in rows}
+        if scope in FORUM_SCOPES:
+            # The forum's rows are read by their section's audience, not along a path of
+            # the row; the world holds none (tests/forum/test_access.py checks them).
             return {row.pk for row, _ in rows}
         if scope is SHARED_WITH:
             # Saved reports are read by their audience, not along a path of the row; the

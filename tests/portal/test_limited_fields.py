@@ -305,7 +305,7 @@ def portal_patterns():
 PORTAL_NAMESPACES = ("records", "journal", "schedule", "movement", "subject_requests",
                      "documents", "attestation", "portfolio", "courses", "notifications",
                      "announcements", "links", "reports",
-                     "stateforms", "messaging", "api")
+                     "stateforms", "messaging", "api", "forum")
 
 
 def test_every_namespace_of_the_portal_is_crawled():
@@ -385,6 +385,7 @@ def other_apps_kwargs(rows):
     from courses.models import Course
     from documents.models import Document, IssuedDocument
     from messaging.models import Message, Thread
+    from forum.models import Attachment, Ban, Post, Report, Section, Topic
     from movement.models import Arrival, Movement
     from notifications.models import Notification
     from portfolio.models import (
@@ -409,7 +410,23 @@ def other_apps_kwargs(rows):
         if SubjectRequest.objects.filter(subject=pupil.person).exists() \
         else first_pk(SubjectRequest, institution=school)
     school_kwargs = [{"institution_id": school.pk}]
+    section = first_pk(Section, institution=school)
+    topic = first_pk(Topic, section__institution=school)
+    post = first_pk(Post, topic__section__institution=school)
+    author = Post.objects.filter(pk=post).values_list("author_id", flat=True).first() or 2 ** 31
     return {
+        **{f"forum:{name}": [{"pk": section}] for name in (
+            "section", "section_edit", "topic_new", "moderation", "moderator_add", "feed")},
+        "forum:moderator_remove": [{"pk": section, "user_pk": author}],
+        "forum:personal_feed": [{"token": "zq", "pk": section}],
+        **{f"forum:{name}": [{"pk": topic}] for name in (
+            "topic", "unread", "reply", "subscribe", "topic_moderate", "topic_move")},
+        **{f"forum:{name}": [{"pk": post}] for name in (
+            "post", "post_edit", "post_hide", "post_show", "post_ban", "post_report")},
+        "forum:ban_lift": [{"pk": first_pk(Ban, section__institution=school)}],
+        "forum:report_dismiss": [{"pk": first_pk(Report)}],
+        "forum:attachment": [{"pk": first_pk(Attachment)}],
+        "forum:profile": [{"pk": author}],
         "announcements:personal_rss": [{"token": "zq"}],
         "announcements:personal_atom": [{"token": "zq"}],
         "notifications:open": [{"pk": first_pk(Notification)}],

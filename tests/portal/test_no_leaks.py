@@ -73,6 +73,16 @@ def every_url():
         issued = IssuedDocument.objects.filter(institution=institution).first()
         if issued:
             urls.append(reverse("documents:issued_file", args=[issued.pk]))
+        # The forum (R-FRM-1): the list, a section of the school, a topic, its moderation.
+        from forum.models import Topic
+
+        topic = Topic.objects.filter(section__institution=institution).order_by("pk").first()
+        urls += [reverse("forum:index"), reverse("forum:reports"),
+                 reverse("forum:section", args=[topic.section_id]),
+                 reverse("forum:moderation", args=[topic.section_id]),
+                 reverse("forum:topic", args=[topic.pk]),
+                 reverse("forum:reply", args=[topic.pk]),
+                 reverse("forum:post_hide", args=[topic.last_post_id])]
         for model in ADMIN_MODELS:
             row = model.objects.filter(**{model.access_paths["institution"]: institution.pk})
             urls += admin_urls(model, row.first() or DirectoryEntry.objects.first())
