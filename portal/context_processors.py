@@ -1,8 +1,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from messaging.addressbook import may_use_mail
 from forum.audience import sees_any_section
+from messaging.addressbook import may_use_mail
 
 from .access import Role, access
 

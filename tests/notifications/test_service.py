@@ -121,7 +121,8 @@ def test_defaults():
     from notifications.models import DEFAULTS
 
     assert all(DEFAULTS[kind][Channel.PORTAL] for kind in Kind)
-    assert [kind for kind in Kind if DEFAULTS[kind][Channel.EMAIL]] == [Kind.ANNOUNCEMENT, Kind.MAIL]
+    emailed = [kind for kind in Kind if DEFAULTS[kind][Channel.EMAIL]]
+    assert emailed == [Kind.ANNOUNCEMENT, Kind.MAIL]
     assert not any(DEFAULTS[kind][Channel.PUSH] for kind in Kind)
 
 

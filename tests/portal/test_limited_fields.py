@@ -384,8 +384,8 @@ def other_apps_kwargs(rows):
     from attestation.models import CertificateMark, ExamResult
     from courses.models import Course
     from documents.models import Document, IssuedDocument
-    from messaging.models import Message, Thread
     from forum.models import Attachment, Ban, Post, Report, Section, Topic
+    from messaging.models import Message, Thread
     from movement.models import Arrival, Movement
     from notifications.models import Notification
     from portfolio.models import (
