@@ -24,6 +24,7 @@ from wagtail.log_actions import log
 from notifications.service import Kind, notify
 from records.models import User
 
+from . import queries
 from .addressbook import address_book, may_use_mail
 from .models import (
     BODY_MAX_LENGTH,
@@ -83,11 +84,6 @@ def check_recipients(sender, recipient_ids, book=None):
     return ids
 
 
-def _name(user):
-    person = user.person_or_none
-    return person.full_name if person else user.get_username()
-
-
 @transaction.atomic
 def _deliver(sender, thread, recipient_ids, body, *, files=(), copied=(), reply_to=None,
              forwarded=None, quoted="", action=SENT):
@@ -129,7 +125,7 @@ def _deliver(sender, thread, recipient_ids, body, *, files=(), copied=(), reply_
         data={"thread": thread.pk, "recipients": len(recipient_ids),
               "attachments": len(files) + len(copied)})
     notify(Kind.MAIL, User.objects.filter(pk__in=recipient_ids),
-           title=_("%(sender)s: %(subject)s") % {"sender": _name(sender),
+           title=_("%(sender)s: %(subject)s") % {"sender": queries.name_of(sender),
                                                  "subject": thread.subject},
            url=reverse("messaging:thread", args=[thread.pk]), source=message)
     return message
@@ -189,7 +185,7 @@ def forward(user, message, recipient_ids, body="", book=None):
     copied = list(message.attachments.all())
     _check_files((), copied)
     header = _("Forwarded message from %(sender)s, %(date)s") % {
-        "sender": _name(message.sender),
+        "sender": queries.name_of(message.sender),
         "date": timezone.localtime(message.sent_at).strftime("%d.%m.%Y %H:%M")}
     quoted = "\n\n".join(p for p in (header, message.body, message.quoted) if p)
     return _deliver(user, Thread(subject=subject), ids, body, copied=copied,

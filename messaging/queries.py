@@ -43,6 +43,12 @@ def folder(user, name):
             .order_by("-last_message_at", "-pk"))
 
 
+def name_of(user):
+    """How the mail names a user: the person's full name, else the login."""
+    person = user.person_or_none
+    return person.full_name if person else user.get_username()
+
+
 def unread_count(user):
     """The user's unread messages (the header reads the same count with the user's
     row: portal/backends.py)."""

@@ -23,11 +23,6 @@ class Page(Schema):
     offset: int = Field(0, ge=0, le=100_000)
 
 
-def _name(user):
-    person = user.person_or_none
-    return person.full_name if person else user.get_username()
-
-
 def _folder(request, name, page):
     rows = queries.folder(request.auth.user, name)
     count = rows.count()
@@ -36,7 +31,7 @@ def _folder(request, name, page):
         last = row.last_message
         items.append({
             "id": row.thread_id, "subject": row.thread.subject, "unread": row.unread,
-            "last_sender": _name(last.sender) if last else None,
+            "last_sender": queries.name_of(last.sender) if last else None,
             "last_sent_at": last.sent_at if last else row.last_message_at,
             "archived": row.archived_at is not None,
         })
@@ -76,9 +71,9 @@ def thread(request, thread_id: PathId):
     for row in queries.messages(user, place.thread):
         own = row.sender_id == user.pk
         messages.append({
-            "id": row.pk, "sender": _name(row.sender), "sent_at": row.sent_at,
+            "id": row.pk, "sender": queries.name_of(row.sender), "sent_at": row.sent_at,
             "body": row.body, "forwarded_text": row.quoted,
-            "recipients": [{"name": _name(r.user), "read": (r.read_at is not None) if own
+            "recipients": [{"name": queries.name_of(r.user), "read": (r.read_at is not None) if own
                             else None} for r in row.recipients.all()],
             "attachments": [{"name": a.name,
                              "url": request.build_absolute_uri(a.file.url)}
