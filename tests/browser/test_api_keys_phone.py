@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from records.models import Pupil
 from tests.browser.test_phone_diary import WIDE_ELEMENTS, shot
-from tests.browser.test_screenshots import SIDEWAYS, log_in
+from tests.browser.test_screenshots import log_in, overflow
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -20,7 +20,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 def assert_no_sideways_scrolling(page: Page):
-    assert page.evaluate(SIDEWAYS) == 0, page.evaluate(WIDE_ELEMENTS)
+    assert overflow(page) == 0, page.evaluate(WIDE_ELEMENTS)
 
 
 def test_a_parent_creates_and_revokes_a_key_on_a_phone(page: Page):

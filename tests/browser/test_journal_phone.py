@@ -16,7 +16,7 @@ from journal.models import Attendance, Mark, Task
 from records.models import User
 from schedule.models import Lesson
 from tests.browser.test_flows import log_in
-from tests.browser.test_screenshots import SIDEWAYS
+from tests.browser.test_screenshots import overflow
 from tests.dates import TODAY
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -57,14 +57,14 @@ def test_a_teacher_enters_a_column_of_marks_on_the_phone(page: Page, csp_violati
     expect(page.locator("[data-lesson-head]:visible")).to_have_count(1)
     expect(page.locator("[data-pick-lesson] option:checked")).to_contain_text(
         f"{lesson.date:%d.%m}")
-    assert page.evaluate(SIDEWAYS) == 0
+    assert overflow(page) == 0
 
     # A new work from the lesson's "+": the grid comes back showing its column.
     before = set(Task.objects.filter(lesson=lesson).values_list("pk", flat=True))
     head.locator("summary").click()
     kind = MarkType.objects.department_wide().get(name="самостоятельная работа")
     head.locator("select[name=mark_type]").select_option(str(kind.pk))
-    assert page.evaluate(SIDEWAYS) == 0  # the open form fits too
+    assert overflow(page) == 0  # the open form fits too
     with page.expect_navigation():
         head.locator("button[type=submit]").click()
     task = Task.objects.filter(lesson=lesson).exclude(pk__in=before).get()
@@ -72,7 +72,7 @@ def test_a_teacher_enters_a_column_of_marks_on_the_phone(page: Page, csp_violati
     expect(column).to_have_count(len(pupils))
     expect(column.first).to_be_visible()
     expect(page.locator(".jg-input:visible")).to_have_count(len(pupils))
-    assert page.evaluate(SIDEWAYS) == 0
+    assert overflow(page) == 0
 
     # Fast entry: a touch on the first pupil's cell, then each mark typed goes to the next pupil.
     column.first.click()
@@ -91,7 +91,7 @@ def test_a_teacher_enters_a_column_of_marks_on_the_phone(page: Page, csp_violati
     assert stored == {pupils[0]: ("5", False), pupils[1]: ("4", False),
                       pupils[2]: ("3", False), pupils[3]: ("5", False),
                       pupils[4]: ("", True)}
-    assert page.evaluate(SIDEWAYS) == 0
+    assert overflow(page) == 0
     # Someone else saves the next pupil's mark meanwhile: the phone's «4» is refused as a
     # conflict, the cell shows the stored «2», and nothing is overwritten.
     cells.save_mark(User.objects.get(username="school1.deputy"), task, pupils[5], value="2",
@@ -110,7 +110,7 @@ def test_a_teacher_enters_a_column_of_marks_on_the_phone(page: Page, csp_violati
     for index, value in enumerate(("5", "4", "3", "5", "долг", "2", "")):
         expect(column.nth(index)).to_have_value(value)
     expect(column.first).to_be_visible()
-    assert page.evaluate(SIDEWAYS) == 0
+    assert overflow(page) == 0
 
     # Attendance in the same way: the lesson's first column. Late by 10 minutes typed
     # with the English layout on («о» is the «j» key) shows as «ОП10», and fits.

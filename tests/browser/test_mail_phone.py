@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from curriculum.models import TeachingAssignment
 from records.models import Pupil, User
 from tests.browser.test_flows import open_login_page, submit_login
+from tests.browser.test_screenshots import settled
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -24,7 +25,7 @@ def log_in(page: Page, username):
 
 
 def no_sideways_scrolling(page: Page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert settled(page).evaluate("document.documentElement.scrollWidth") <= 390
 
 
 def test_a_parent_writes_to_the_mathematics_teacher_who_answers(page: Page):

@@ -14,7 +14,7 @@ from journal.models import Homework
 from portal.access import today
 from records.models import Pupil, User
 from schedule.models import Lesson
-from tests.browser.test_screenshots import SHOTS, SIDEWAYS, log_in
+from tests.browser.test_screenshots import SHOTS, SIDEWAYS, log_in, settled
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -38,7 +38,7 @@ def shot(page: Page, label: str):
 
 
 def assert_no_sideways_scrolling(page: Page):
-    widths = page.evaluate("() => [document.documentElement.scrollWidth,"
+    widths = settled(page).evaluate("() => [document.documentElement.scrollWidth,"
                            " document.documentElement.clientWidth]")
     assert widths[0] <= widths[1], page.evaluate(WIDE_ELEMENTS)
     assert page.evaluate(SIDEWAYS) == 0, page.evaluate(WIDE_ELEMENTS)

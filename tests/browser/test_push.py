@@ -29,6 +29,7 @@ from notifications.models import PushSubscription
 from notifications.service import Kind, notify
 from records.models import User
 from tests.browser.test_flows import log_in
+from tests.browser.test_screenshots import settled
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -91,7 +92,7 @@ def test_the_service_worker_registers_and_the_manifest_is_valid(page: Page, live
     page.set_viewport_size({"width": 390, "height": 800})
     for path in ("/notifications/", "/notifications/settings/"):
         page.goto(path)
-        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390, path
+        assert settled(page).evaluate("() => document.documentElement.scrollWidth") <= 390, path
 
 
 @pytest.mark.browser

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from records.models import PupilHealth
 from tests.browser.test_flows import open_login_page, submit_login
+from tests.browser.test_screenshots import settled
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -49,7 +50,7 @@ def test_the_medic_shares_a_report_and_a_teacher_reads_it_without_the_health_gro
     # No sideways scrolling on a phone: the rows are cards, once tables.js has labelled
     # the cells (measured before it, the page is still settling).
     expect(page.locator("table[data-report].stack-ready")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert settled(page).evaluate("document.documentElement.scrollWidth") <= 390
 
     page.context.clear_cookies()
     log_in(page, "school1.teacher")
