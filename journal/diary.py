@@ -543,15 +543,20 @@ def _homework_rows(class_ids, group_ids, first, last, lessons, set_in=()):
     own = (Q(lesson__school_class_id__in=class_ids, lesson__subgroup__isnull=True)
            | Q(lesson__subgroup_id__in=group_ids))
     next_lesson = _next_lesson()
-    return list(
+    set_in, lessons = set(set_in), set(lessons)
+    rows = (
         Homework.objects.filter(own)
-        .annotate(next_lesson_id=Subquery(next_lesson.values("pk")[:1]),
-                  next_lesson_date=Subquery(next_lesson.values("date")[:1]))
-        .filter(Q(lesson_id__in=list(set_in))
+        # Undated homework is asked for by the days it may have been set in; whether its
+        # next lesson is one of ``lessons`` is told below. Asked in SQL, the next lesson's
+        # subquery priced every homework row of the city, and PostgreSQL read them all
+        # (60 ms on the large city) instead of the class's lessons' (5 ms).
+        .filter(Q(lesson_id__in=set_in)
                 | Q(due_on__gte=first, due_on__lte=last)
-                | Q(due_on__isnull=True, next_lesson_id__in=list(lessons),
+                | Q(due_on__isnull=True,
                     lesson__date__gte=first - datetime.timedelta(days=UNDATED_HOMEWORK_DAYS),
                     lesson__date__lte=last))
+        .annotate(next_lesson_id=Subquery(next_lesson.values("pk")[:1]),
+                  next_lesson_date=Subquery(next_lesson.values("date")[:1]))
         .values("pk", "lesson_id", "text", "links", "due_on", "next_lesson_id",
                 "next_lesson_date", set_on=F("lesson__date"),
                 subject_id=F("lesson__subject_id"), subject_name=F("lesson__subject__name"),
@@ -560,6 +565,9 @@ def _homework_rows(class_ids, group_ids, first, last, lessons, set_in=()):
                 # are they read.
                 has_files=Exists(HomeworkFile.objects.filter(homework_id=OuterRef("pk"))))
         .order_by("lesson__date", "lesson__lesson_number", "pk"))
+    return [row for row in rows
+            if row["lesson_id"] in set_in or row["due_on"] is not None
+            or row["next_lesson_id"] in lessons]
 
 
 def _homework(row):
