@@ -8,6 +8,9 @@ scope it declares."""
 
 from dataclasses import dataclass
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
+
 from .auth import TokenAuth
 from .schemas import Invalid, Message
 
@@ -44,8 +47,11 @@ def operation(route, path, *, scope, permission, summary, response, description=
         raise ValueError("An API operation names the permission its rows are read through.")
     access_rule = Access(scope, permission)
     needs = scope or "any"
-    text = (f"{description}\n\n" if description else "") + (
-        f"**Scope:** `{needs}`. **Access:** {permission}.")
+    # Lazy: the docs page reads the schema in the reader's language (Russian first).
+    text = format_lazy(gettext_lazy("{description}**Scope:** `{scope}`. **Access:** "
+                                    "{permission}."),
+                       description=format_lazy("{}\n\n", description) if description else "",
+                       scope=needs, permission=permission)
 
     answers = {**COMMON_ANSWERS, **(response if isinstance(response, dict) else {200: response})}
 

@@ -4,14 +4,15 @@ them, so another family's child, or an id of nobody, is the same 404."""
 
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from journal import diary
 from portal.access import access
 from records.models import Staff
 
 # In the schema's words (``api.declare.operation``'s ``permission``).
-FAMILY_RULE = ("the user's own pupil record and their children, through "
-               "`records.view_pupil` (`journal.diary.diary_pupils`); any other pupil is 404")
+FAMILY_RULE = _("the user's own pupil record and their children, through "
+                "`records.view_pupil` (`journal.diary.diary_pupils`); any other pupil is 404")
 
 
 def family_pupils(user):

@@ -3,6 +3,7 @@
 import datetime
 from typing import Annotated
 
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Path, Schema
 
 from journal.diary import FIRST_DAY, LAST_DAY
@@ -24,7 +25,7 @@ class Message(Schema):
 
 
 class Invalid(Schema):
-    detail: list[dict] = Field(description="What is wrong with which parameter.")
+    detail: list[dict] = Field(description=_("What is wrong with which parameter."))
 
 
 class TokenInfo(Schema):
@@ -38,8 +39,8 @@ class PupilOut(Schema):
     id: int
     name: str
     school: str
-    school_class: str | None = Field(description="The pupil's class now, e.g. «5А».")
-    own: bool = Field(description="The user's own pupil record (not a child's).")
+    school_class: str | None = Field(description=_("The pupil's class now, e.g. «5А»."))
+    own: bool = Field(description=_("The user's own pupil record (not a child's)."))
 
 
 class MeOut(Schema):
@@ -47,12 +48,12 @@ class MeOut(Schema):
     name: str
     roles: list[str]
     token: TokenInfo
-    pupils: list[PupilOut] = Field(description="The pupils the user reads as family.")
+    pupils: list[PupilOut] = Field(description=_("The pupils the user reads as family."))
 
 
 class MarkOut(Schema):
     id: int
-    value: str = Field(description="The mark; empty for a debt.")
+    value: str = Field(description=_("The mark; empty for a debt."))
     debt: bool
     comment: str
     work_type: str
@@ -64,7 +65,7 @@ class PeriodMarkOut(MarkOut):
 
 
 class AttendanceOut(Schema):
-    kind: str = Field(description="absent, valid (absent with a valid reason), ill or late.")
+    kind: str = Field(description=_("absent, valid (absent with a valid reason), ill or late."))
     letter: str
     text: str
     late_minutes: int | None
@@ -72,7 +73,7 @@ class AttendanceOut(Schema):
 
 class FileOut(Schema):
     name: str
-    url: str = Field(description="The file on the portal (opened in a signed-in browser).")
+    url: str = Field(description=_("The file on the portal (opened in a signed-in browser)."))
 
 
 class HomeworkOut(Schema):
@@ -80,7 +81,7 @@ class HomeworkOut(Schema):
     subject: str | None
     text: str
     links: list[str]
-    set_on: datetime.date | None = Field(description="The day of the lesson it was set in.")
+    set_on: datetime.date | None = Field(description=_("The day of the lesson it was set in."))
     due_on: datetime.date | None
     files: list[FileOut]
 
@@ -93,14 +94,14 @@ class DiaryLessonOut(Schema):
     subject: str
     subgroup: str | None
     teacher: str | None
-    replaced_teacher: str | None = Field(description="Whom the teacher stands in for.")
+    replaced_teacher: str | None = Field(description=_("Whom the teacher stands in for."))
     room: str | None
     cancelled: bool
     topic: str
     marks: list[MarkOut]
     attendance: AttendanceOut | None
-    homework: HomeworkOut | None = Field(description="The homework set in this lesson.")
-    homework_due: list[HomeworkOut] = Field(description="The homework due at this lesson.")
+    homework: HomeworkOut | None = Field(description=_("The homework set in this lesson."))
+    homework_due: list[HomeworkOut] = Field(description=_("The homework due at this lesson."))
 
 
 class EventOut(Schema):
@@ -117,7 +118,7 @@ class DiaryDayOut(Schema):
     lessons: list[DiaryLessonOut]
     events: list[EventOut]
     homework_due: list[HomeworkOut] = Field(
-        description="Homework due this day in a subject without a lesson that day.")
+        description=_("Homework due this day in a subject without a lesson that day."))
 
 
 class DiaryWeekOut(Schema):
@@ -131,7 +132,7 @@ class HomeworkWeekOut(Schema):
     pupil: PupilOut
     monday: datetime.date
     saturday: datetime.date
-    homework: list[HomeworkOut] = Field(description="By the day it is due.")
+    homework: list[HomeworkOut] = Field(description=_("By the day it is due."))
 
 
 class PeriodOut(Schema):
@@ -145,12 +146,12 @@ class PeriodOut(Schema):
 class SubjectLineOut(Schema):
     subject: str
     teachers: list[str]
-    average: float | None = Field(description="The weighted average of the period's marks.")
+    average: float | None = Field(description=_("The weighted average of the period's marks."))
     marks: list[PeriodMarkOut]
     debts: list[PeriodMarkOut]
     absences: int
     lates: int
-    finals: dict[str, str] = Field(description="period, year and exam finals given so far.")
+    finals: dict[str, str] = Field(description=_("period, year and exam finals given so far."))
 
 
 class DiaryPeriodOut(Schema):
@@ -173,15 +174,15 @@ class TimetableLessonOut(Schema):
     replaced_teacher: str | None
     room: str | None
     cancelled: bool
-    changes: list[str] = Field(description="What differs from the weekly timetable.")
+    changes: list[str] = Field(description=_("What differs from the weekly timetable."))
     notes: list[str]
 
 
 class TimetableWeekOut(Schema):
-    whose: str = Field(description="The class or the teacher.")
+    whose: str = Field(description=_("The class or the teacher."))
     monday: datetime.date
     saturday: datetime.date
-    fortnight: str = Field(description="Week A or B in a fortnightly timetable.")
+    fortnight: str = Field(description=_("Week A or B in a fortnightly timetable."))
     lessons: list[TimetableLessonOut]
     events: list[EventOut]
 
@@ -207,9 +208,9 @@ class AnnouncementsOut(Schema):
 
 
 class MailFolderRow(Schema):
-    id: int = Field(description="The thread.")
+    id: int = Field(description=_("The thread."))
     subject: str
-    unread: int = Field(description="The user's unread messages in the thread.")
+    unread: int = Field(description=_("The user's unread messages in the thread."))
     last_sender: str | None
     last_sent_at: datetime.datetime
     archived: bool
@@ -222,12 +223,12 @@ class MailFolderOut(Schema):
 
 class MailRecipientOut(Schema):
     name: str
-    read: bool | None = Field(description="Whether they read it: to the sender only.")
+    read: bool | None = Field(description=_("Whether they read it: to the sender only."))
 
 
 class MailAttachmentOut(Schema):
     name: str
-    url: str = Field(description="The file, for the portal's signed-in session.")
+    url: str = Field(description=_("The file, for the portal's signed-in session."))
 
 
 class MailMessageOut(Schema):
@@ -314,7 +315,7 @@ class WorkTypeOut(Schema):
 
 
 class JournalLessonDetailOut(JournalLessonOut):
-    work_types: list[WorkTypeOut] = Field(description="What a new work may be.")
+    work_types: list[WorkTypeOut] = Field(description=_("What a new work may be."))
     works: list[WorkOut]
     pupils: list[JournalPupilOut]
     marks: list[JournalMarkOut]
@@ -322,17 +323,17 @@ class JournalLessonDetailOut(JournalLessonOut):
 
 
 class MarkIn(Schema):
-    work: Id = Field(description="The work (a column of the lesson).")
+    work: Id = Field(description=_("The work (a column of the lesson)."))
     pupil: Id
     value: str = Field("", max_length=20,
-                       description="A mark of the school's scale; empty clears the cell.")
+                       description=_("A mark of the school's scale; empty clears the cell."))
     debt: bool = False
     comment: str = Field("", max_length=300)
-    version: Version = Field(description="The version the client read (0: empty).")
+    version: Version = Field(description=_("The version the client read (0: empty)."))
 
 
 class WorkIn(Schema):
-    work_type: Id = Field(description="One of the lesson's `work_types`.")
+    work_type: Id = Field(description=_("One of the lesson's `work_types`."))
     title: str = Field("", max_length=200)
 
 
@@ -343,7 +344,7 @@ class WorkCreatedOut(Schema):
 class AttendanceIn(Schema):
     lesson: Id
     pupil: Id
-    kind: str = Field("", max_length=10, description=(
+    kind: str = Field("", max_length=10, description=_(
         "absent, valid, ill or late; empty: present. Or give `text` as a teacher types "
         "it: н, у, б, о10."))
     text: str | None = Field(None, max_length=10)

@@ -13,8 +13,10 @@ own API, with Wagtail's ``APIToken`` behind the bearer authentication (``api.aut
   with the current cell, 422 a malformed parameter, 429 past the token's rate limit.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Swagger
@@ -41,7 +43,8 @@ class ReadableJSON(JSONRenderer):
 
 
 api = NinjaAPI(
-    title="SGO portal API",
+    # The portal's own name (PORTAL_NAME), as on every page.
+    title=format_lazy(gettext_lazy("{portal}: the open API"), portal=settings.WAGTAIL_SITE_NAME),
     version="1",
     description=DESCRIPTION,
     urls_namespace="api:v1",

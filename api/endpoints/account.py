@@ -1,5 +1,6 @@
 """The token's own account and the pupils it reads as family."""
 
+from django.utils.translation import gettext_lazy as _
 from ninja import Router
 
 from portal.access import Role, access
@@ -14,7 +15,7 @@ router = Router(tags=["account"])
 
 
 @operation(router.get, "/me", scope=ANY_SCOPE, response=MeOut,
-           permission="the token's own account only", summary="The token's user")
+           permission=_("the token's own account only"), summary=_("The token's user"))
 def me(request):
     user, token = request.auth.user, request.auth
     person = user.person_or_none
@@ -33,8 +34,8 @@ def me(request):
 
 
 @operation(router.get, "/pupils", scope=ANY_SCOPE, response=list[PupilOut],
-           permission=FAMILY_RULE, summary="The pupils the user reads as family",
-           description="A parent's children and a pupil's own record; empty for others.")
+           permission=FAMILY_RULE, summary=_("The pupils the user reads as family"),
+           description=_("A parent's children and a pupil's own record; empty for others."))
 def pupils(request):
     user = request.auth.user
     own = access(user).own_pupil_ids

@@ -3,6 +3,7 @@
 feed and search of the announcements reads through."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 
 from announcements.models import AnnouncementPage
@@ -22,9 +23,9 @@ class Page(Schema):
 
 
 @operation(router.get, "/announcements", scope=ANNOUNCEMENTS_READ, response=AnnouncementsOut,
-           permission="`AnnouncementPage.objects.visible_to(user)`: current announcements "
-                      "whose audience holds the user",
-           summary="Announcements addressed to the user", description="Newest first.")
+           permission=_("`AnnouncementPage.objects.visible_to(user)`: current announcements "
+                        "whose audience holds the user"),
+           summary=_("Announcements addressed to the user"), description=_("Newest first."))
 def announcements(request, page: Query[Page]):
     user = request.auth.user
     rows = AnnouncementPage.objects.visible_to(user)

@@ -2,6 +2,8 @@
 the week's homework, read by ``journal.diary`` exactly as the diary's pages read them
 (the same fixed number of queries, whatever the number of lessons and marks)."""
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema
 
 from journal import diary
@@ -23,9 +25,9 @@ from .serialize import (
 router = Router(tags=["diary"])
 
 NOT_FOUND = {404: Message}
-MARKS_RULE = (FAMILY_RULE + "; the marks and attendance of that pupil only "
-              "(`journal.view_mark`, `journal.view_attendance`), the class's homework "
-              "(`journal.view_homework`)")
+MARKS_RULE = format_lazy("{}; {}", FAMILY_RULE, _(
+    "the marks and attendance of that pupil only (`journal.view_mark`, "
+    "`journal.view_attendance`), the class's homework (`journal.view_homework`)"))
 
 
 class WeekQuery(Schema):
@@ -38,10 +40,10 @@ class PeriodQuery(Schema):
 
 @operation(router.get, "/pupils/{id:pupil_id}/diary/week", scope=DIARY_READ,
            response={200: DiaryWeekOut, **NOT_FOUND}, permission=MARKS_RULE,
-           summary="A pupil's diary week",
-           description="The school week (Monday to Saturday) holding `date` (today "
-                       "without it): each day's lessons with topic, the pupil's marks and "
-                       "attendance, the homework due, and the day's events.")
+           summary=_("A pupil's diary week"),
+           description=_("The school week (Monday to Saturday) holding `date` (today "
+                         "without it): each day's lessons with topic, the pupil's marks and "
+                         "attendance, the homework due, and the day's events."))
 def diary_week(request, pupil_id: PathId, query: Query[WeekQuery]):
     user = request.auth.user
     pupil = pupil_or_404(user, pupil_id)
@@ -54,11 +56,12 @@ def diary_week(request, pupil_id: PathId, query: Query[WeekQuery]):
 
 @operation(router.get, "/pupils/{id:pupil_id}/diary/period", scope=DIARY_READ,
            response={200: DiaryPeriodOut, **NOT_FOUND},
-           permission=MARKS_RULE + "; finals `journal.view_finalmark`",
-           summary="A pupil's diary period",
-           description="The marks of a period per subject with the weighted average, "
-                       "debts, absences and finals. `period` is one of `periods`; "
-                       "without it (or with another) the current period.")
+           permission=format_lazy("{}; {}", MARKS_RULE,
+                                  _("finals `journal.view_finalmark`")),
+           summary=_("A pupil's diary period"),
+           description=_("The marks of a period per subject with the weighted average, "
+                         "debts, absences and finals. `period` is one of `periods`; "
+                         "without it (or with another) the current period."))
 def diary_period(request, pupil_id: PathId, query: Query[PeriodQuery]):
     user = request.auth.user
     pupil = pupil_or_404(user, pupil_id)
@@ -91,11 +94,11 @@ def diary_period(request, pupil_id: PathId, query: Query[PeriodQuery]):
 
 @operation(router.get, "/pupils/{id:pupil_id}/homework", scope=HOMEWORK_READ,
            response={200: HomeworkWeekOut, **NOT_FOUND},
-           permission=FAMILY_RULE + "; the homework of the pupil's class and subgroups "
-                                    "(`journal.view_homework`)",
-           summary="A pupil's homework of a week",
-           description="The homework due in the school week holding `date` (today "
-                       "without it), by the day it is due, as the diary shows it.")
+           permission=format_lazy("{}; {}", FAMILY_RULE, _(
+               "the homework of the pupil's class and subgroups (`journal.view_homework`)")),
+           summary=_("A pupil's homework of a week"),
+           description=_("The homework due in the school week holding `date` (today "
+                         "without it), by the day it is due, as the diary shows it."))
 def homework_week(request, pupil_id: PathId, query: Query[WeekQuery]):
     user = request.auth.user
     pupil = pupil_or_404(user, pupil_id)

@@ -9,7 +9,9 @@ A save names the version of the cell the client read (0: empty). If someone save
 cell since, nothing is written and the answer is 409 with what the cell holds now."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema, Status
 
 from curriculum.models import (
@@ -42,11 +44,17 @@ from ..scopes import JOURNAL_READ, JOURNAL_WRITE
 
 router = Router(tags=["journal"])
 
-READ_RULE = ("the lessons of `journal.view_journal` (the lesson's teachers, the class "
-             "teacher, the school's leadership); any other lesson is 404")
-WRITE_RULE = ("`journal.fill_journal` on the work's lesson (its teacher, the "
-              "administrator, the deputies) through `journal.cells`; a lesson the user "
-              "cannot read is 404, one they read but may not fill 403")
+READ_RULE = gettext_lazy(
+    "the lessons of `journal.view_journal` (the lesson's teachers, the class "
+    "teacher, the school's leadership); any other lesson is 404")
+WRITE_RULE = gettext_lazy(
+    "`journal.fill_journal` on the work's lesson (its teacher, the administrator, the "
+    "deputies) through `journal.cells`; a lesson the user cannot read is 404, one they "
+    "read but may not fill 403")
+LESSON_WRITE_RULE = gettext_lazy(
+    "`journal.fill_journal` on the lesson (its teacher, the administrator, the "
+    "deputies) through `journal.cells`; a lesson the user cannot read is 404, one they "
+    "read but may not fill 403")
 SAVE_ANSWERS = {200: SavedOut, 400: Message, 403: Message, 404: Message, 409: ConflictOut}
 # A school day of a whole school, at most.
 MAX_LESSONS = 500
@@ -73,9 +81,10 @@ def _lessons(user):
 
 @operation(router.get, "/journal/lessons", scope=JOURNAL_READ,
            response=list[JournalLessonOut], permission=READ_RULE,
-           summary="The lessons of a day in the user's journals",
-           description="Every lesson of `date` (today without it) whose journal the user "
-                       "reads, and whether they may fill it.")
+           summary=gettext_lazy("The lessons of a day in the user's journals"),
+           description=gettext_lazy(
+               "Every lesson of `date` (today without it) whose journal the user reads, and "
+               "whether they may fill it."))
 def lessons(request, query: Query[DayQuery]):
     user = request.auth.user
     rows = (_lessons(user).filter(date=query.date or today())
@@ -85,8 +94,9 @@ def lessons(request, query: Query[DayQuery]):
 
 @operation(router.get, "/journal/lessons/{id:lesson_id}", scope=JOURNAL_READ,
            response={200: JournalLessonDetailOut, 404: Message}, permission=READ_RULE,
-           summary="A lesson's works, pupils, marks and attendance",
-           description="With the version of every cell: a save names the version read.")
+           summary=gettext_lazy("A lesson's works, pupils, marks and attendance"),
+           description=gettext_lazy(
+               "With the version of every cell: a save names the version read."))
 def lesson_detail(request, lesson_id: PathId):
     user = request.auth.user
     lesson = get_object_or_404(_lessons(user), pk=lesson_id)
@@ -124,10 +134,11 @@ def work_out(work):
 
 @operation(router.post, "/journal/lessons/{id:lesson_id}/works", scope=JOURNAL_WRITE,
            response={201: WorkCreatedOut, 400: Message, 404: Message},
-           permission=WRITE_RULE.replace("the work's lesson", "the lesson"),
-           summary="Add a work to a lesson",
-           description="A new column of marks (a test, class work…) of one of the "
-                       "lesson's `work_types`, as the grid's «+» adds it.")
+           permission=LESSON_WRITE_RULE,
+           summary=gettext_lazy("Add a work to a lesson"),
+           description=gettext_lazy(
+               "A new column of marks (a test, class work…) of one of the lesson's `work_types`,"
+               " as the grid's «+» adds it."))
 def new_work(request, lesson_id: PathId, data: WorkIn):
     user = request.auth.user
     lesson = get_object_or_404(readable_lessons(user).select_related("school_class"),
@@ -151,11 +162,11 @@ def _scale(school_class):
 
 
 @operation(router.post, "/journal/marks", scope=JOURNAL_WRITE, response=SAVE_ANSWERS,
-           permission=WRITE_RULE, summary="Save a mark",
-           description="Sets, replaces or clears (empty `value`, no `debt`) one pupil's "
-                       "mark for a work, as a journal cell does. A mark typed as the grid "
-                       "takes it (a debt as «д»). 409 with the current cell when `version` "
-                       "is not the stored one.")
+           permission=WRITE_RULE, summary=gettext_lazy("Save a mark"),
+           description=gettext_lazy(
+               "Sets, replaces or clears (empty `value`, no `debt`) one pupil's mark for a work,"
+               " as a journal cell does. A mark typed as the grid takes it (a debt as «д»). 409 "
+               "with the current cell when `version` is not the stored one."))
 def save_mark(request, data: MarkIn):
     user = request.auth.user
     task = get_object_or_404(
@@ -169,12 +180,12 @@ def save_mark(request, data: MarkIn):
 
 
 @operation(router.post, "/journal/attendance", scope=JOURNAL_WRITE, response=SAVE_ANSWERS,
-           permission=WRITE_RULE.replace("the work's lesson", "the lesson")
-           + "; the class teacher of the class too (`journal.record_absence`)",
-           summary="Save an attendance entry",
-           description="Sets or clears (empty `kind`: present) one pupil's attendance in "
-                       "a lesson. 409 with the current cell when `version` is not the "
-                       "stored one.")
+           permission=format_lazy("{}; {}", LESSON_WRITE_RULE, gettext_lazy(
+               "the class teacher of the class too (`journal.record_absence`)")),
+           summary=gettext_lazy("Save an attendance entry"),
+           description=gettext_lazy(
+               "Sets or clears (empty `kind`: present) one pupil's attendance in a lesson. 409 "
+               "with the current cell when `version` is not the stored one."))
 def save_attendance(request, data: AttendanceIn):
     user = request.auth.user
     lesson = get_object_or_404(readable_lessons(user).select_related("school_class"),

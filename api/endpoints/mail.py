@@ -3,6 +3,7 @@ functions the mail's own pages read with, so the API answers with the same threa
 messages and never another's. Reading is all: nothing here marks a message read (a
 script polling the inbox must not make the user's unread count lie)."""
 
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 
 from messaging import queries
@@ -13,8 +14,8 @@ from ..scopes import MAIL_READ
 
 router = Router(tags=["mail"])
 
-MAILBOX_RULE = ("the user's own mailbox (`messaging.queries`): threads the user wrote or "
-                "received a message of, and of those the messages the user sent or received")
+MAILBOX_RULE = _("the user's own mailbox (`messaging.queries`): threads the user wrote or "
+                 "received a message of, and of those the messages the user sent or received")
 MAX_LIMIT = 100
 
 
@@ -39,31 +40,31 @@ def _folder(request, name, page):
 
 
 @operation(router.get, "/mail/inbox", scope=MAIL_READ, response=MailFolderOut,
-           permission=MAILBOX_RULE, summary="The inbox",
-           description="Threads with a message to the user, not archived, the latest first.")
+           permission=MAILBOX_RULE, summary=_("The inbox"),
+           description=_("Threads with a message to the user, not archived, the latest first."))
 def inbox(request, page: Query[Page]):
     return _folder(request, queries.INBOX, page)
 
 
 @operation(router.get, "/mail/sent", scope=MAIL_READ, response=MailFolderOut,
-           permission=MAILBOX_RULE, summary="Sent mail",
-           description="Threads the user wrote in, not archived, the latest first.")
+           permission=MAILBOX_RULE, summary=_("Sent mail"),
+           description=_("Threads the user wrote in, not archived, the latest first."))
 def sent(request, page: Query[Page]):
     return _folder(request, queries.SENT, page)
 
 
 @operation(router.get, "/mail/archive", scope=MAIL_READ, response=MailFolderOut,
-           permission=MAILBOX_RULE, summary="Archived mail")
+           permission=MAILBOX_RULE, summary=_("Archived mail"))
 def archive(request, page: Query[Page]):
     return _folder(request, queries.ARCHIVE, page)
 
 
 @operation(router.get, "/mail/threads/{id:thread_id}", scope=MAIL_READ,
            response={200: MailThreadOut, 404: Message}, permission=MAILBOX_RULE,
-           summary="A thread",
-           description="The messages of the thread the user sent or received, oldest "
-                       "first; who read a message is told to its sender only, as on the "
-                       "mail's page.")
+           summary=_("A thread"),
+           description=_("The messages of the thread the user sent or received, oldest "
+                         "first; who read a message is told to its sender only, as on the "
+                         "mail's page."))
 def thread(request, thread_id: PathId):
     user = request.auth.user
     place = queries.mailbox(user, thread_id)

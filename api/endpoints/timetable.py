@@ -4,6 +4,8 @@ decides whose calendar the user may open (a family its own class, staff the scho
 whose lessons they read), and ``schedule.calendar.week`` reads it."""
 
 from django.http import Http404
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema
 
 from portal.access import today
@@ -50,9 +52,10 @@ def week_out(whose, targets, day):
 
 @operation(router.get, "/pupils/{id:pupil_id}/timetable/week", scope=TIMETABLE_READ,
            response={200: TimetableWeekOut, 404: Message},
-           permission=FAMILY_RULE + "; the lessons and events of the pupil's class, as "
-                                    "the family's timetable page (`schedule.views.resolve`)",
-           summary="The timetable week of a pupil's class")
+           permission=format_lazy("{}; {}", FAMILY_RULE, _(
+               "the lessons and events of the pupil's class, as the family's timetable "
+               "page (`schedule.views.resolve`)")),
+           summary=_("The timetable week of a pupil's class"))
 def pupil_week(request, pupil_id: PathId, query: Query[WeekQuery]):
     user = request.auth.user
     pupil = pupil_or_404(user, pupil_id)
@@ -67,11 +70,11 @@ def pupil_week(request, pupil_id: PathId, query: Query[WeekQuery]):
 
 @operation(router.get, "/timetable/week", scope=TIMETABLE_READ,
            response={200: TimetableWeekOut, 404: Message},
-           permission="the user's own staff records that teach, in the schools whose "
-                      "lessons they read (`schedule.view_lesson`); 404 for anyone else",
-           summary="The teacher's own timetable week",
-           description="The lessons the user gives (as a replacement or a co-teacher too) "
-                       "in the week holding `date`, and the schools' events.")
+           permission=_("the user's own staff records that teach, in the schools whose "
+                        "lessons they read (`schedule.view_lesson`); 404 for anyone else"),
+           summary=_("The teacher's own timetable week"),
+           description=_("The lessons the user gives (as a replacement or a co-teacher too) "
+                         "in the week holding `date`, and the schools' events."))
 def teacher_week(request, query: Query[WeekQuery]):
     user = request.auth.user
     rows = list(teacher_rows(user))
