@@ -549,7 +549,7 @@ def _homework_rows(class_ids, group_ids, first, last, lessons, set_in=()):
         # Undated homework is asked for by the days it may have been set in; whether its
         # next lesson is one of ``lessons`` is told below. Asked in SQL, the next lesson's
         # subquery priced every homework row of the city, and PostgreSQL read them all
-        # (60 ms on the large city) instead of the class's lessons' (5 ms).
+        # (65 ms on the large city) instead of the class's lessons' (5 ms).
         .filter(Q(lesson_id__in=set_in)
                 | Q(due_on__gte=first, due_on__lte=last)
                 | Q(due_on__isnull=True,

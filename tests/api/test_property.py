@@ -8,25 +8,22 @@ children, their lessons and works), so that the checks behind the 404 are driven
 fuzzed dates, periods, values and versions too. Bounded: a few dozen examples per
 operation, well under a minute in all."""
 
-import json
-
 import pytest
 import schemathesis
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
 from api.demo import demo_key
 from api.scopes import JOURNAL_READ, JOURNAL_WRITE
-from api.v1 import api
 from curriculum.models import MarkType
 from journal.models import Task
 from portal.access import today
 from records.models import Pupil
 from schedule.models import Lesson
+from tests.api.test_schema import served_schema
 from tests.dates import TEST_CITY
 
 pytestmark = pytest.mark.django_db
@@ -37,9 +34,7 @@ TEACHER_SCOPES = {JOURNAL_READ, JOURNAL_WRITE}
 
 # The schema the API serves at /api/v1/openapi.json (tests/api/test_schema.py checks
 # they are the same), answered by the portal's WSGI application as gunicorn runs it.
-# As JSON, as served: its texts are lazy translations until they are written out.
-schema = schemathesis.openapi.from_dict(json.loads(json.dumps(
-    api.get_openapi_schema(path_prefix="/api/v1/"), cls=DjangoJSONEncoder)))
+schema = schemathesis.openapi.from_dict(served_schema())
 schema.app = WSGIHandler()
 
 

@@ -39,7 +39,7 @@ def shot(page: Page, label: str):
 
 def assert_no_sideways_scrolling(page: Page):
     widths = settled(page).evaluate("() => [document.documentElement.scrollWidth,"
-                           " document.documentElement.clientWidth]")
+                                    " document.documentElement.clientWidth]")
     assert widths[0] <= widths[1], page.evaluate(WIDE_ELEMENTS)
     assert page.evaluate(SIDEWAYS) == 0, page.evaluate(WIDE_ELEMENTS)
 
